@@ -1,0 +1,35 @@
+"""module-conformance: a static conformance checker for FastAPI feature-module backends.
+
+Public API (imported lazily so that ``conformance --version`` and warm runs stay fast)::
+
+    from conformance import check, Config, Violation
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "check", "Config", "Violation"]
+
+if TYPE_CHECKING:
+    from conformance.config import Config
+    from conformance.diagnostics import Violation
+    from conformance.engine import check
+
+
+def __getattr__(name: str) -> Any:
+    if name == "check":
+        from conformance.engine import check
+
+        return check
+    if name == "Config":
+        from conformance.config import Config
+
+        return Config
+    if name == "Violation":
+        from conformance.diagnostics import Violation
+
+        return Violation
+    raise AttributeError(name)

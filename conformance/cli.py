@@ -1,0 +1,260 @@
+"""The command line. The only module that touches argv, the environment, streams and exit codes.
+
+Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error (one line per
+problem on stderr; a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import List, Optional, Sequence, TextIO
+
+from conformance import __version__
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class UsageError(Exception):
+    """A bad command line that argparse cannot see (unknown rule code, bad combination)."""
+
+
+def _split_codes(values: Optional[Sequence[str]]) -> List[str]:
+    out: List[str] = []
+    for value in values or ():
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    from conformance.reporters import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="conformance",
+        description="Static conformance checker for FastAPI feature-module backends.",
+    )
+    parser.add_argument("--version", action="version", version=f"conformance {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check files and module packages (default command)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    check.add_argument("--select", action="append", metavar="CODES",
+                       help="rules to apply: codes, prefixes (CNF2), names or ALL; comma-separated")
+    check.add_argument("--extend-select", action="append", metavar="CODES",
+                       help="rules to apply on top of the configured selection (opt-in rules)")
+    check.add_argument("--ignore", action="append", metavar="CODES", help="rules to skip")
+    check.add_argument("--format", choices=FORMATS, default=None,
+                       help="output format (default: text; CONFORMANCE_FORMAT)")
+    check.add_argument("--output-file", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--config", metavar="FILE",
+                       help="pyproject.toml or conformance.toml to use instead of discovery")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--show-files", action="store_true",
+                       help="list the files and module packages that would be checked, and exit")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the effective configuration, and exit")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--jobs", "-j", type=int, metavar="N",
+                       help="worker processes (default: the available cores; 1: in-process)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print findings only: no summary, no warnings")
+    check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = sub.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule", metavar="CODE|NAME")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] not in ("check", "rules", "explain") and not args_list[0].startswith("-"):
+        args_list.insert(0, "check")
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("--version", "-h", "--help"):
+        args_list.insert(0, "check")
+    parser = _parser()
+    args = parser.parse_args(args_list)
+    debug = bool(getattr(args, "debug", False))
+    try:
+        if args.command == "rules":
+            return _rules(args, stdout)
+        if args.command == "explain":
+            return _explain(args, stdout, stderr)
+        return _check(args, stdout, stderr)
+    except KeyboardInterrupt:
+        stderr.write("error: interrupted\n")
+        return EXIT_ERROR
+    except Exception as error:  # noqa: BLE001 - the last line of defence: one line, exit 2
+        if debug:
+            raise
+        stderr.write(f"error: internal error: {type(error).__name__}: {error} (run with --debug for details)\n")
+        return EXIT_ERROR
+
+
+def _jobs(value: Optional[int]) -> int:
+    if value is not None:
+        return max(1, value)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _use_color(stream: TextIO, to_file: bool) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if to_file:
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from conformance.config import ConfigError, find_config, load_config, with_overrides
+    from conformance.discovery import DiscoveryError
+
+    paths = args.paths or ["."]
+    for path in paths:
+        if not os.path.exists(path):
+            stderr.write(f"error: {path}: no such file or folder\n")
+            return EXIT_ERROR
+    if args.config is not None and not os.path.isfile(args.config):
+        stderr.write(f"error: --config {args.config}: no such file\n")
+        return EXIT_ERROR
+    try:
+        if args.config is not None:
+            config_file = os.path.abspath(args.config)
+            root = os.path.dirname(config_file)
+        else:
+            root, config_file = find_config(paths[0])
+        config = load_config(root, config_file)
+        overrides = {}
+        if args.select:
+            overrides["select"] = tuple(_split_codes(args.select))
+        if args.extend_select:
+            overrides["extend_select"] = config.extend_select + tuple(_split_codes(args.extend_select))
+        if args.ignore:
+            overrides["ignore"] = config.ignore + tuple(_split_codes(args.ignore))
+        if overrides:
+            config = with_overrides(config, **overrides)
+    except ConfigError as error:
+        for problem in error.problems:
+            stderr.write(f"error: {problem}\n")
+        return EXIT_ERROR
+
+    if args.show_settings:
+        return _show_settings(config, stdout)
+
+    from conformance.engine import RunOptions, run
+
+    absolute = [os.path.abspath(p) for p in paths]
+    if args.show_files:
+        from conformance.discovery import discover
+
+        try:
+            layout = discover(config, absolute)
+        except DiscoveryError as error:
+            stderr.write(f"error: {error}\n")
+            return EXIT_ERROR
+        for file in layout.files:
+            role = f"  [{file.role}]" if file.role else ""
+            stdout.write(f"{file.path}{role}\n")
+        for package in layout.packages:
+            stdout.write(f"module package: {package.path}\n")
+        return EXIT_CLEAN
+
+    cache_dir: Optional[str] = None
+    if not args.no_cache:
+        cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(config.root, ".conformance_cache")
+    options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
+    try:
+        result = run(config, absolute, options)
+    except DiscoveryError as error:
+        stderr.write(f"error: {error}\n")
+        return EXIT_ERROR
+
+    notes: List[str] = []
+    if not result.layout.packages:
+        tried = ", ".join(config.modules)
+        notes.append(f"warning: no module package matched {tried} (set `modules` in [tool.conformance])")
+
+    fmt = args.format or os.environ.get("CONFORMANCE_FORMAT") or "text"
+    from conformance.reporters import FORMATS, ReportContext, render
+
+    if fmt not in FORMATS:
+        stderr.write(f"error: CONFORMANCE_FORMAT={fmt}: unknown format (one of {', '.join(FORMATS)})\n")
+        return EXIT_ERROR
+    context = ReportContext(
+        tool_version=__version__,
+        rules=_rule_infos(),
+        files_checked=result.files_checked,
+        color=fmt == "text" and _use_color(stdout, args.output_file is not None),
+        show_statistics=args.statistics,
+    )
+    if args.quiet and fmt == "text":
+        report = render("concise", result.violations, context)
+    else:
+        report = render(fmt, result.violations, context)
+    if args.output_file:
+        try:
+            with open(args.output_file, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(report)
+        except OSError as error:
+            stderr.write(f"error: --output-file {args.output_file}: {error.strerror}\n")
+            return EXIT_ERROR
+    else:
+        stdout.write(report)
+    if not args.quiet:
+        for note in notes:
+            stderr.write(note + "\n")
+    if result.violations and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _rule_infos() -> dict:
+    from conformance.docs import rule_info
+    from conformance.rules import all_rules
+
+    return {rule.code: rule_info(rule) for rule in all_rules()}
+
+
+def _show_settings(config: object, stdout: TextIO) -> int:
+    from dataclasses import fields
+
+    for f in fields(config):  # type: ignore[arg-type]
+        value = getattr(config, f.name)
+        if f.name == "root":
+            continue
+        if f.name == "config_file" and value:
+            value = os.path.relpath(value, config.root).replace(os.sep, "/")  # type: ignore[attr-defined]
+        stdout.write(f"{f.name.replace('_', '-')} = {value!r}\n")
+    return EXIT_CLEAN
+
+
+def _rules(args: argparse.Namespace, stdout: TextIO) -> int:
+    from conformance.docs import rules_json, rules_table
+
+    stdout.write(rules_json() if args.format == "json" else rules_table())
+    return EXIT_CLEAN
+
+
+def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from conformance.docs import explain
+    from conformance.rules import lookup
+
+    try:
+        rule = lookup(args.rule)
+    except KeyError:
+        stderr.write(f"error: unknown rule '{args.rule}' (see `conformance rules`)\n")
+        return EXIT_ERROR
+    stdout.write(explain(rule))
+    return EXIT_CLEAN

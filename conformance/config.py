@@ -1,0 +1,393 @@
+"""``[tool.conformance]`` -> a frozen :class:`Config`. Defaults are the cpv3 convention.
+
+Every problem in a configuration is collected and reported together (one line each), so a user
+fixes them in one go: unknown keys (with a suggestion), wrong types, unknown rule selectors, layers
+naming unknown roles.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+DEFAULT_REQUIRED_FILES: Tuple[str, ...] = (
+    "__init__.py",
+    "models.py",
+    "schemas.py",
+    "repository.py",
+    "service.py",
+    "router.py",
+)
+
+DEFAULT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("router", ("router.py",)),
+    ("service", ("service.py",)),
+    ("repository", ("repository.py",)),
+    ("models", ("models.py",)),
+    ("schemas", ("schemas.py",)),
+)
+
+DEFAULT_LAYERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("router", ("service", "schemas")),
+    ("service", ("repository", "schemas", "models")),
+    ("repository", ("models", "schemas")),
+    ("models", ()),
+    ("schemas", ()),
+)
+
+#: Never descended into, whatever the configuration (ruff's defaults, plus migrations).
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "**/migrations/**",
+)
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used. ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems: Tuple[str, ...] = tuple(problems)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A configuration key that belongs to a rule family (declared in the family's module as
+    ``OPTIONS``), validated and documented like the core keys."""
+
+    key: str
+    kind: type  # str, bool, int or list (of str)
+    default: Any
+    doc: str
+    choices: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration of one run. Paths are POSIX, relative to ``root``."""
+
+    root: str = "."
+    config_file: Optional[str] = None
+    modules: Tuple[str, ...] = ("cpv3/modules/*",)
+    src: Tuple[str, ...] = (".", "src")
+    required_files: Tuple[str, ...] = DEFAULT_REQUIRED_FILES
+    allowed_extra_files: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    select: Tuple[str, ...] = ("ALL",)
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    roles: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_ROLES
+    layers: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_LAYERS
+    baseline: Optional[str] = None
+    options: Tuple[Tuple[str, Any], ...] = field(default_factory=tuple)
+
+    def option(self, key: str) -> Any:
+        """A family option's value (its default when unset)."""
+        for name, value in self.options:
+            if name == key:
+                return value
+        for spec in family_options():
+            if spec.key == key:
+                return spec.default
+        raise KeyError(key)
+
+    def role_map(self) -> Dict[str, Tuple[str, ...]]:
+        return {role: patterns for role, patterns in self.roles}
+
+    def layer_map(self) -> Dict[str, Tuple[str, ...]]:
+        return {role: allowed for role, allowed in self.layers}
+
+    def digest(self) -> str:
+        """A stable hash of everything that can change findings (the cache key part)."""
+        payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "root"}
+        payload.pop("config_file", None)
+        text = json.dumps(payload, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_LIST_KEYS = {
+    "modules": "modules",
+    "src": "src",
+    "required-files": "required_files",
+    "allowed-extra-files": "allowed_extra_files",
+    "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
+    "select": "select",
+    "extend-select": "extend_select",
+    "ignore": "ignore",
+}
+_TABLE_KEYS = {"per-file-ignores": "per_file_ignores", "roles": "roles", "layers": "layers"}
+_OTHER_KEYS = {"respect-gitignore": "respect_gitignore", "baseline": "baseline"}
+
+
+def family_options() -> Tuple[Option, ...]:
+    """The options every rule family declares."""
+    from conformance.rules import all_options
+
+    return all_options()
+
+
+def core_keys() -> Tuple[str, ...]:
+    return tuple(sorted({*_LIST_KEYS, *_TABLE_KEYS, *_OTHER_KEYS}))
+
+
+def _load_toml(path: str) -> Dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on the oldest supported Python in CI
+        import tomli as tomllib
+    with open(path, "rb") as handle:
+        data: Dict[str, Any] = tomllib.load(handle)
+    return data
+
+
+def _table_of(path: str, data: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+    """The conformance table of a TOML file: ``[tool.conformance]`` in pyproject.toml, the
+    top level in a dedicated file (``conformance.toml``)."""
+    if os.path.basename(path) == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("conformance") if isinstance(tool, Mapping) else None
+        return table if isinstance(table, Mapping) else None
+    return data
+
+
+def find_config(start: str) -> Tuple[str, Optional[str]]:
+    """The project root and config file for a run starting at ``start`` (a file or folder).
+
+    The nearest ``pyproject.toml`` with a ``[tool.conformance]`` table wins; without one, the root
+    is the nearest folder holding a ``pyproject.toml`` or ``.git``, else ``start`` itself.
+    """
+    here = os.path.abspath(start)
+    if not os.path.isdir(here):
+        here = os.path.dirname(here)
+    fallback: Optional[str] = None
+    current = here
+    while True:
+        candidate = os.path.join(current, "pyproject.toml")
+        if os.path.isfile(candidate):
+            try:
+                data = _load_toml(candidate)
+            except Exception:  # noqa: BLE001 - reported when this file is the one used
+                return current, candidate
+            if _table_of(candidate, data) is not None:
+                return current, candidate
+            if fallback is None:
+                fallback = current
+        if fallback is None and os.path.exists(os.path.join(current, ".git")):
+            fallback = current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return (fallback or here), None
+
+
+def load_config(root: str, config_file: Optional[str]) -> Config:
+    """Read and validate the configuration; raise :class:`ConfigError` listing every problem."""
+    if config_file is None:
+        return validate({}, root=root, source=None)
+    try:
+        data = _load_toml(config_file)
+    except OSError as error:
+        raise ConfigError([f"{config_file}: cannot read: {error.strerror or error}"]) from None
+    except Exception as error:  # noqa: BLE001 - tomllib.TOMLDecodeError and tomli's twin
+        raise ConfigError([f"{_display(config_file, root)}: invalid TOML: {error}"]) from None
+    table = _table_of(config_file, data) or {}
+    return validate(table, root=root, source=config_file)
+
+
+def _display(path: str, root: str) -> str:
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> Config:
+    """Turn a raw table into a Config, collecting every problem."""
+    problems: List[str] = []
+    where = f"{_display(source, root)}: " if source else ""
+    prefix = "[tool.conformance]" if source and source.endswith("pyproject.toml") else "config"
+    values: Dict[str, Any] = {}
+    options_specs = {spec.key: spec for spec in family_options()}
+    option_values: Dict[str, Any] = {}
+    known = set(_LIST_KEYS) | set(_TABLE_KEYS) | set(_OTHER_KEYS) | set(options_specs)
+
+    def problem(text: str) -> None:
+        problems.append(f"{where}{text}")
+
+    for key, value in table.items():
+        if key in _LIST_KEYS:
+            items = _string_list(value)
+            if items is None:
+                problem(f"{prefix}.{key} must be a list of strings, got {_type_name(value)}")
+            else:
+                values[_LIST_KEYS[key]] = tuple(items)
+        elif key == "per-file-ignores":
+            parsed = _string_list_table(value)
+            if parsed is None:
+                problem(f"{prefix}.{key} must be a table of glob = [codes], got {_type_name(value)}")
+            else:
+                values["per_file_ignores"] = parsed
+        elif key in ("roles", "layers"):
+            parsed = _string_list_table(value, allow_str=True)
+            if parsed is None:
+                problem(f"{prefix}.{key} must be a table of name = [strings]")
+            else:
+                values[key] = parsed
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                problem(f"{prefix}.{key} must be true or false, got {_type_name(value)}")
+            else:
+                values["respect_gitignore"] = value
+        elif key == "baseline":
+            if not isinstance(value, str):
+                problem(f"{prefix}.{key} must be a string, got {_type_name(value)}")
+            else:
+                values["baseline"] = value
+        elif key in options_specs:
+            spec = options_specs[key]
+            checked = _check_option(spec, value)
+            if isinstance(checked, str):
+                problem(f"{prefix}.{key} {checked}")
+            else:
+                option_values[key] = checked[0]
+        else:
+            suggestion = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f" (did you mean '{suggestion[0]}'?)" if suggestion else ""
+            problem(f"{prefix}: unknown key '{key}'{hint}")
+
+    config = Config(
+        root=root,
+        config_file=source,
+        options=tuple(sorted(option_values.items())),
+        **values,
+    )
+    problems.extend(where + p for p in semantic_problems(config, prefix))
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def semantic_problems(config: Config, prefix: str = "config") -> List[str]:
+    """Problems that need more than the type of a value: selectors, roles named by layers."""
+    from conformance.rules import unknown_selectors
+
+    out: List[str] = []
+    for key, selectors in (
+        ("select", config.select),
+        ("extend-select", config.extend_select),
+        ("ignore", config.ignore),
+    ):
+        for bad in unknown_selectors(selectors):
+            out.append(f"{prefix}.{key}: unknown rule code or selector '{bad}'")
+    for glob, codes in config.per_file_ignores:
+        for bad in unknown_selectors(codes):
+            out.append(f"{prefix}.per-file-ignores.\"{glob}\": unknown rule code '{bad}'")
+    roles = set(config.role_map())
+    for layer, allowed in config.layers:
+        if layer not in roles:
+            out.append(f"{prefix}.layers: '{layer}' is not a role (roles: {', '.join(sorted(roles))})")
+        for target in allowed:
+            if target not in roles:
+                out.append(
+                    f"{prefix}.layers.{layer}: '{target}' is not a role"
+                    f" (roles: {', '.join(sorted(roles))})"
+                )
+    if not config.modules:
+        out.append(f"{prefix}.modules must name at least one glob")
+    return out
+
+
+def with_overrides(config: Config, **changes: Any) -> Config:
+    """A copy with command-line overrides applied and re-validated."""
+    from dataclasses import replace
+
+    updated = replace(config, **changes)
+    problems = semantic_problems(updated, "command line")
+    if problems:
+        raise ConfigError(problems)
+    return updated
+
+
+def _check_option(spec: Option, value: Any) -> Any:
+    if spec.kind is bool and not isinstance(value, bool):
+        return f"must be true or false, got {_type_name(value)}"
+    if spec.kind is str:
+        if not isinstance(value, str):
+            return f"must be a string, got {_type_name(value)}"
+        if spec.choices and value not in spec.choices:
+            return f"must be one of {', '.join(spec.choices)}, got '{value}'"
+    if spec.kind is int and (not isinstance(value, int) or isinstance(value, bool)):
+        return f"must be an integer, got {_type_name(value)}"
+    if spec.kind is list:
+        items = _string_list(value)
+        if items is None:
+            return f"must be a list of strings, got {_type_name(value)}"
+        return (tuple(items),)
+    return (value,)
+
+
+def _string_list(value: Any) -> Optional[List[str]]:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    return None
+
+
+def _string_list_table(
+    value: Any, allow_str: bool = False
+) -> Optional[Tuple[Tuple[str, Tuple[str, ...]], ...]]:
+    if not isinstance(value, Mapping):
+        return None
+    out: List[Tuple[str, Tuple[str, ...]]] = []
+    for key, items in value.items():
+        if allow_str and isinstance(items, str):
+            items = [items]
+        parsed = _string_list(items)
+        if parsed is None:
+            return None
+        out.append((str(key), tuple(parsed)))
+    return tuple(out)
+
+
+def _type_name(value: Any) -> str:
+    names: Dict[type, str] = {
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }
+    for kind, name in names.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+

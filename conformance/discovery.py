@@ -1,0 +1,213 @@
+"""Which files to check and which folders are feature-module packages.
+
+Walks the given paths below the project root, skipping hidden folders, ``__pycache__``, virtual
+environments, symlinked folders that leave the root, the configured excludes (gitignore syntax)
+and, by default, what ``.gitignore`` files ignore. A file given inside a module package brings
+its whole package along: structure and layering rules judge packages, not single files (this is
+what the pre-commit hook relies on). A configuration file given as a path means "check everything".
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+import pathspec
+
+from conformance.config import Config
+from conformance.model import Layout, ModulePackage, SourceFile
+from conformance.roles import RoleMatcher
+
+CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
+
+
+class DiscoveryError(Exception):
+    """A path that cannot be checked (missing, unreadable folder)."""
+
+
+def relative(root: str, path: str) -> str:
+    """POSIX path of ``path`` relative to ``root``."""
+    rel = os.path.relpath(path, root)
+    return "." if rel == "." else rel.replace(os.sep, "/")
+
+
+def module_name(rel_path: str, src_roots: Sequence[str]) -> Tuple[str, bool]:
+    """Dotted module name of a relative ``.py`` path, against the longest matching source root."""
+    best = ""
+    for root in src_roots:
+        clean = "" if root in (".", "./", "") else root.strip("/")
+        if clean and not rel_path.startswith(clean + "/"):
+            continue
+        if len(clean) >= len(best):
+            best = clean
+    inner = rel_path[len(best) + 1 :] if best else rel_path
+    parts = inner[: -len(".py")].split("/") if inner.endswith(".py") else inner.split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(p for p in parts if p), is_package
+
+
+class _Walker:
+    def __init__(self, config: Config) -> None:
+        self.root = os.path.abspath(config.root)
+        self.config = config
+        self.excludes = pathspec.GitIgnoreSpec.from_lines(
+            list(config.exclude) + list(config.extend_exclude)
+        )
+        self.gitignores: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
+        self.roles = RoleMatcher(config)
+        self.real_root = os.path.realpath(self.root)
+
+    def excluded(self, rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if self.excludes.match_file(probe):
+            return True
+        if not self.config.respect_gitignore:
+            return False
+        # .gitignore files of every folder from the root down to this path's folder
+        parts = rel.split("/")
+        for depth in range(len(parts)):
+            folder = "/".join(parts[:depth])
+            spec = self._gitignore(folder)
+            if spec is None:
+                continue
+            below = "/".join(parts[depth:]) + ("/" if is_dir else "")
+            if spec.match_file(below):
+                return True
+        return False
+
+    def _gitignore(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
+        if folder in self.gitignores:
+            return self.gitignores[folder]
+        path = os.path.join(self.root, folder, ".gitignore") if folder else os.path.join(self.root, ".gitignore")
+        spec: Optional[pathspec.GitIgnoreSpec] = None
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+        except OSError:
+            spec = None
+        self.gitignores[folder] = spec
+        return spec
+
+    def skip_dir(self, entry: os.DirEntry, rel: str) -> bool:  # type: ignore[type-arg]
+        name = entry.name
+        if name.startswith(".") or name == "__pycache__":
+            return True
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if not (target == self.real_root or target.startswith(self.real_root + os.sep)):
+                return True
+        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+            return True
+        return self.excluded(rel, True)
+
+    def walk(self, folder: str, files: Set[str], folders: Set[str], seen: Set[str]) -> None:
+        real = os.path.realpath(folder)
+        if real in seen:  # symlink loops
+            return
+        seen.add(real)
+        rel_folder = relative(self.root, folder)
+        folders.add(rel_folder)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            raise DiscoveryError(f"{rel_folder}: cannot read folder: {error.strerror}") from None
+        for entry in entries:
+            rel = entry.name if rel_folder == "." else f"{rel_folder}/{entry.name}"
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if not self.skip_dir(entry, rel):
+                    self.walk(entry.path, files, folders, seen)
+            elif entry.name.endswith(".py") and not self.excluded(rel, False):
+                files.add(rel)
+
+
+def discover(config: Config, paths: Sequence[str]) -> Layout:
+    """Expand ``paths`` (absolute) into the files and module packages to check."""
+    walker = _Walker(config)
+    root = walker.root
+    files: Set[str] = set()
+    folders: Set[str] = set()
+    seen: Set[str] = set()
+    targets: List[str] = []
+    for path in paths:
+        absolute = os.path.abspath(path)
+        if not os.path.exists(absolute):
+            raise DiscoveryError(f"{path}: no such file or folder")
+        if os.path.isfile(absolute) and os.path.basename(absolute) in CONFIG_FILE_NAMES:
+            targets.append(root)  # configuration changed: check everything
+            continue
+        if os.path.isfile(absolute):
+            rel = relative(root, absolute)
+            folder = rel.rpartition("/")[0]
+            if folder and walker.roles.package_of(folder) is not None:
+                targets.append(os.path.join(root, folder))  # the whole module package
+            else:
+                targets.append(absolute)
+        else:
+            targets.append(absolute)
+    for target in sorted(set(targets)):
+        if os.path.isdir(target):
+            walker.walk(target, files, folders, seen)
+        elif target.endswith(".py"):
+            rel = relative(root, target)
+            if not walker.excluded(rel, False):
+                files.add(rel)
+
+    packages: List[ModulePackage] = []
+    roots: Set[str] = set()
+    for folder in sorted(folders):
+        if folder == ".":
+            continue
+        feature = walker.roles.package_of(folder)
+        if feature is None:
+            continue
+        roots.add(folder.rpartition("/")[0] or ".")
+        packages.append(_package(walker, folder, feature))
+
+    stray: List[str] = []
+    for rel in sorted(files):
+        folder, _, name = rel.rpartition("/")
+        if (folder or ".") in roots and name != "__init__.py":
+            stray.append(rel)
+
+    source_files: List[SourceFile] = []
+    for rel in sorted(files):
+        name, is_package = module_name(rel, config.src)
+        role, feature = walker.roles.for_path(rel)
+        source_files.append(SourceFile(rel, name, is_package, role, feature))
+    return Layout(
+        root=root,
+        files=tuple(source_files),
+        packages=tuple(packages),
+        modules_root_files=tuple(stray),
+        modules_roots=tuple(sorted(roots)),
+    )
+
+
+def _package(walker: _Walker, folder: str, feature: str) -> ModulePackage:
+    """List a module package's folder: its files and sub-folders, minus hidden, cache and ignored
+    entries (a gitignored build artefact is not an extra file)."""
+    names: List[str] = []
+    subdirs: List[str] = []
+    try:
+        entries = sorted(os.scandir(os.path.join(walker.root, folder)), key=lambda e: e.name)
+    except OSError:
+        entries = []
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        rel = f"{folder}/{entry.name}"
+        try:
+            if entry.is_dir():
+                if not walker.excluded(rel, True):
+                    subdirs.append(entry.name)
+            elif entry.is_file() and not walker.excluded(rel, False):
+                names.append(entry.name)
+        except OSError:
+            continue
+    return ModulePackage(feature, folder, tuple(names), tuple(subdirs))

@@ -1,0 +1,312 @@
+"""The run: discover -> file pass (parallel, cached) -> index -> confirm -> project rules ->
+suppress -> sort.
+
+Returns values only; ``cli.py`` owns argv, streams and exit codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Type
+
+from conformance.config import Config
+from conformance.diagnostics import Location, Violation
+from conformance.model import Layout, SourceFile
+
+#: Below this many files to parse, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 32
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run (not what to check: that is the Config)."""
+
+    jobs: int = 1
+    cache_dir: Optional[str] = None  # None: no cache
+    progress: Optional[Callable[[int, int], None]] = None  # (done, total) during a cold file pass
+
+
+@dataclass
+class RunResult:
+    """What a run found."""
+
+    violations: List[Violation]
+    layout: Layout
+    files_checked: int
+    suppressed: int = 0
+    parsed: int = 0  # files parsed in this run (not served by the cache)
+    results: Dict[str, object] = field(default_factory=dict)  # path -> FileResult
+
+
+def _selected_rules(config: Config) -> Tuple[list, list, list]:
+    from conformance.rules import selected
+    from conformance.rules.base import FileRule, ProjectRule
+
+    rules = list(selected(config.select, config.ignore, config.extend_select))
+    file_rules = [r for r in rules if issubclass(r, FileRule)]
+    project_rules = [r for r in rules if issubclass(r, ProjectRule)]
+    return rules, file_rules, project_rules
+
+
+def settings_digest(settings: object) -> str:
+    return hashlib.sha256(pickle.dumps(settings, protocol=4)).hexdigest()
+
+
+# -- worker side ---------------------------------------------------------------------------
+
+_WORKER_STATE: Dict[str, object] = {}
+
+
+def _worker_init(settings: object, codes: Tuple[str, ...]) -> None:
+    from conformance.rules import by_code
+
+    table = by_code()
+    _WORKER_STATE["settings"] = settings
+    _WORKER_STATE["rules"] = [table[c] for c in codes]
+
+
+def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[object]:
+    from conformance.filepass import analyze_file
+
+    settings = _WORKER_STATE["settings"]
+    rules = _WORKER_STATE["rules"]
+    return [analyze_file(f, data, settings, rules) for f, data in batch]  # type: ignore[arg-type]
+
+
+def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str]]:
+    try:
+        with open(os.path.join(root, file.path), "rb") as handle:
+            return handle.read(), None
+    except OSError as error:
+        return None, error.strerror or str(error)
+
+
+def analyze_files(
+    layout: Layout,
+    settings: object,
+    file_rules: Sequence[type],
+    options: RunOptions,
+) -> Tuple[Dict[str, object], int]:
+    """The file pass over every file: cache hits first, then the misses, in parallel when it
+    pays. Returns (path -> FileResult, number of files parsed)."""
+    from conformance.cache import Cache, content_key
+
+    cache = Cache(options.cache_dir) if options.cache_dir else None
+    digest = settings_digest(settings)
+    results: Dict[str, object] = {}
+    misses: List[Tuple[SourceFile, bytes, str]] = []
+    for file in layout.files:
+        data, error = _read(layout.root, file)
+        if data is None:
+            from conformance.filepass import FileResult, parse_error
+
+            results[file.path] = FileResult(
+                file.path, None, (parse_error(file.path, f"cannot read: {error}", None, None),)
+            )
+            continue
+        key = content_key(digest, file.path, file.module, file.role or "", data)
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            results[file.path] = cached
+        else:
+            misses.append((file, data, key))
+    if not misses:
+        return results, 0
+
+    codes = tuple(rule.code for rule in file_rules)  # type: ignore[attr-defined]
+    jobs = max(1, options.jobs)
+    if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
+        fresh = _parallel(misses, settings, codes, jobs, options.progress)
+    else:
+        from conformance.filepass import analyze_file
+
+        fresh = []
+        for done, (file, data, _) in enumerate(misses, start=1):
+            fresh.append(analyze_file(file, data, settings, file_rules))  # type: ignore[arg-type]
+            if options.progress is not None:
+                options.progress(done, len(misses))
+    for (file, _, key), result in zip(misses, fresh):
+        results[file.path] = result
+        if cache is not None:
+            cache.put(key, result)
+    return results, len(misses)
+
+
+def _parallel(
+    misses: Sequence[Tuple[SourceFile, bytes, str]],
+    settings: object,
+    codes: Tuple[str, ...],
+    jobs: int,
+    progress: Optional[Callable[[int, int], None]],
+) -> List[object]:
+    import multiprocessing
+
+    # Batches of a few files amortise pickling; enough batches to balance two slow files.
+    size = max(1, min(16, len(misses) // (jobs * 8) or 1))
+    batches = [
+        [(f, d) for f, d, _ in misses[i : i + size]] for i in range(0, len(misses), size)
+    ]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    out: List[object] = []
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(settings, codes)
+    ) as pool:
+        done = 0
+        for batch_result in pool.map(_worker_analyze, batches):
+            out.extend(batch_result)
+            done += len(batch_result)
+            if progress is not None:
+                progress(done, len(misses))
+    return out
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()) -> RunResult:
+    """Check ``paths`` under ``config``."""
+    from conformance.discovery import discover
+    from conformance.filepass import AnalysisSettings, FileResult, project_packages_of
+
+    layout = discover(config, paths)
+    rules, file_rules, project_rules = _selected_rules(config)
+    packages = project_packages_of([f.module for f in layout.files])
+    settings = AnalysisSettings(config, tuple(r.code for r in rules), packages)
+    results, parsed = analyze_files(layout, settings, file_rules, options)
+
+    violations = confirm(config, layout, results, packages, project_rules)
+    violations = _supersede(violations, rules)
+    violations, suppressed = suppress(config, results, violations, rules)
+    violations.sort(key=Violation.sort_key)
+    return RunResult(
+        violations=violations,
+        layout=layout,
+        files_checked=len(layout.files),
+        suppressed=suppressed,
+        parsed=parsed,
+        results=dict(results),
+    )
+
+
+def build_index(
+    config: Config, layout: Layout, results: Dict[str, object], packages: Sequence[str]
+) -> object:
+    from conformance.index import ProjectIndex
+    from conformance.roles import RoleMatcher
+
+    facts = [r.facts for r in results.values() if getattr(r, "facts", None) is not None]  # type: ignore[attr-defined]
+    roles = {f.module: (f.role, f.feature) for f in layout.files}
+    return ProjectIndex(
+        facts,  # type: ignore[arg-type]
+        project_packages=packages,
+        roles=roles,
+        role_for_module=RoleMatcher(config).for_module,
+        complete=True,
+    )
+
+
+def confirm(
+    config: Config,
+    layout: Layout,
+    results: Dict[str, object],
+    packages: Sequence[str],
+    project_rules: Sequence[type],
+) -> List[Violation]:
+    """Local findings, candidates whose conditions hold on the complete index, and the findings
+    of project rules."""
+    from conformance.project import Project
+
+    index = build_index(config, layout, results, packages)
+    out: List[Violation] = []
+    for path in sorted(results):
+        result = results[path]
+        out.extend(result.violations)  # type: ignore[attr-defined]
+        for candidate in result.candidates:  # type: ignore[attr-defined]
+            if candidate.condition.evaluate(index) is True:
+                out.append(_with_detail(candidate, index))
+    project = Project(
+        config=config,
+        layout=layout,
+        index=index,  # type: ignore[arg-type]
+        facts={p: r.facts for p, r in results.items() if r.facts is not None},  # type: ignore[attr-defined]
+        files={f.path: f for f in layout.files},
+    )
+    for rule in project_rules:
+        out.extend(rule().check(project))
+    return out
+
+
+def _with_detail(candidate: object, index: object) -> Violation:
+    """Conditions may describe what they found (a cycle's path): ``{detail}`` in the message."""
+    violation: Violation = candidate.violation  # type: ignore[attr-defined]
+    if "{detail}" not in violation.message:
+        return violation
+    describe = getattr(candidate.condition, "detail", None)  # type: ignore[attr-defined]
+    text = describe(index) if callable(describe) else ""
+    from dataclasses import replace
+
+    return replace(violation, message=violation.message.replace("{detail}", text or ""))
+
+
+def _supersede(violations: List[Violation], rules: Iterable[type]) -> List[Violation]:
+    """Where two findings sit on the same node and one rule declares it supersedes the other's
+    code, keep only the more specific one."""
+    supersedes = {r.code: set(r.supersedes) for r in rules if r.supersedes}  # type: ignore[attr-defined]
+    if not supersedes:
+        return violations
+    at: Dict[Tuple[str, Location], set] = {}
+    for v in violations:
+        at.setdefault((v.path, v.location), set()).add(v.code)
+    out = []
+    for v in violations:
+        codes_here = at[(v.path, v.location)]
+        if any(v.code in supersedes.get(other, ()) for other in codes_here if other != v.code):
+            continue
+        out.append(v)
+    return out
+
+
+def suppress(
+    config: Config,
+    results: Dict[str, object],
+    violations: List[Violation],
+    rules: Sequence[Type[object]],
+) -> Tuple[List[Violation], int]:
+    """Apply per-file-ignores and ``# noqa:`` comments; add CNF902 for unused ones."""
+    from conformance.rules import all_rules
+    from conformance.suppressions import UNUSED_CODE, apply_noqa, parse_directives, per_file_ignored
+
+    known = all_rules()
+    names = {r.name: r.code for r in known}
+    codes = {r.code for r in known}
+    selected_codes = {r.code for r in rules}  # type: ignore[attr-defined]
+    after_files = [
+        v for v in violations if not per_file_ignored(v.path, v.code, config.per_file_ignores)
+    ]
+    directives = []
+    for path in sorted(results):
+        noqa = getattr(results[path], "noqa", ())
+        if noqa:
+            directives.extend(parse_directives(path, noqa, names, codes))
+    # A code that is not selected in this run cannot be judged unused.
+    outcome = apply_noqa(
+        after_files, directives, report_unused=UNUSED_CODE in selected_codes, judged=selected_codes
+    )
+    unused = [v for v in outcome.unused if not per_file_ignored(v.path, v.code, config.per_file_ignores)]
+    suppressed = len(violations) - len(after_files) + len(outcome.suppressed)
+    return outcome.kept + unused, suppressed
+
+
+def check(paths: Sequence[str], config: Optional[Config] = None, *, jobs: int = 1) -> List[Violation]:
+    """Library entry point: check ``paths`` and return the sorted findings."""
+    from conformance.config import find_config, load_config
+
+    if config is None:
+        root, config_file = find_config(paths[0] if paths else ".")
+        config = load_config(root, config_file)
+    return run(config, [os.path.abspath(p) for p in paths], RunOptions(jobs=jobs)).violations

@@ -1,0 +1,43 @@
+"""The shape of the checked project as discovery sees it: files, their roles, module packages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Python file to check.
+
+    ``path`` is POSIX and relative to the project root; ``module`` is its dotted module name;
+    ``role`` (router, service, ...) and ``feature`` (the feature module's name, e.g. ``users``) are
+    set for files inside a module package or mapped to a role by path.
+    """
+
+    path: str
+    module: str
+    is_package: bool
+    role: Optional[str] = None
+    feature: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ModulePackage:
+    """A feature-module folder matched by the ``modules`` globs, with what it contains."""
+
+    name: str  # folder name, e.g. "users"
+    path: str  # relative POSIX path of the folder
+    files: Tuple[str, ...] = ()  # names of the regular files directly inside, sorted
+    subdirs: Tuple[str, ...] = ()  # names of sub-folders (not hidden, not __pycache__), sorted
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What discovery found: the files to check and the module packages."""
+
+    root: str  # absolute path of the project root (never printed)
+    files: Tuple[SourceFile, ...] = ()
+    packages: Tuple[ModulePackage, ...] = ()
+    modules_root_files: Tuple[str, ...] = ()  # .py files directly under a modules root folder
+    modules_roots: Tuple[str, ...] = field(default_factory=tuple)  # folders holding the packages

@@ -1,0 +1,28 @@
+"""The whole-project view that project rules check (module shape, import graph, cycles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict
+
+from conformance.config import Config
+from conformance.facts import FileFacts
+from conformance.index import ProjectIndex
+from conformance.model import Layout, SourceFile
+from conformance.roles import RoleMatcher
+
+
+@dataclass
+class Project:
+    """Layout, configuration, per-file facts and the merged index of one run."""
+
+    config: Config
+    layout: Layout
+    index: ProjectIndex
+    facts: Dict[str, FileFacts] = field(default_factory=dict)  # path -> facts (parsed files)
+    files: Dict[str, SourceFile] = field(default_factory=dict)  # path -> file
+    roles: RoleMatcher = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.roles is None:
+            self.roles = RoleMatcher(self.config)

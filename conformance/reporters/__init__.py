@@ -1,0 +1,62 @@
+"""Renderers: each output format is a module with a pure ``render(violations, context) -> str``.
+
+Renderers never read files, environment or streams: ``cli.py`` hands them everything they need in a
+:class:`ReportContext` and writes what they return. Input is already sorted and relative to the
+project root; a renderer must keep that order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Mapping, Sequence, Tuple
+
+from conformance.diagnostics import Violation
+
+FORMATS: Tuple[str, ...] = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a renderer may say about a rule (SARIF rule metadata, text summaries)."""
+
+    code: str
+    name: str
+    summary: str
+    docs: str  # the rule's full Markdown documentation
+    url: str  # link to the rule's generated page
+    fix: str = "none"  # "none", "safe" or "unsafe"
+    default: bool = True
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything about the run that a renderer may print besides the findings."""
+
+    tool_version: str
+    rules: Mapping[str, RuleInfo] = field(default_factory=dict)  # code -> info, every known rule
+    files_checked: int = 0
+    color: bool = False  # the text renderer may use colour (terminal, FORCE_COLOR, not NO_COLOR)
+    show_statistics: bool = False
+    fix_applied: int = 0  # findings removed by --fix in this run
+    unsafe_fixes_enabled: bool = False
+    notes: Tuple[str, ...] = ()  # extra one-line notes for the text summary (e.g. warnings)
+
+
+def render(fmt: str, violations: Sequence[Violation], context: ReportContext) -> str:
+    """Render ``violations`` in format ``fmt`` (one of :data:`FORMATS`). Imports lazily so that a
+    run prints JSON without importing rich."""
+    import importlib
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    module = importlib.import_module(f"conformance.reporters.{fmt}")
+    result: str = module.render(violations, context)
+    return result
+
+
+def statistics(violations: Sequence[Violation]) -> Dict[str, int]:
+    """Count findings per code, for --statistics."""
+    counts: Dict[str, int] = {}
+    for violation in violations:
+        counts[violation.code] = counts.get(violation.code, 0) + 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,55 @@
+"""Machine-readable report with a versioned schema (documented in ``docs/json-format.md``).
+
+One shape whether or not there are findings, so ``jq`` pipelines never branch on success. Fields
+are only ever added within a schema version; a removal or rename bumps :data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from conformance.diagnostics import FixSafety, Violation
+from conformance.reporters import ReportContext
+
+SCHEMA_VERSION = 1
+TOOL_NAME = "module-conformance"
+
+
+def _finding(violation: Violation, context: ReportContext) -> dict[str, Any]:
+    location = violation.location
+    info = context.rules.get(violation.code)
+    fix: dict[str, str] | None = None
+    if violation.fix is not None:
+        fix = {"applicability": violation.fix.value}
+    return {
+        "path": violation.path,
+        "line": location.line,
+        "column": location.column,
+        "end_line": location.end_line,
+        "end_column": location.end_column,
+        "code": violation.code,
+        "name": violation.name,
+        "message": violation.message,
+        "fix_hint": violation.fix_hint or None,
+        "severity": violation.severity.value,
+        "fix": fix,
+        "url": info.url if info is not None and info.url else None,
+    }
+
+
+def render(violations: Sequence[Violation], context: ReportContext) -> str:
+    findings: list[dict[str, Any]] = [_finding(v, context) for v in violations]
+    document = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": context.tool_version},
+        "summary": {
+            "findings": len(violations),
+            "files_checked": context.files_checked,
+            "fixable": sum(1 for v in violations if v.fix is FixSafety.SAFE),
+            "unsafe_fixable": sum(1 for v in violations if v.fix is FixSafety.UNSAFE),
+        },
+        "findings": findings,
+    }
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"

@@ -1,0 +1,103 @@
+"""Which role a file plays (router, service, ...) and which feature module it belongs to.
+
+A pure function of the configuration and a path (or a dotted module name), so that the file pass
+can answer "what is the role of the module this import targets?" without looking at the disk.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from functools import lru_cache
+from typing import Dict, List, Optional, Pattern, Tuple
+
+from conformance.config import Config
+
+RoleAndFeature = Tuple[Optional[str], Optional[str]]
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> Pattern[str]:
+    """A gitignore-like glob: ``*`` stays within one path segment, ``**`` spans segments."""
+    out = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile(out + r"\Z")
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Match a POSIX relative path against a glob (leading ``./`` and trailing ``/`` ignored)."""
+    pattern = pattern.strip()
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    return bool(_glob_regex(pattern.rstrip("/")).match(path))
+
+
+class RoleMatcher:
+    """Roles for paths and module names under one configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.modules = tuple(m.rstrip("/") for m in config.modules)
+        self.src = tuple(s.strip("/").lstrip("./") if s not in (".", "./") else "" for s in config.src)
+        self.in_module: List[Tuple[str, str]] = []  # (role, file-name glob) inside module packages
+        self.by_path: List[Tuple[str, str]] = []  # (role, path glob) anywhere
+        for role, patterns in config.roles:
+            for pattern in patterns:
+                (self.by_path if "/" in pattern else self.in_module).append((role, pattern))
+        self._cache: Dict[str, RoleAndFeature] = {}
+
+    def package_of(self, folder: str) -> Optional[str]:
+        """The feature-module name if ``folder`` (relative, POSIX) is a module package."""
+        for glob in self.modules:
+            if glob_match(glob, folder):
+                return folder.rsplit("/", 1)[-1]
+        return None
+
+    def for_path(self, path: str) -> RoleAndFeature:
+        """(role, feature) of a relative POSIX path; (None, None) when it has neither."""
+        cached = self._cache.get(path)
+        if cached is not None:
+            return cached
+        folder, _, name = path.rpartition("/")
+        feature = self.package_of(folder) if folder else None
+        role: Optional[str] = None
+        if feature is not None:
+            for candidate, pattern in self.in_module:
+                if fnmatch.fnmatchcase(name, pattern):
+                    role = candidate
+                    break
+        if role is None:
+            for candidate, pattern in self.by_path:
+                if glob_match(pattern, path):
+                    role = candidate
+                    break
+        result = (role, feature)
+        self._cache[path] = result
+        return result
+
+    def for_module(self, module: str) -> RoleAndFeature:
+        """(role, feature) of a dotted module name, trying each source root, as a module file
+        and as a package."""
+        base = module.replace(".", "/")
+        for root in self.src:
+            prefix = f"{root}/" if root else ""
+            for candidate in (f"{prefix}{base}.py", f"{prefix}{base}/__init__.py"):
+                role, feature = self.for_path(candidate)
+                if role is not None or feature is not None:
+                    return role, feature
+        return None, None

@@ -1,0 +1,115 @@
+"""The rule registry: every rule class, found by walking the family modules.
+
+A family is one module in this package (``structure``, ``layering``, ...). Adding a rule means adding
+one class to its family module (plus its generated docs page); nothing else lists rules. A family
+may declare configuration keys in a module-level ``OPTIONS`` tuple of
+:class:`conformance.config.Option`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type
+
+from conformance.rules.base import FileRule, ProjectRule, Rule
+
+if TYPE_CHECKING:
+    from conformance.config import Option
+
+#: Family modules, in code order (CNF1xx structure ... CNF9xx the checker itself).
+FAMILIES: Tuple[str, ...] = ("structure", "layering", "fastapi", "pydantic", "sqlalchemy", "checker")
+
+_RULES: List[Type[Rule]] = []
+_OPTIONS: List["Option"] = []
+
+
+def _load() -> None:
+    if _RULES:
+        return
+    for family in FAMILIES:
+        module = importlib.import_module(f"conformance.rules.{family}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value not in (Rule, FileRule, ProjectRule)
+                and value.__module__ == module.__name__
+                and value.code
+            ):
+                _RULES.append(value)
+        _OPTIONS.extend(getattr(module, "OPTIONS", ()))
+    _RULES.sort(key=lambda rule: rule.code)
+
+
+def all_rules() -> Tuple[Type[Rule], ...]:
+    """Every rule, sorted by code."""
+    _load()
+    return tuple(_RULES)
+
+
+def all_options() -> Tuple["Option", ...]:
+    """Every family's configuration keys."""
+    _load()
+    return tuple(_OPTIONS)
+
+
+def by_code() -> Dict[str, Type[Rule]]:
+    return {rule.code: rule for rule in all_rules()}
+
+
+def lookup(code_or_name: str) -> Type[Rule]:
+    """The rule with this code or name; KeyError otherwise."""
+    key = code_or_name.strip()
+    for rule in all_rules():
+        if key.upper() == rule.code or key == rule.name:
+            return rule
+    raise KeyError(code_or_name)
+
+
+def _matches(selector: str, rule: Type[Rule]) -> Tuple[bool, bool]:
+    """(matches, explicitly): an exact code or name selects a rule explicitly (even an opt-in
+    one); ``ALL`` and code prefixes select the default-on rules they cover."""
+    key = selector.strip()
+    if key.upper() == rule.code or key == rule.name:
+        return True, True
+    if key.upper() == "ALL":
+        return True, False
+    if key.upper().startswith("CNF") and rule.code.startswith(key.upper()):
+        return True, False
+    return False, False
+
+
+def unknown_selectors(selectors: Iterable[str]) -> List[str]:
+    """The selectors that match no rule."""
+    rules = all_rules()
+    return [s for s in selectors if not any(_matches(s, rule)[0] for rule in rules)]
+
+
+def selected(
+    select: Sequence[str], ignore: Sequence[str], extend_select: Sequence[str] = ()
+) -> Tuple[Type[Rule], ...]:
+    """The rules a run applies, like ruff: ``select`` (plus ``extend-select``) minus ``ignore``;
+    a more specific ignore beats a less specific select and vice versa."""
+    out: List[Type[Rule]] = []
+    for rule in all_rules():
+        best_select = _specificity(list(select) + list(extend_select), rule)
+        best_ignore = _specificity(ignore, rule)
+        if best_select is None:
+            continue
+        if best_ignore is not None and best_ignore >= best_select:
+            continue
+        out.append(rule)
+    return tuple(out)
+
+
+def _specificity(selectors: Iterable[str], rule: Type[Rule]) -> Optional[int]:
+    best = None
+    for selector in selectors:
+        matches, explicit = _matches(selector, rule)
+        if not matches:
+            continue
+        if not explicit and not rule.default:
+            continue
+        score = 100 if explicit else (0 if selector.strip().upper() == "ALL" else len(selector))
+        best = score if best is None or score > best else best
+    return best

@@ -1,0 +1,1 @@
+"""Rules of this family live here (see conformance/rules/base.py)."""

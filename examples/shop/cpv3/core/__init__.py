@@ -1,0 +1,1 @@
+"""Shared infrastructure: settings, database session, schema base class, domain errors."""

@@ -1,0 +1,1 @@
+"""Payments: captures and refunds against orders."""

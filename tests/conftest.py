@@ -1,0 +1,65 @@
+"""Shared test helpers: temporary projects and the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Dict, Mapping, Optional, Sequence
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_tree(root: Path, files: Mapping[str, str]) -> None:
+    """Write ``files`` (relative path -> text) under ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def git_init(root: Path) -> None:
+    """Make ``root`` a git repository with everything committed."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True, env=env)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", "init", "--allow-empty"],
+                   check=True, env=env)
+
+
+def run_cli(args: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None,
+            input_text: Optional[str] = None) -> subprocess.CompletedProcess:
+    """Run ``python -m conformance ARGS`` in a subprocess, as a user would."""
+    full_env = dict(os.environ)
+    full_env.pop("FORCE_COLOR", None)
+    full_env.pop("NO_COLOR", None)
+    full_env.pop("CONFORMANCE_FORMAT", None)
+    full_env["CONFORMANCE_CACHE_DIR"] = str(cwd / ".test-cache")
+    full_env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *args],
+        cwd=str(cwd),
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=input_text,
+        timeout=300,
+    )
+
+
+def dedent(text: str) -> str:
+    text = textwrap.dedent(text)
+    return text[1:] if text.startswith("\n") else text
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder with a pyproject.toml and a git repository."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    return tmp_path
