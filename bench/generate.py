@@ -172,7 +172,17 @@ def _f(
 ) -> FieldSpec:
     """Positional shorthand that keeps the field tables below readable."""
     return FieldSpec(
-        name, py, column, nullable, constraints, pattern, description, example, default, text, lookup
+        name,
+        py,
+        column,
+        nullable,
+        constraints,
+        pattern,
+        description,
+        example,
+        default,
+        text,
+        lookup,
     )
 
 
@@ -307,7 +317,7 @@ def camel(snake: str) -> str:
 class Edge:
     """A dependency on an earlier module (earlier only, so the module graph stays acyclic)."""
 
-    target: "ModuleSpec"
+    target: ModuleSpec
     relationship: bool
     service: bool
     schema: bool
@@ -472,14 +482,14 @@ def build_specs(modules: int, violations: float, seed: int, pydantic_v1: float) 
         specs.append(spec)
 
     picker = random.Random(f"{seed}:violations")
-    count = min(modules, int(round(violations * modules)))
+    count = min(modules, round(violations * modules))
     for position, index in enumerate(picker.sample(range(modules), count)):
         specs[index].violation = VIOLATION_KINDS[position % len(VIOLATION_KINDS)]
     for spec in specs:
         if spec.violation == "depends-default":
             spec.depends_default_routes = ("get", "create")
     picker = random.Random(f"{seed}:pydantic-v1")
-    count = min(modules, int(round(pydantic_v1 * modules)))
+    count = min(modules, round(pydantic_v1 * modules))
     for index in picker.sample(range(modules), count):
         specs[index].pydantic_v1 = True
     # A module without schemas.py cannot be the schema target of another module.
@@ -546,7 +556,7 @@ def import_block(
         for module in froms:
             section += from_import(module, group[module])
         if section:
-            lines += section + [""]
+            lines += [*section, ""]
     absolute = [statement for statement in first if not statement[0].startswith("from .")]
     relative = [statement for statement in first if statement[0].startswith("from .")]
     for section in (absolute, relative):  # relative imports form their own isort section
@@ -560,7 +570,7 @@ def import_block(
 def assemble(header: List[str], imports: List[str], body: List[str]) -> List[str]:
     """Docstring, imports, body; two blank lines before a class or def, one otherwise (isort)."""
     gap = [""] if body and body[0].startswith(("class ", "def ", "async def ", "@")) else []
-    return header + [""] + imports + gap + body
+    return [*header, "", *imports, *gap, *body]
 
 
 def docstring(summary: str, body: Sequence[str] = (), indent: str = "") -> List[str]:
@@ -600,7 +610,7 @@ def render_init(spec: ModuleSpec) -> str:
     lines = docstring(
         f"{spec.human_plural.capitalize()} feature module.",
         [
-            f"Layout follows the cpv3 convention: ``router`` exposes HTTP routes, ``service``",
+            "Layout follows the cpv3 convention: ``router`` exposes HTTP routes, ``service``",
             f"holds the use cases of {spec.human_plural}, ``repository`` is the only place that",
             "builds SQL, ``models`` maps the tables and ``schemas`` defines the HTTP contract.",
             "",
@@ -718,7 +728,9 @@ def render_models(spec: ModuleSpec) -> str:
     body += ["", f'    __tablename__ = "{c.table}_{c.child_kind}"']
     body += ["    __table_args__ = ("]
     body += call(
-        "        Index", [f'"ix_{c.table}_{c.child_kind}_parent"', f'"{c.id_param}"', '"created_at"'], ","
+        "        Index",
+        [f'"ix_{c.table}_{c.child_kind}_parent"', f'"{c.id_param}"', '"created_at"'],
+        ",",
     )
     body += ["    )", ""]
     body.append("    id: Mapped[int] = mapped_column(primary_key=True)")
@@ -733,7 +745,9 @@ def render_models(spec: ModuleSpec) -> str:
         ["DateTime(timezone=True)", "server_default=func.now()"],
     )
     body.append("")
-    body += call(f"    {c.entity}: Mapped[{c.cls}] = relationship", [f'back_populates="{c.child_plural}"'])
+    body += call(
+        f"    {c.entity}: Mapped[{c.cls}] = relationship", [f'back_populates="{c.child_plural}"']
+    )
     text = "\n".join(body)
 
     stdlib = field_type_imports([*c.fields, *c.child_fields])
@@ -821,13 +835,15 @@ def render_schemas(spec: ModuleSpec) -> str:
     body: List[str] = []
     if c.has("children"):
         body.append(f"class {c.child_cls}Create(Schema):")
-        body += docstring(f"Payload to add {article(c.child_kind)} to {article(c.human)}.", (), "    ")
+        body += docstring(
+            f"Payload to add {article(c.child_kind)} to {article(c.human)}.", (), "    "
+        )
         body.append("")
         for column in c.child_fields:
             body += schema_field(c, column, partial=False, read=False)
         body += ["", ""]
     body.append(f"class {c.child_cls}Read(Schema):")
-    body += docstring(f"A {c.child_kind} as returned by the API.", (), "    ")
+    body += docstring(f"{article(c.child_kind).capitalize()} as returned by the API.", (), "    ")
     body += ["", "    id: int", f"    {c.id_param}: int"]
     for column in c.child_fields:
         body += schema_field(c, column, partial=False, read=True)
@@ -859,7 +875,11 @@ def render_schemas(spec: ModuleSpec) -> str:
     if edge is not None:
         body += call(
             f"    {edge.target.entity}_id: {c.opt('int')} = Field",
-            ["default=None", "ge=1", f'description="Link to {article(edge.target.human)}, if any."'],
+            [
+                "default=None",
+                "ge=1",
+                f'description="Link to {article(edge.target.human)}, if any."',
+            ],
         )
     if c.has("children"):
         limit = "min_items=0, max_items=50" if v1 else "max_length=50"
@@ -889,7 +909,9 @@ def render_schemas(spec: ModuleSpec) -> str:
             body += ['            raise ValueError("ends_at must not be before starts_at")']
             body += ["        return values"]
         else:
-            body += ["        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:"]
+            body += [
+                "        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:"
+            ]
             body += ['            raise ValueError("ends_at must not be before starts_at")']
             body += ["        return self"]
     body += ["", ""]
@@ -939,14 +961,18 @@ def render_schemas(spec: ModuleSpec) -> str:
         ["Carries the total so clients can render pagination without a second request."],
         "    ",
     )
-    body += ["", f"    items: list[{c.cls}Read]", "    total: int", "    offset: int", "    limit: int"]
+    body += [
+        "",
+        f"    items: list[{c.cls}Read]",
+        "    total: int",
+        "    offset: int",
+        "    limit: int",
+    ]
     if c.has("status"):
         body += ["", "", f"class {c.cls}StatusChange(Schema):"]
         body += docstring(f"Request to move {article(c.human)} to another status.", (), "    ")
         body += ["", f"    status: {c.status_cls}"]
-        body += call(
-            f"    reason: {c.opt('str')} = Field", ["default=None", "max_length=500"]
-        )
+        body += call(f"    reason: {c.opt('str')} = Field", ["default=None", "max_length=500"])
     text = "\n".join(body)
 
     stdlib = field_type_imports([*c.fields, *c.child_fields])
@@ -978,7 +1004,7 @@ def render_schemas(spec: ModuleSpec) -> str:
 def render_repository(spec: ModuleSpec) -> str:
     """A repository class: the only place in the module that builds and runs SQL."""
     c = spec
-    e, cls, child = c.entity, c.cls, c.child_cls
+    cls, child = c.cls, c.child_cls
     session = "self._session"
     m: List[List[str]] = []
 
@@ -1018,10 +1044,16 @@ def render_repository(spec: ModuleSpec) -> str:
         "        ",
     )
     lst += ["        stmt = ("]
-    lst += [f"            select({cls})", f"            .options(selectinload({cls}.{c.child_plural}))"]
+    lst += [
+        f"            select({cls})",
+        f"            .options(selectinload({cls}.{c.child_plural}))",
+    ]
     lst += [f"            .order_by({cls}.created_at.desc(), {cls}.id.desc())"]
     lst += ["            .offset(offset)", "            .limit(limit)", "        )"]
-    lst += ["        if status is not None:", f"            stmt = stmt.where({cls}.status == status)"]
+    lst += [
+        "        if status is not None:",
+        f"            stmt = stmt.where({cls}.status == status)",
+    ]
     lst += [f"        result = await {session}.scalars(stmt)", "        return result.all()"]
     m.append(lst)
 
@@ -1032,7 +1064,10 @@ def render_repository(spec: ModuleSpec) -> str:
         "        ",
     )
     cnt += [f"        stmt = select(func.count()).select_from({cls})"]
-    cnt += ["        if status is not None:", f"            stmt = stmt.where({cls}.status == status)"]
+    cnt += [
+        "        if status is not None:",
+        f"            stmt = stmt.where({cls}.status == status)",
+    ]
     cnt += [f"        result = await {session}.execute(stmt)", "        return result.scalar_one()"]
     m.append(cnt)
 
@@ -1042,7 +1077,11 @@ def render_repository(spec: ModuleSpec) -> str:
         ["Flushing, not committing: the service decides where the transaction ends."],
         "        ",
     )
-    add += [f"        {session}.add(entity)", f"        await {session}.flush()", "        return entity"]
+    add += [
+        f"        {session}.add(entity)",
+        f"        await {session}.flush()",
+        "        return entity",
+    ]
     m.append(add)
 
     dele = [f"    async def delete(self, entity: {cls}) -> None:"]
@@ -1115,9 +1154,17 @@ def render_repository(spec: ModuleSpec) -> str:
         meth += [f"            .order_by({child}.id)", "        )"]
         meth += [f"        result = await {session}.scalars(stmt)", "        return result.all()"]
         m.append(meth)
-        meth = call(f"    async def add_{c.child_kind}", ["self", f"item: {child}"], f" -> {child}:")
-        meth += docstring(f"Stage a new {c.child_kind} and flush it to obtain its id.", (), "        ")
-        meth += [f"        {session}.add(item)", f"        await {session}.flush()", "        return item"]
+        meth = call(
+            f"    async def add_{c.child_kind}", ["self", f"item: {child}"], f" -> {child}:"
+        )
+        meth += docstring(
+            f"Stage a new {c.child_kind} and flush it to obtain its id.", (), "        "
+        )
+        meth += [
+            f"        {session}.add(item)",
+            f"        await {session}.flush()",
+            "        return item",
+        ]
         m.append(meth)
     if c.has("status"):
         meth = call(
@@ -1135,7 +1182,10 @@ def render_repository(spec: ModuleSpec) -> str:
             [cls],
             f".where({cls}.id.in_(ids)).values(status=status)",
         )
-        meth += [f"        result = await {session}.execute(stmt)", "        return result.rowcount"]
+        meth += [
+            f"        result = await {session}.execute(stmt)",
+            "        return result.rowcount",
+        ]
         m.append(meth)
     edge = c.edge
     if edge is not None:
@@ -1166,9 +1216,13 @@ def render_repository(spec: ModuleSpec) -> str:
         ],
         "    ",
     )
-    body += ["", "    def __init__(self, session: AsyncSession) -> None:", "        self._session = session"]
+    body += [
+        "",
+        "    def __init__(self, session: AsyncSession) -> None:",
+        "        self._session = session",
+    ]
     for method in m:
-        body += [""] + method
+        body += ["", *method]
     text = "\n".join(body)
 
     stdlib: Dict[str, List[str]] = {"collections.abc": ["Sequence"]}
@@ -1197,7 +1251,7 @@ def render_service(spec: ModuleSpec) -> str:
     """A service class owning its repository: use cases, validation and transaction control."""
     c = spec
     v1 = c.pydantic_v1
-    cls, e = c.cls, c.entity
+    cls = c.cls
     edge = c.edge
     http = c.violation == "service-raises-http-exception"
     utils = c.violation == "extra-utils-file"
@@ -1211,13 +1265,17 @@ def render_service(spec: ModuleSpec) -> str:
 
     body: List[str] = ["logger = logging.getLogger(__name__)", "", ""]
     body.append(f"class {cls}NotFoundError(LookupError):")
-    body += docstring(f"Raised when {article(c.human)} id does not exist; routers map it to 404.", (), "    ")
+    body += docstring(
+        f"Raised when {article(c.human)} id does not exist; routers map it to 404.", (), "    "
+    )
     body += ["", f"    def __init__(self, {c.id_param}: int) -> None:"]
     body += [f'        super().__init__(f"{c.human} {{{c.id_param}}} not found")']
     body += [f"        self.{c.id_param} = {c.id_param}", "", ""]
     body.append(f"class {cls}ConflictError(ValueError):")
     body += docstring(
-        f"Raised when a write would break {article(c.human)} invariant; routers map it to 409.", (), "    "
+        f"Raised when a write would break {article(c.human)} invariant; routers map it to 409.",
+        (),
+        "    ",
     )
     body += ["", ""]
     if c.has("status"):
@@ -1253,9 +1311,14 @@ def render_service(spec: ModuleSpec) -> str:
     # _require
     body += ["", f"    async def _require(self, {c.id_param}: int) -> {cls}:"]
     body += docstring(
-        f"Load {article(c.human)} or raise, so every use case shares one not-found path.", (), "        "
+        f"Load {article(c.human)} or raise, so every use case shares one not-found path.",
+        (),
+        "        ",
     )
-    body += [f"        entity = await self._repository.get({c.id_param})", "        if entity is None:"]
+    body += [
+        f"        entity = await self._repository.get({c.id_param})",
+        "        if entity is None:",
+    ]
     if http:
         body += call(
             "            raise HTTPException",
@@ -1269,13 +1332,22 @@ def render_service(spec: ModuleSpec) -> str:
     nf_doc = ["Raises:", f"    {cls}NotFoundError: if no {c.human} has this id."]
     body += ["", f"    async def get(self, {c.id_param}: int) -> {read}:"]
     body += docstring(f"Return one {c.human}.", nf_doc, "        ")
-    body += [f"        entity = await self._require({c.id_param})", f"        return {to_read('entity')}"]
+    body += [
+        f"        entity = await self._require({c.id_param})",
+        f"        return {to_read('entity')}",
+    ]
 
     # list
     body += [""]
     body += call(
         f"    async def {c.list_name}",
-        ["self", "*", "offset: int = 0", "limit: int = 50", f"status: {c.opt(c.status_cls)} = None"],
+        [
+            "self",
+            "*",
+            "offset: int = 0",
+            "limit: int = 50",
+            f"status: {c.opt(c.status_cls)} = None",
+        ],
         f" -> {cls}Page:",
     )
     body += docstring(
@@ -1294,15 +1366,26 @@ def render_service(spec: ModuleSpec) -> str:
     body += ["        total = await self._repository.count(status=status)"]
     body += call(
         f"        return {cls}Page",
-        [f"items=[{to_read('item')} for item in items]", "total=total", "offset=offset", "limit=limit"],
+        [
+            f"items=[{to_read('item')} for item in items]",
+            "total=total",
+            "offset=offset",
+            "limit=limit",
+        ],
     )
 
     # create
     look = c.lookup.name
     body += ["", f"    async def create(self, data: {cls}Create) -> {read}:"]
-    create_doc = ["Checks run before anything is staged, so a rejected request leaves no partial rows."]
+    create_doc = [
+        "Checks run before anything is staged, so a rejected request leaves no partial rows."
+    ]
     if c.has("exists") or c.has("lookup"):
-        create_doc += ["", "Raises:", f"    {cls}ConflictError: if the {look.replace('_', ' ')} is taken."]
+        create_doc += [
+            "",
+            "Raises:",
+            f"    {cls}ConflictError: if the {look.replace('_', ' ')} is taken.",
+        ]
     body += docstring(
         f"Create {article(c.human)} (and its children) in one transaction.", create_doc, "        "
     )
@@ -1312,12 +1395,16 @@ def render_service(spec: ModuleSpec) -> str:
         body += [f"            await self._{target.plural}.get(data.{target.entity}_id)"]
     if c.has("exists"):
         body += [f"        if await self._repository.{look}_taken(data.{look}):"]
-        body += [f'            raise {cls}ConflictError(f"{look} {{data.{look}!r}} is already used")']
+        body += [
+            f'            raise {cls}ConflictError(f"{look} {{data.{look}!r}} is already used")'
+        ]
     elif c.has("lookup"):
         body += [f"        if await self._repository.get_by_{look}(data.{look}) is not None:"]
-        body += [f'            raise {cls}ConflictError(f"{look} {{data.{look}!r}} is already used")']
+        body += [
+            f'            raise {cls}ConflictError(f"{look} {{data.{look}!r}} is already used")'
+        ]
     if c.has("children"):
-        exclude = 'exclude={"%s"}' % c.child_plural
+        exclude = 'exclude={"' + c.child_plural + '"}'
         body += [f"        values = {dump('data', exclude)}"]
         body += [f"        entity = {cls}(**values)"]
         body += [f"        for item in data.{c.child_plural}:"]
@@ -1341,10 +1428,15 @@ def render_service(spec: ModuleSpec) -> str:
     )
     body += [f"        entity = await self._require({c.id_param})"]
     body += [f"        changes = {dump('data', 'exclude_unset=True')}"]
-    body += ["        for key, value in changes.items():", "            setattr(entity, key, value)"]
+    body += [
+        "        for key, value in changes.items():",
+        "            setattr(entity, key, value)",
+    ]
     body += [f"        await self._repository.{c.add_name}(entity)"]
     body += ["        await self._session.commit()"]
-    body += [f'        logger.info("{c.human} %s updated: %s", {c.id_param}, sorted(changes))']
+    body += call(
+        "        logger.info", [f'"{c.human} %s updated: %s"', c.id_param, "sorted(changes)"]
+    )
     body += [f"        return {to_read('entity')}"]
 
     # delete
@@ -1355,14 +1447,20 @@ def render_service(spec: ModuleSpec) -> str:
         body += [f"        if entity.status is {c.status_cls}.{c.statuses[1].upper()}:"]
         busy = c.statuses[1].replace("_", " ")
         body += call(
-            f"            raise {cls}ConflictError", [f'"{article(busy)} {c.human} cannot be deleted"']
+            f"            raise {cls}ConflictError",
+            [f'"{article(busy)} {c.human} cannot be deleted"'],
         )
-    body += ["        await self._repository.delete(entity)", "        await self._session.commit()"]
+    body += [
+        "        await self._repository.delete(entity)",
+        "        await self._session.commit()",
+    ]
     body += [f'        logger.info("{c.human} %s deleted", {c.id_param})']
 
     if c.has("lookup"):
         body += ["", f"    async def get_by_{look}(self, {look}: str) -> {read}:"]
-        body += docstring(f"Return the {c.human} with this {look.replace('_', ' ')}.", (), "        ")
+        body += docstring(
+            f"Return the {c.human} with this {look.replace('_', ' ')}.", (), "        "
+        )
         body += [f"        entity = await self._repository.get_by_{look}({look})"]
         body += ["        if entity is None:", f"            raise {cls}NotFoundError(0)"]
         body += [f"        return {to_read('entity')}"]
@@ -1377,7 +1475,9 @@ def render_service(spec: ModuleSpec) -> str:
     if c.has("search"):
         body += [""]
         body += call(
-            "    async def search", ["self", "term: str", "*", "limit: int = 20"], f" -> list[{read}]:"
+            "    async def search",
+            ["self", "term: str", "*", "limit: int = 20"],
+            f" -> list[{read}]:",
         )
         body += docstring(f"Search {c.human_plural}; blank terms return nothing.", (), "        ")
         body += ["        term = term.strip()", "        if not term:", "            return []"]
@@ -1390,7 +1490,9 @@ def render_service(spec: ModuleSpec) -> str:
             ["self", f"{c.id_param}: int"],
             f" -> list[{c.child_cls}Read]:",
         )
-        body += docstring(f"Children of one {c.human}; 404 if the {c.human} is unknown.", (), "        ")
+        body += docstring(
+            f"Children of one {c.human}; 404 if the {c.human} is unknown.", (), "        "
+        )
         body += [f"        await self._require({c.id_param})"]
         body += [f"        items = await self._repository.list_{c.child_plural}({c.id_param})"]
         conv = "from_orm" if v1 else "model_validate"
@@ -1401,9 +1503,13 @@ def render_service(spec: ModuleSpec) -> str:
             ["self", f"{c.id_param}: int", f"data: {c.child_cls}Create"],
             f" -> {c.child_cls}Read:",
         )
-        body += docstring(f"Attach {article(c.child_kind)} to an existing {c.human}.", (), "        ")
+        body += docstring(
+            f"Attach {article(c.child_kind)} to an existing {c.human}.", (), "        "
+        )
         body += [f"        entity = await self._require({c.id_param})"]
-        body += call(f"        item = {c.child_cls}", [f"{c.id_param}=entity.id", f"**{dump('data')}"])
+        body += call(
+            f"        item = {c.child_cls}", [f"{c.id_param}=entity.id", f"**{dump('data')}"]
+        )
         body += [f"        await self._repository.add_{c.child_kind}(item)"]
         body += ["        await self._session.commit()"]
         body += [f"        return {c.child_cls}Read.{conv}(item)"]
@@ -1423,13 +1529,18 @@ def render_service(spec: ModuleSpec) -> str:
         body += ["        if data.status not in _TRANSITIONS[entity.status]:"]
         body += call(
             f"            raise {cls}ConflictError",
-            [f'f"cannot move from {{entity.status.value}} to {{data.status.value}}"'],
+            ['f"cannot move from {entity.status.value} to {data.status.value}"'],
         )
         body += ["        previous, entity.status = entity.status, data.status"]
         body += ["        await self._session.commit()"]
         body += call(
             "        logger.info",
-            [f'"{c.human} %s moved from %s to %s"', "entity.id", "previous.value", "data.status.value"],
+            [
+                f'"{c.human} %s moved from %s to %s"',
+                "entity.id",
+                "previous.value",
+                "data.status.value",
+            ],
         )
         body += [f"        return {to_read('entity')}"]
         body += [""]
@@ -1582,7 +1693,7 @@ def render_router(spec: ModuleSpec) -> str:
     r = deco("get", f"/{{{c.id_param}}}", f"response_model={read}", errors=(404,))
     r += call(f"async def get_{e}", [id_arg, service_param("get")], f" -> {read}:")
     r += docstring(f"Return one {c.human}.", ["Children are included, newest last."], "    ")
-    r += ["    try:", f"        return await service.get({c.id_param})"] + not_found()
+    r += ["    try:", f"        return await service.get({c.id_param})", *not_found()]
     routes.append(r)
 
     r = deco(
@@ -1611,7 +1722,7 @@ def render_router(spec: ModuleSpec) -> str:
         ["Fields missing from the payload keep their value; ``null`` clears optional ones."],
         "    ",
     )
-    r += ["    try:", f"        return await service.update({c.id_param}, payload)"] + not_found()
+    r += ["    try:", f"        return await service.update({c.id_param}, payload)", *not_found()]
     routes.append(r)
 
     delete_errors = (404, 409) if c.has("status") else (404,)
@@ -1623,22 +1734,26 @@ def render_router(spec: ModuleSpec) -> str:
     )
     r += call(f"async def delete_{e}", [id_arg, service_param("delete")], " -> None:")
     r += docstring(f"Delete {article(c.human)} and its children.", (), "    ")
-    r += ["    try:", f"        await service.delete({c.id_param})"] + not_found()
+    r += ["    try:", f"        await service.delete({c.id_param})", *not_found()]
     if c.has("status"):
         r += conflict()
     routes.append(r)
 
     look = c.lookup.name
     if c.has("lookup"):
-        path = f'/by-{look.replace("_", "-")}/{{{look}}}'
+        path = f"/by-{look.replace('_', '-')}/{{{look}}}"
         r = deco("get", path, f"response_model={read}", errors=(404,))
-        r += call(f"async def get_{e}_by_{look}", [f"{look}: str", service_param("lookup")], f" -> {read}:")
+        r += call(
+            f"async def get_{e}_by_{look}",
+            [f"{look}: str", service_param("lookup")],
+            f" -> {read}:",
+        )
         r += docstring(
             f"Find {article(c.human)} by {look.replace('_', ' ')}.",
             ["Exact, case-sensitive match on the unique key."],
             "    ",
         )
-        r += ["    try:", f"        return await service.get_by_{look}({look})"] + not_found()
+        r += ["    try:", f"        return await service.get_by_{look}({look})", *not_found()]
         routes.append(r)
     if c.has("exists"):
         r = deco("get", f"/availability/{{{look}}}", f'summary="Check {look} availability"')
@@ -1647,7 +1762,9 @@ def render_router(spec: ModuleSpec) -> str:
             [f"{look}: str", service_param("exists")],
             " -> dict[str, bool]:",
         )
-        r += docstring(f"Tell forms whether a {look.replace('_', ' ')} is still free.", (), "    ")
+        r += docstring(
+            f"Tell forms whether {article(look.replace('_', ' '))} is still free.", (), "    "
+        )
         r += [f'    return {{"available": await service.is_{look}_available({look})}}']
         routes.append(r)
     if c.has("search"):
@@ -1726,7 +1843,7 @@ def render_router(spec: ModuleSpec) -> str:
         r += ['    return {"total": await repository.count()}']
         routes.append(r)
     for route in routes:
-        body += route + ["", ""]
+        body += [*route, "", ""]
     while body and body[-1] == "":
         body.pop()
     text = "\n".join(body)
@@ -1856,7 +1973,9 @@ def render_main(specs: Sequence[ModuleSpec]) -> str:
     for spec in specs:
         lines += from_import(f"{spec.package}.router", [f"router as {spec.name}_router"])
     lines += ["", "", "def create_app() -> FastAPI:"]
-    lines += docstring("Create the app; a factory so tests can build isolated instances.", (), "    ")
+    lines += docstring(
+        "Create the app; a factory so tests can build isolated instances.", (), "    "
+    )
     lines += ['    app = FastAPI(title="cpv3", version="3.0.0")']
     for spec in specs:
         lines.append(f'    app.include_router({spec.name}_router, prefix="/api")')

@@ -441,6 +441,10 @@ class _Walker:
             for node_class, kind, attr in _hooks_of(type(rule)):
                 table = self.visit if kind == "visit" else self.leave
                 table.setdefault(node_class, []).append(getattr(rule, attr))
+        # Called at the end of a function's or class's body, while its scope is still active
+        # (``leave_FunctionDef`` runs after the scope is gone).
+        self.function_end = [rule.function_end for rule in rules if _overrides(rule, "function_end")]
+        self.class_end = [rule.class_end for rule in rules if _overrides(rule, "class_end")]
         self.special: Dict[type, Callable[[Any], None]] = {
             cst.FunctionDef: self._function,
             cst.ClassDef: self._class,
@@ -620,6 +624,8 @@ class _Walker:
         self._bind_params(node, outer)
         ctx.functions.append(node)
         self.walk(node.body)
+        for hook in self.function_end:
+            hook(node)
         ctx.functions.pop()
         resolver.pop()
         if outer.kind in ("module", "class"):
@@ -689,6 +695,8 @@ class _Walker:
         resolver.push(scope)
         ctx.classes.append(node)
         self.walk(node.body)
+        for hook in self.class_end:
+            hook(node)
         ctx.classes.pop()
         resolver.pop()
         bases: List[str] = []
@@ -791,6 +799,10 @@ class _Walker:
         typed = self.ctx.instance_type(value)
         if typed:
             cls.attributes[attr] = typed
+
+
+def _overrides(rule: FileRule, method: str) -> bool:
+    return getattr(type(rule), method) is not getattr(FileRule, method)
 
 
 def _as_name(alias: cst.ImportAlias) -> Optional[str]:

@@ -200,6 +200,13 @@ class FileRule(Rule):
             tags=tags,
         )
 
+    def function_end(self, node: "cst.FunctionDef") -> None:
+        """Called after a function's body was walked, while its scope (parameters, locals) is
+        still active: the place for whole-function checks."""
+
+    def class_end(self, node: "cst.ClassDef") -> None:
+        """Called after a class body was walked, while the class scope is still active."""
+
     def finish(self) -> None:
         """Called once after the traversal."""
 
