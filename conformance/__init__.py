@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "check", "Config", "Violation"]
+__all__ = ["Config", "Violation", "__version__", "check"]
 
 if TYPE_CHECKING:
     from conformance.config import Config

@@ -47,10 +47,11 @@ class Cache:
     def get(self, key: str) -> Optional[object]:
         try:
             with open(self._path(key), "rb") as handle:
-                return pickle.load(handle)
+                value: object = pickle.load(handle)
+                return value
         except FileNotFoundError:
             return None
-        except Exception:  # noqa: BLE001 - a corrupt or truncated entry is a miss
+        except Exception:
             return None
 
     def put(self, key: str, value: object) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import List, Optional, Sequence, TextIO
+from typing import Any, Dict, List, Optional, Sequence, TextIO
 
 from conformance import __version__
 
@@ -41,27 +41,52 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check files and module packages (default command)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    check.add_argument("--select", action="append", metavar="CODES",
-                       help="rules to apply: codes, prefixes (CNF2), names or ALL; comma-separated")
-    check.add_argument("--extend-select", action="append", metavar="CODES",
-                       help="rules to apply on top of the configured selection (opt-in rules)")
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="rules to apply: codes, prefixes (CNF2), names or ALL; comma-separated",
+    )
+    check.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="CODES",
+        help="rules to apply on top of the configured selection (opt-in rules)",
+    )
     check.add_argument("--ignore", action="append", metavar="CODES", help="rules to skip")
-    check.add_argument("--format", choices=FORMATS, default=None,
-                       help="output format (default: text; CONFORMANCE_FORMAT)")
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: text; CONFORMANCE_FORMAT)",
+    )
     check.add_argument("--output-file", metavar="FILE", help="write the report to FILE")
-    check.add_argument("--config", metavar="FILE",
-                       help="pyproject.toml or conformance.toml to use instead of discovery")
+    check.add_argument(
+        "--config",
+        metavar="FILE",
+        help="pyproject.toml or conformance.toml to use instead of discovery",
+    )
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument("--show-files", action="store_true",
-                       help="list the files and module packages that would be checked, and exit")
-    check.add_argument("--show-settings", action="store_true",
-                       help="print the effective configuration, and exit")
+    check.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list the files and module packages that would be checked, and exit",
+    )
+    check.add_argument(
+        "--show-settings", action="store_true", help="print the effective configuration, and exit"
+    )
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    check.add_argument("--jobs", "-j", type=int, metavar="N",
-                       help="worker processes (default: the available cores; 1: in-process)")
-    check.add_argument("-q", "--quiet", action="store_true",
-                       help="print findings only: no summary, no warnings")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes (default: the available cores; 1: in-process)",
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only: no summary, no warnings"
+    )
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     rules = sub.add_parser("rules", help="list every rule")
@@ -72,11 +97,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+def main(
+    argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
+) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] not in ("check", "rules", "explain") and not args_list[0].startswith("-"):
+    if (
+        args_list
+        and args_list[0] not in ("check", "rules", "explain")
+        and not args_list[0].startswith("-")
+    ):
         args_list.insert(0, "check")
-    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("--version", "-h", "--help"):
+    if not args_list or (
+        args_list[0].startswith("-") and args_list[0] not in ("--version", "-h", "--help")
+    ):
         args_list.insert(0, "check")
     parser = _parser()
     args = parser.parse_args(args_list)
@@ -90,10 +123,12 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
     except KeyboardInterrupt:
         stderr.write("error: interrupted\n")
         return EXIT_ERROR
-    except Exception as error:  # noqa: BLE001 - the last line of defence: one line, exit 2
+    except Exception as error:
         if debug:
             raise
-        stderr.write(f"error: internal error: {type(error).__name__}: {error} (run with --debug for details)\n")
+        stderr.write(
+            f"error: internal error: {type(error).__name__}: {error} (run with --debug for details)\n"
+        )
         return EXIT_ERROR
 
 
@@ -140,7 +175,9 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.select:
             overrides["select"] = tuple(_split_codes(args.select))
         if args.extend_select:
-            overrides["extend_select"] = config.extend_select + tuple(_split_codes(args.extend_select))
+            overrides["extend_select"] = config.extend_select + tuple(
+                _split_codes(args.extend_select)
+            )
         if args.ignore:
             overrides["ignore"] = config.ignore + tuple(_split_codes(args.ignore))
         if overrides:
@@ -173,7 +210,9 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     cache_dir: Optional[str] = None
     if not args.no_cache:
-        cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(config.root, ".conformance_cache")
+        cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
+            config.root, ".conformance_cache"
+        )
     options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
     try:
         result = run(config, absolute, options)
@@ -184,13 +223,17 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     notes: List[str] = []
     if not result.layout.packages:
         tried = ", ".join(config.modules)
-        notes.append(f"warning: no module package matched {tried} (set `modules` in [tool.conformance])")
+        notes.append(
+            f"warning: no module package matched {tried} (set `modules` in [tool.conformance])"
+        )
 
     fmt = args.format or os.environ.get("CONFORMANCE_FORMAT") or "text"
     from conformance.reporters import FORMATS, ReportContext, render
 
     if fmt not in FORMATS:
-        stderr.write(f"error: CONFORMANCE_FORMAT={fmt}: unknown format (one of {', '.join(FORMATS)})\n")
+        stderr.write(
+            f"error: CONFORMANCE_FORMAT={fmt}: unknown format (one of {', '.join(FORMATS)})\n"
+        )
         return EXIT_ERROR
     context = ReportContext(
         tool_version=__version__,
@@ -220,7 +263,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def _rule_infos() -> dict:
+def _rule_infos() -> Dict[str, Any]:
     from conformance.docs import rule_info
     from conformance.rules import all_rules
 

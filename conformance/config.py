@@ -192,7 +192,7 @@ def find_config(start: str) -> Tuple[str, Optional[str]]:
         if os.path.isfile(candidate):
             try:
                 data = _load_toml(candidate)
-            except Exception:  # noqa: BLE001 - reported when this file is the one used
+            except Exception:
                 return current, candidate
             if _table_of(candidate, data) is not None:
                 return current, candidate
@@ -215,7 +215,7 @@ def load_config(root: str, config_file: Optional[str]) -> Config:
         data = _load_toml(config_file)
     except OSError as error:
         raise ConfigError([f"{config_file}: cannot read: {error.strerror or error}"]) from None
-    except Exception as error:  # noqa: BLE001 - tomllib.TOMLDecodeError and tomli's twin
+    except Exception as error:
         raise ConfigError([f"{_display(config_file, root)}: invalid TOML: {error}"]) from None
     table = _table_of(config_file, data) or {}
     return validate(table, root=root, source=config_file)
@@ -252,7 +252,9 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
         elif key == "per-file-ignores":
             parsed = _string_list_table(value)
             if parsed is None:
-                problem(f"{prefix}.{key} must be a table of glob = [codes], got {_type_name(value)}")
+                problem(
+                    f"{prefix}.{key} must be a table of glob = [codes], got {_type_name(value)}"
+                )
             else:
                 values["per_file_ignores"] = parsed
         elif key in ("roles", "layers"):
@@ -313,7 +315,9 @@ def semantic_problems(config: Config, prefix: str = "config") -> List[str]:
     roles = set(config.role_map())
     for layer, allowed in config.layers:
         if layer not in roles:
-            out.append(f"{prefix}.layers: '{layer}' is not a role (roles: {', '.join(sorted(roles))})")
+            out.append(
+                f"{prefix}.layers: '{layer}' is not a role (roles: {', '.join(sorted(roles))})"
+            )
         for target in allowed:
             if target not in roles:
                 out.append(
@@ -389,5 +393,3 @@ def _type_name(value: Any) -> str:
         if type(value) is kind:
             return name
     return type(value).__name__
-
-

@@ -80,7 +80,11 @@ class _Walker:
     def _gitignore(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
         if folder in self.gitignores:
             return self.gitignores[folder]
-        path = os.path.join(self.root, folder, ".gitignore") if folder else os.path.join(self.root, ".gitignore")
+        path = (
+            os.path.join(self.root, folder, ".gitignore")
+            if folder
+            else os.path.join(self.root, ".gitignore")
+        )
         spec: Optional[pathspec.GitIgnoreSpec] = None
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:

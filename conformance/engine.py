@@ -11,7 +11,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Type
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type
 
 from conformance.config import Config
 from conformance.diagnostics import Location, Violation
@@ -42,7 +42,7 @@ class RunResult:
     results: Dict[str, object] = field(default_factory=dict)  # path -> FileResult
 
 
-def _selected_rules(config: Config) -> Tuple[list, list, list]:
+def _selected_rules(config: Config) -> Tuple[List[Any], List[Any], List[Any]]:
     from conformance.rules import selected
     from conformance.rules.base import FileRule, ProjectRule
 
@@ -147,9 +147,7 @@ def _parallel(
 
     # Batches of a few files amortise pickling; enough batches to balance two slow files.
     size = max(1, min(16, len(misses) // (jobs * 8) or 1))
-    batches = [
-        [(f, d) for f, d, _ in misses[i : i + size]] for i in range(0, len(misses), size)
-    ]
+    batches = [[(f, d) for f, d, _ in misses[i : i + size]] for i in range(0, len(misses), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     out: List[object] = []
@@ -171,7 +169,7 @@ def _parallel(
 def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()) -> RunResult:
     """Check ``paths`` under ``config``."""
     from conformance.discovery import discover
-    from conformance.filepass import AnalysisSettings, FileResult, project_packages_of
+    from conformance.filepass import AnalysisSettings, project_packages_of
 
     layout = discover(config, paths)
     rules, file_rules, project_rules = _selected_rules(config)
@@ -259,7 +257,7 @@ def _supersede(violations: List[Violation], rules: Iterable[type]) -> List[Viola
     supersedes = {r.code: set(r.supersedes) for r in rules if r.supersedes}  # type: ignore[attr-defined]
     if not supersedes:
         return violations
-    at: Dict[Tuple[str, Location], set] = {}
+    at: Dict[Tuple[str, Location], Set[str]] = {}
     for v in violations:
         at.setdefault((v.path, v.location), set()).add(v.code)
     out = []
@@ -297,12 +295,16 @@ def suppress(
     outcome = apply_noqa(
         after_files, directives, report_unused=UNUSED_CODE in selected_codes, judged=selected_codes
     )
-    unused = [v for v in outcome.unused if not per_file_ignored(v.path, v.code, config.per_file_ignores)]
+    unused = [
+        v for v in outcome.unused if not per_file_ignored(v.path, v.code, config.per_file_ignores)
+    ]
     suppressed = len(violations) - len(after_files) + len(outcome.suppressed)
     return outcome.kept + unused, suppressed
 
 
-def check(paths: Sequence[str], config: Optional[Config] = None, *, jobs: int = 1) -> List[Violation]:
+def check(
+    paths: Sequence[str], config: Optional[Config] = None, *, jobs: int = 1
+) -> List[Violation]:
     """Library entry point: check ``paths`` and return the sorted findings."""
     from conformance.config import find_config, load_config
 

@@ -22,6 +22,7 @@ from typing import (
     Callable,
     Dict,
     FrozenSet,
+    Set,
     List,
     Optional,
     Sequence,
@@ -280,7 +281,7 @@ class FileContext:
         self.function_facts: List[FunctionFact] = []
         self.alias_facts: List[AliasFact] = []
         self.extra: Dict[str, List[Any]] = {}
-        self.generators: set = set()  # ids of functions that contain ``yield``
+        self.generators: Set[int] = set()  # ids of functions that contain ``yield``
         self._index: Optional[ProjectIndex] = None
 
     # -- what rules ask ---------------------------------------------------------------------
@@ -375,7 +376,7 @@ class FileContext:
         ctx = self
         type_only = ctx.in_type_checking
         deferred = ctx.in_function
-        level_flags = dict(type_only=type_only, deferred=deferred, module_level=not deferred)
+        flags = _ImportFlags(type_only, deferred)
         out: List[ImportFact] = []
         if isinstance(node, cst.Import):
             for alias in node.names:
@@ -386,7 +387,7 @@ class FileContext:
                 # ``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``.
                 local = bound if bound else name.split(".", 1)[0]
                 target = name if bound else name.split(".", 1)[0]
-                out.append(ImportFact(module=name, name=None, target=target, alias=local, **level_flags))
+                out.append(flags.fact(name, None, target, local))
                 if not bound and "." in name:
                     # keep the full dotted target for layering (the edge is to ``a.b``)
                     out[-1] = dataclasses.replace(out[-1], module=name)
@@ -395,22 +396,14 @@ class FileContext:
             named = dotted(node.module) if node.module is not None else None
             base = absolute_module(ctx.module, ctx.is_package, level, named)
             if isinstance(node.names, cst.ImportStar):
-                out.append(ImportFact(module=base, name="*", target=f"{base}.*", alias=None, **level_flags))
+                out.append(flags.fact(base, "*", f"{base}.*", None))
             else:
                 for alias in node.names:
                     if not isinstance(alias.name, cst.Name):
                         continue
                     name = alias.name.value
                     target = f"{base}.{name}" if base else name
-                    out.append(
-                        ImportFact(
-                            module=base,
-                            name=name,
-                            target=target,
-                            alias=_as_name(alias) or name,
-                            **level_flags,
-                        )
-                    )
+                    out.append(flags.fact(base, name, target, _as_name(alias) or name))
         return out
 
     # -- facts ------------------------------------------------------------------------------
@@ -443,7 +436,9 @@ class _Walker:
                 table.setdefault(node_class, []).append(getattr(rule, attr))
         # Called at the end of a function's or class's body, while its scope is still active
         # (``leave_FunctionDef`` runs after the scope is gone).
-        self.function_end = [rule.function_end for rule in rules if _overrides(rule, "function_end")]
+        self.function_end = [
+            rule.function_end for rule in rules if _overrides(rule, "function_end")
+        ]
         self.class_end = [rule.class_end for rule in rules if _overrides(rule, "class_end")]
         self.special: Dict[type, Callable[[Any], None]] = {
             cst.FunctionDef: self._function,
@@ -496,7 +491,9 @@ class _Walker:
 
     def children(self, node: cst.CSTNode, names: Optional[Tuple[str, ...]] = None) -> None:
         walk = self.walk
-        for name in names if names is not None else (_FIELDS.get(type(node)) or _fields_of(type(node))):
+        for name in (
+            names if names is not None else (_FIELDS.get(type(node)) or _fields_of(type(node)))
+        ):
             value = getattr(node, name)
             if isinstance(value, cst.CSTNode):
                 walk(value)
@@ -514,9 +511,13 @@ class _Walker:
         module = self.ctx.module
         for statement in _module_statements(body):
             if isinstance(statement, cst.FunctionDef):
-                resolver.bind(statement.name.value, Binding("def", f"{module}.{statement.name.value}"))
+                resolver.bind(
+                    statement.name.value, Binding("def", f"{module}.{statement.name.value}")
+                )
             elif isinstance(statement, cst.ClassDef):
-                resolver.bind(statement.name.value, Binding("class", f"{module}.{statement.name.value}"))
+                resolver.bind(
+                    statement.name.value, Binding("class", f"{module}.{statement.name.value}")
+                )
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, (cst.Import, cst.ImportFrom)):
@@ -524,7 +525,9 @@ class _Walker:
                             resolver.bind(name, Binding("import", target))
                     elif isinstance(small, cst.Assign):
                         for name, _ in bind_targets(t.target for t in small.targets):
-                            resolver.bind(name, Binding("global", f"{module}.{name}", value=small.value))
+                            resolver.bind(
+                                name, Binding("global", f"{module}.{name}", value=small.value)
+                            )
                     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                         resolver.bind(
                             small.target.value,
@@ -613,7 +616,9 @@ class _Walker:
         outer = resolver.current
         for decorator in node.decorators:
             self.walk(decorator)
-        self.children(node.params, ("params", "star_arg", "kwonly_params", "star_kwarg", "posonly_params"))
+        self.children(
+            node.params, ("params", "star_arg", "kwonly_params", "star_kwarg", "posonly_params")
+        )
         if node.returns is not None:
             self.walk(node.returns)
         qualname = f"{outer.qualname}.{node.name.value}"
@@ -632,7 +637,9 @@ class _Walker:
             decorators = tuple(
                 q
                 for q in (
-                    ctx.qualname(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+                    ctx.qualname(
+                        d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator
+                    )
                     for d in node.decorators
                 )
                 if q
@@ -676,7 +683,9 @@ class _Walker:
                 resolver.bind(extra.name.value, Binding("param"))
         for param in params.kwonly_params:
             annotation = param.annotation.annotation if param.annotation else None
-            resolver.bind(param.name.value, Binding("param", annotation=annotation, value=param.default))
+            resolver.bind(
+                param.name.value, Binding("param", annotation=annotation, value=param.default)
+            )
 
     def _class(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
@@ -719,7 +728,10 @@ class _Walker:
             for small in statement.body:
                 if isinstance(small, cst.Assign):
                     for target in small.targets:
-                        if isinstance(target.target, cst.Name) and target.target.value == "__tablename__":
+                        if (
+                            isinstance(target.target, cst.Name)
+                            and target.target.value == "__tablename__"
+                        ):
                             has_tablename = True
                 elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                     if small.target.value == "__tablename__":
@@ -783,7 +795,9 @@ class _Walker:
         target = node.target
         annotation = node.annotation.annotation
         if isinstance(target, cst.Name):
-            self.ctx.resolver.bind(target.value, Binding("local", annotation=annotation, value=node.value))
+            self.ctx.resolver.bind(
+                target.value, Binding("local", annotation=annotation, value=node.value)
+            )
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             if target.value.value == "self":
                 typed = self.ctx.annotation_type(annotation)
@@ -799,6 +813,27 @@ class _Walker:
         typed = self.ctx.instance_type(value)
         if typed:
             cls.attributes[attr] = typed
+
+
+@dataclass(frozen=True)
+class _ImportFlags:
+    """Where an import statement sits: under TYPE_CHECKING, inside a function."""
+
+    type_only: bool
+    deferred: bool
+
+    def fact(
+        self, module: str, name: Optional[str], target: str, alias: Optional[str]
+    ) -> ImportFact:
+        return ImportFact(
+            module=module,
+            name=name,
+            target=target,
+            alias=alias,
+            type_only=self.type_only,
+            deferred=self.deferred,
+            module_level=not self.deferred,
+        )
 
 
 def _overrides(rule: FileRule, method: str) -> bool:
@@ -997,7 +1032,9 @@ def analyze_file(
         else:
             candidates.append(Candidate(violation, condition))
         if keep_fixes and pending.replacement is not None:
-            replacements.append(Replacement(violation, pending.node, pending.replacement, condition))
+            replacements.append(
+                Replacement(violation, pending.node, pending.replacement, condition)
+            )
 
     return FileResult(
         path=file.path,
@@ -1012,7 +1049,7 @@ def analyze_file(
     )
 
 
-def _syntax_error(source: str, error: "cst.ParserSyntaxError") -> Tuple[int, int, str]:
+def _syntax_error(source: str, error: cst.ParserSyntaxError) -> Tuple[int, int, str]:
     """Where and why a file does not parse. CPython's compiler words syntax errors the way users
     know them and points at the right token, so ask it first; libcst's own message is the fallback
     (syntax newer than the running interpreter)."""
@@ -1035,7 +1072,7 @@ def _fingerprint_text(module: cst.Module, node: cst.CSTNode) -> str:
     shifts (baseline, SARIF) without growing with the size of the node."""
     try:
         text = module.code_for_node(node)
-    except Exception:  # noqa: BLE001 - a fingerprint is best effort
+    except Exception:
         return type(node).__name__
     for line in text.strip().splitlines():
         folded = " ".join(line.split())
@@ -1047,6 +1084,3 @@ def _fingerprint_text(module: cst.Module, node: cst.CSTNode) -> str:
 def project_packages_of(modules: Sequence[str]) -> Tuple[str, ...]:
     """Top-level package names of the project's modules."""
     return tuple(sorted({module.split(".", 1)[0] for module in modules if module}))
-
-
-FrozenCodes = FrozenSet[str]

@@ -22,7 +22,9 @@ class _TargetedPositionState(CodegenState):
     """A codegen state that records the syntactic range of target nodes only."""
 
     def __init__(self, module: cst.Module, targets: Set[int]) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
         self.targets = targets
         self.starts: Dict[int, Tuple[int, int]] = {}
         self.spans: Dict[int, Span] = {}

@@ -53,7 +53,9 @@ class RoleMatcher:
 
     def __init__(self, config: Config) -> None:
         self.modules = tuple(m.rstrip("/") for m in config.modules)
-        self.src = tuple(s.strip("/").lstrip("./") if s not in (".", "./") else "" for s in config.src)
+        self.src = tuple(
+            s.strip("/").lstrip("./") if s not in (".", "./") else "" for s in config.src
+        )
         self.in_module: List[Tuple[str, str]] = []  # (role, file-name glob) inside module packages
         self.by_path: List[Tuple[str, str]] = []  # (role, path glob) anywhere
         for role, patterns in config.roles:

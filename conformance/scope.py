@@ -162,7 +162,7 @@ class Resolver:
         if isinstance(node, cst.SimpleString):
             try:
                 inner = cst.parse_expression(node.evaluated_value)  # type: ignore[arg-type]
-            except Exception:  # noqa: BLE001 - any unparsable string annotation is just unknown
+            except Exception:
                 return None
             return self.annotation_type(inner)
         if isinstance(node, cst.Subscript):

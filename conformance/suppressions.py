@@ -20,7 +20,9 @@ from conformance.roles import glob_match
 UNUSED_CODE = "CNF902"
 UNUSED_NAME = "unused-suppression"
 
-_NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z0-9_\-]+(?:[\s,]+[A-Za-z0-9_\-]+)*)", re.I)
+_NOQA_CODES = re.compile(
+    r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z0-9_\-]+(?:[\s,]+[A-Za-z0-9_\-]+)*)", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,11 @@ def parse_directives(
             elif re.fullmatch(r"CNF\d{3}", upper):
                 unknown.append(upper)
         if ours or unknown:
-            out.append(Directive(path, comment.line, comment.column, tuple(ours), tuple(unknown), comment.text))
+            out.append(
+                Directive(
+                    path, comment.line, comment.column, tuple(ours), tuple(unknown), comment.text
+                )
+            )
     return out
 
 
@@ -131,7 +137,9 @@ def apply_noqa(
                     message=f"{'; '.join(problems)} in `{directive.raw.strip()}`",
                     fix_hint="remove the code from the comment (or the whole comment)",
                     fix=FixSafety.SAFE,
-                    fingerprint_text=directive.raw.strip() + "|" + ",".join(stale + list(directive.unknown)),
+                    fingerprint_text=directive.raw.strip()
+                    + "|"
+                    + ",".join(stale + list(directive.unknown)),
                 )
             )
     return outcome

@@ -24,16 +24,26 @@ def write_tree(root: Path, files: Mapping[str, str]) -> None:
 
 def git_init(root: Path) -> None:
     """Make ``root`` a git repository with everything committed."""
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
-               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True, env=env)
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
-    subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", "init", "--allow-empty"],
-                   check=True, env=env)
+    subprocess.run(
+        ["git", "-C", str(root), "commit", "-q", "-m", "init", "--allow-empty"], check=True, env=env
+    )
 
 
-def run_cli(args: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None,
-            input_text: Optional[str] = None) -> subprocess.CompletedProcess:
+def run_cli(
+    args: Sequence[str],
+    cwd: Path,
+    env: Optional[Dict[str, str]] = None,
+    input_text: Optional[str] = None,
+) -> subprocess.CompletedProcess:
     """Run ``python -m conformance ARGS`` in a subprocess, as a user would."""
     full_env = dict(os.environ)
     full_env.pop("FORCE_COLOR", None)

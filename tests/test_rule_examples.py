@@ -61,9 +61,7 @@ def test_invalid_example_has_exactly_the_expected_findings(
     tmp_path: Path, rule: Type[Rule], example: Example
 ) -> None:
     first_path = next(iter(example.files))
-    expected = sorted(
-        (e.path or first_path, e.line, e.column, e.message) for e in example.expect
-    )
+    expected = sorted((e.path or first_path, e.line, e.column, e.message) for e in example.expect)
     assert expected, "an INVALID example must expect at least one finding"
     assert findings_of(tmp_path, rule, example) == expected
 

@@ -17,10 +17,17 @@ if TYPE_CHECKING:
     from conformance.config import Option
 
 #: Family modules, in code order (CNF1xx structure ... CNF9xx the checker itself).
-FAMILIES: Tuple[str, ...] = ("structure", "layering", "fastapi", "pydantic", "sqlalchemy", "checker")
+FAMILIES: Tuple[str, ...] = (
+    "structure",
+    "layering",
+    "fastapi",
+    "pydantic",
+    "sqlalchemy",
+    "checker",
+)
 
 _RULES: List[Type[Rule]] = []
-_OPTIONS: List["Option"] = []
+_OPTIONS: List[Option] = []
 
 
 def _load() -> None:
@@ -47,7 +54,7 @@ def all_rules() -> Tuple[Type[Rule], ...]:
     return tuple(_RULES)
 
 
-def all_options() -> Tuple["Option", ...]:
+def all_options() -> Tuple[Option, ...]:
     """Every family's configuration keys."""
     _load()
     return tuple(_OPTIONS)

@@ -19,7 +19,6 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
-    Any,
     ClassVar,
     Dict,
     Iterable,
@@ -89,7 +88,7 @@ class Example:
         config: str = "",
         unsafe: bool = False,
         note: str = "",
-    ) -> "Example":
+    ) -> Example:
         """An example of one file (plus ``extra`` files), the common case."""
         files: Dict[str, str] = {path: dedent(source)}
         for extra_path, extra_source in (extra or {}).items():
@@ -166,17 +165,17 @@ class FileRule(Rule):
     """A rule run during the single traversal of one file. A fresh instance per file, so a rule
     may keep per-file state on ``self``."""
 
-    def __init__(self, ctx: "FileContext") -> None:
+    def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
 
     def report(
         self,
-        node: "cst.CSTNode",
+        node: cst.CSTNode,
         message: Optional[str] = None,
         *,
         fix_hint: Optional[str] = None,
-        when: Optional["Condition"] = None,
-        replacement: Optional["cst.CSTNode"] = None,
+        when: Optional[Condition] = None,
+        replacement: Optional[cst.CSTNode] = None,
         fix_safety: Optional[FixSafety] = None,
         fingerprint: Optional[str] = None,
         tags: Tuple[str, ...] = (),
@@ -200,11 +199,11 @@ class FileRule(Rule):
             tags=tags,
         )
 
-    def function_end(self, node: "cst.FunctionDef") -> None:
+    def function_end(self, node: cst.FunctionDef) -> None:
         """Called after a function's body was walked, while its scope (parameters, locals) is
         still active: the place for whole-function checks."""
 
-    def class_end(self, node: "cst.ClassDef") -> None:
+    def class_end(self, node: cst.ClassDef) -> None:
         """Called after a class body was walked, while the class scope is still active."""
 
     def finish(self) -> None:
@@ -214,6 +213,5 @@ class FileRule(Rule):
 class ProjectRule(Rule):
     """A rule run once per run over the whole project."""
 
-    def check(self, project: "Project") -> Iterable[Violation]:
+    def check(self, project: Project) -> Iterable[Violation]:
         raise NotImplementedError
-

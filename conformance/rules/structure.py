@@ -11,7 +11,7 @@ import keyword
 import re
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional
 
-from conformance.conditions import AllOf, IsKind, Not, TypeIs
+from conformance.conditions import AllOf, Condition, IsKind, Not, TypeIs
 from conformance.config import Option
 from conformance.diagnostics import Location, Violation
 from conformance.index import ORM_ENTITY, PYDANTIC_MODEL, PYDANTIC_SETTINGS
@@ -117,7 +117,7 @@ class MissingRequiredFile(ProjectRule):
         ),
     )
 
-    def check(self, project: "Project") -> Iterable[Violation]:
+    def check(self, project: Project) -> Iterable[Violation]:
         required = project.config.required_files
         for package in project.layout.packages:
             for name in required:
@@ -161,7 +161,9 @@ class ExtraModuleFile(ProjectRule):
     code = "CNF102"
     name = "extra-module-file"
     summary = "module package holds a file the convention does not have"
-    fix_hint = "move its code into the file of the layer that uses it, or list it in allowed-extra-files"
+    fix_hint = (
+        "move its code into the file of the layer that uses it, or list it in allowed-extra-files"
+    )
     catalog = "STR002"
     VALID = (
         Example(
@@ -184,7 +186,7 @@ class ExtraModuleFile(ProjectRule):
         ),
     )
 
-    def check(self, project: "Project") -> Iterable[Violation]:
+    def check(self, project: Project) -> Iterable[Violation]:
         config = project.config
         for package in project.layout.packages:
             for name in package.files:
@@ -192,7 +194,9 @@ class ExtraModuleFile(ProjectRule):
                     continue
                 if any(glob_match(pattern, name) for pattern in config.allowed_extra_files):
                     continue
-                where = "service.py or repository.py" if name.endswith(".py") else "the module's files"
+                where = (
+                    "service.py or repository.py" if name.endswith(".py") else "the module's files"
+                )
                 yield self.make_violation(
                     f"{package.path}/{name}",
                     Location(),
@@ -246,7 +250,7 @@ class ModuleSubfolder(ProjectRule):
         ),
     )
 
-    def check(self, project: "Project") -> Iterable[Violation]:
+    def check(self, project: Project) -> Iterable[Violation]:
         for package in project.layout.packages:
             for name in package.subdirs:
                 yield self.make_violation(
@@ -302,7 +306,7 @@ class NamespaceModulePackage(ProjectRule):
         ),
     )
 
-    def check(self, project: "Project") -> Iterable[Violation]:
+    def check(self, project: Project) -> Iterable[Violation]:
         for package in project.layout.packages:
             if "__init__.py" not in package.files:
                 yield self.make_violation(
@@ -359,7 +363,7 @@ class StrayModulesRootFile(ProjectRule):
         ),
     )
 
-    def check(self, project: "Project") -> Iterable[Violation]:
+    def check(self, project: Project) -> Iterable[Violation]:
         for path in project.layout.modules_root_files:
             folder, _, name = path.rpartition("/")
             yield self.make_violation(
@@ -418,7 +422,7 @@ class InvalidModuleName(ProjectRule):
         ),
     )
 
-    def check(self, project: "Project") -> Iterable[Violation]:
+    def check(self, project: Project) -> Iterable[Violation]:
         for package in project.layout.packages:
             name = package.name
             if _VALID_NAME.match(name) and not keyword.iskeyword(name):
@@ -477,7 +481,9 @@ class LogicInInit(FileRule):
     code = "CNF107"
     name = "logic-in-module-init"
     summary = "module package __init__.py contains logic"
-    fix_hint = "keep __init__.py empty (a docstring is fine) and move the code to the right role file"
+    fix_hint = (
+        "keep __init__.py empty (a docstring is fine) and move the code to the right role file"
+    )
     catalog = "STR007"
     applies_to = "roles"
     VALID = (
@@ -497,13 +503,17 @@ class LogicInInit(FileRule):
             def helper():
                 return 1
             """,
-            Expect(1, 1, "__init__.py of module 'users' contains a function definition: keep it empty "
-                   "and move the code into the role file that owns it"),
+            Expect(
+                1,
+                1,
+                "__init__.py of module 'users' contains a function definition: keep it empty "
+                "and move the code into the role file that owns it",
+            ),
             path="cpv3/modules/users/__init__.py",
         ),
     )
 
-    def visit_Module(self, node: "cst.Module") -> None:
+    def visit_Module(self, node: cst.Module) -> None:
         if not _in_package_init(self):
             return
         for index, statement in enumerate(node.body):
@@ -516,7 +526,7 @@ class LogicInInit(FileRule):
                 )
 
 
-def _logic_kind(statement: "cst.CSTNode", first: bool) -> Optional[str]:
+def _logic_kind(statement: cst.CSTNode, first: bool) -> Optional[str]:
     if isinstance(statement, cst.FunctionDef):
         return "a function definition"
     if isinstance(statement, cst.ClassDef):
@@ -525,11 +535,15 @@ def _logic_kind(statement: "cst.CSTNode", first: bool) -> Optional[str]:
         for small in statement.body:
             if isinstance(small, (cst.Import, cst.ImportFrom, cst.Pass)):
                 continue
-            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+            if isinstance(small, cst.Expr) and isinstance(
+                small.value, (cst.SimpleString, cst.ConcatenatedString)
+            ):
                 continue
             if isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
                 targets = (
-                    [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                    [t.target for t in small.targets]
+                    if isinstance(small, cst.Assign)
+                    else [small.target]
                 )
                 if all(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
                     continue
@@ -541,7 +555,7 @@ def _logic_kind(statement: "cst.CSTNode", first: bool) -> Optional[str]:
     return "a compound statement"
 
 
-def _is_type_checking_block(statement: "cst.If") -> bool:
+def _is_type_checking_block(statement: cst.If) -> bool:
     test = statement.test
     name = test.attr.value if isinstance(test, cst.Attribute) else getattr(test, "value", None)
     return name == "TYPE_CHECKING" and statement.orelse is None
@@ -588,15 +602,19 @@ class InitReexportsInternals(FileRule):
     INVALID = (
         Example.code(
             "from .repository import UserRepository\n",
-            Expect(1, 1, "__init__.py of module 'users' re-exports UserRepository from its repository: "
-                   "export only the service surface, or nothing"),
+            Expect(
+                1,
+                1,
+                "__init__.py of module 'users' re-exports UserRepository from its repository: "
+                "export only the service surface, or nothing",
+            ),
             path="cpv3/modules/users/__init__.py",
         ),
     )
 
     _INTERNAL = ("repository", "models", "router")
 
-    def visit_ImportFrom(self, node: "cst.ImportFrom") -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not _in_package_init(self):
             return
         ctx = self.ctx
@@ -621,14 +639,14 @@ class _ClassPlacement(FileRule):
     home_role = ""
     kind = ""
 
-    def leave_ClassDef(self, node: "cst.ClassDef") -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
         if ctx.role == self.home_role or ctx.in_function:
             return
         qualname = ctx.definition_qualname(node.name.value)
         self.report(node.name, self.message(node.name.value), when=self.condition(qualname))
 
-    def condition(self, qualname: str) -> object:
+    def condition(self, qualname: str) -> Condition:
         raise NotImplementedError
 
     def message(self, name: str) -> str:
@@ -678,7 +696,9 @@ class OrmEntityOutsideModels(_ClassPlacement):
                 __tablename__ = "users"
             """,
             path="cpv3/modules/users/models.py",
-            extra={"cpv3/core/db.py": "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"},
+            extra={
+                "cpv3/core/db.py": "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"
+            },
         ),
     )
     INVALID = (
@@ -689,13 +709,19 @@ class OrmEntityOutsideModels(_ClassPlacement):
             class AuditLog(Base):
                 __tablename__ = "audit_log"
             """,
-            Expect(3, 7, "ORM entity AuditLog is defined in service.py: move it to the module's models.py"),
+            Expect(
+                3,
+                7,
+                "ORM entity AuditLog is defined in service.py: move it to the module's models.py",
+            ),
             path="cpv3/modules/users/service.py",
-            extra={"cpv3/core/db.py": "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"},
+            extra={
+                "cpv3/core/db.py": "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"
+            },
         ),
     )
 
-    def condition(self, qualname: str) -> object:
+    def condition(self, qualname: str) -> Condition:
         return IsKind(qualname, ORM_ENTITY)
 
     def message(self, name: str) -> str:
@@ -757,13 +783,19 @@ class PydanticModelOutsideSchemas(_ClassPlacement):
             class UserOut(Schema):
                 id: int
             """,
-            Expect(3, 7, "Pydantic model UserOut is defined in router.py: move it to the module's schemas.py"),
-            extra={"cpv3/core/schemas.py": "import pydantic as pd\n\nclass Schema(pd.BaseModel):\n    pass\n"},
+            Expect(
+                3,
+                7,
+                "Pydantic model UserOut is defined in router.py: move it to the module's schemas.py",
+            ),
+            extra={
+                "cpv3/core/schemas.py": "import pydantic as pd\n\nclass Schema(pd.BaseModel):\n    pass\n"
+            },
             note="the base class lives in another file",
         ),
     )
 
-    def condition(self, qualname: str) -> object:
+    def condition(self, qualname: str) -> Condition:
         return AllOf((IsKind(qualname, PYDANTIC_MODEL), Not(IsKind(qualname, PYDANTIC_SETTINGS))))
 
     def message(self, name: str) -> str:
@@ -773,7 +805,19 @@ class PydanticModelOutsideSchemas(_ClassPlacement):
 _ROUTER_CLASSES = ("fastapi.APIRouter", "fastapi.routing.APIRouter")
 _APP_CLASSES = ("fastapi.FastAPI", "fastapi.applications.FastAPI")
 _ROUTE_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket", "route"}
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "options",
+        "head",
+        "trace",
+        "api_route",
+        "websocket",
+        "route",
+    }
 )
 
 
@@ -836,7 +880,9 @@ class FastapiOutsideRouter(FileRule):
                 return "pong"
             """,
             Expect(3, 9, "APIRouter() in service.py: routing belongs in the module's router.py"),
-            Expect(5, 2, "route decorator in service.py: routing belongs in the module's router.py"),
+            Expect(
+                5, 2, "route decorator in service.py: routing belongs in the module's router.py"
+            ),
             path="cpv3/modules/users/service.py",
         ),
     )
@@ -844,15 +890,18 @@ class FastapiOutsideRouter(FileRule):
     def _outside(self) -> bool:
         return self.ctx.feature is not None and self.ctx.role != "router"
 
-    def visit_Call(self, node: "cst.Call") -> None:
+    def visit_Call(self, node: cst.Call) -> None:
         if not self._outside():
             return
         name = self.ctx.call_name(node)
         if name in _ROUTER_CLASSES or name in _APP_CLASSES:
             short = "APIRouter()" if name in _ROUTER_CLASSES else "FastAPI()"
-            self.report(node, f"{short} in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py")
+            self.report(
+                node,
+                f"{short} in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py",
+            )
 
-    def visit_Decorator(self, node: "cst.Decorator") -> None:
+    def visit_Decorator(self, node: cst.Decorator) -> None:
         if not self._outside():
             return
         target = node.decorator.func if isinstance(node.decorator, cst.Call) else node.decorator
@@ -923,15 +972,17 @@ class RouterBinding(FileRule):
         ),
         Example.code(
             "x = 1\n",
-            Expect(1, 1, "router.py binds no module-level APIRouter: add `router = APIRouter(...)`"),
+            Expect(
+                1, 1, "router.py binds no module-level APIRouter: add `router = APIRouter(...)`"
+            ),
         ),
     )
 
-    def visit_Module(self, node: "cst.Module") -> None:
+    def visit_Module(self, node: cst.Module) -> None:
         if self.ctx.role != "router" or self.ctx.feature is None:
             return
         wanted = self.ctx.config.option("router-name")
-        found: List["cst.CSTNode"] = []
+        found: List[cst.CSTNode] = []
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -947,11 +998,19 @@ class RouterBinding(FileRule):
                 if self.ctx.qualname(value.func) in _ROUTER_CLASSES:
                     found.append(statement)
                     if len(found) == 1 and target.value != wanted:
-                        self.report(statement, f"APIRouter bound to '{target.value}' in router.py: name it '{wanted}'")
+                        self.report(
+                            statement,
+                            f"APIRouter bound to '{target.value}' in router.py: name it '{wanted}'",
+                        )
                     elif len(found) > 1:
-                        self.report(statement, f"second APIRouter '{target.value}' in router.py: one router per module")
+                        self.report(
+                            statement,
+                            f"second APIRouter '{target.value}' in router.py: one router per module",
+                        )
         if not found:
-            self.report(node, f"router.py binds no module-level APIRouter: add `{wanted} = APIRouter(...)`")
+            self.report(
+                node, f"router.py binds no module-level APIRouter: add `{wanted} = APIRouter(...)`"
+            )
 
 
 _SQL_BUILDERS = frozenset(
@@ -975,7 +1034,9 @@ _SQL_BUILDERS = frozenset(
         "sqlalchemy.dialects.postgresql.insert",
     }
 )
-_SESSION_QUERIES = frozenset({"execute", "scalars", "scalar", "get", "stream", "stream_scalars", "query"})
+_SESSION_QUERIES = frozenset(
+    {"execute", "scalars", "scalar", "get", "stream", "stream_scalars", "query"}
+)
 _SESSION_TYPES = (
     "sqlalchemy.ext.asyncio.AsyncSession",
     "sqlalchemy.ext.asyncio.session.AsyncSession",
@@ -1061,7 +1122,11 @@ class SqlOutsideRepository(FileRule):
             def statement():
                 return sa.select(1)
             """,
-            Expect(4, 12, "sa.select() builds SQL in models.py: queries belong in the module's repository.py"),
+            Expect(
+                4,
+                12,
+                "sa.select() builds SQL in models.py: queries belong in the module's repository.py",
+            ),
             path="cpv3/modules/users/models.py",
         ),
     )
@@ -1069,7 +1134,7 @@ class SqlOutsideRepository(FileRule):
     def _outside(self) -> bool:
         return self.ctx.feature is not None and self.ctx.role not in ("repository", None)
 
-    def visit_Call(self, node: "cst.Call") -> None:
+    def visit_Call(self, node: cst.Call) -> None:
         if not self._outside():
             return
         ctx = self.ctx
