@@ -262,7 +262,12 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
             if parsed is None:
                 problem(f"{prefix}.{key} must be a table of name = [strings]")
             else:
-                values[key] = parsed
+                # A partial table changes the roles it names and keeps the cpv3 defaults of the
+                # others; an empty list removes a role (a project without a repository layer).
+                defaults = DEFAULT_ROLES if key == "roles" else DEFAULT_LAYERS
+                merged = dict(defaults)
+                merged.update(dict(parsed))
+                values[key] = tuple((name, tuple(items)) for name, items in merged.items())
         elif key == "respect-gitignore":
             if not isinstance(value, bool):
                 problem(f"{prefix}.{key} must be true or false, got {_type_name(value)}")
