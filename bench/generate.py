@@ -510,7 +510,7 @@ def call(head: str, args: Sequence[str], tail: str = "", brackets: str = "()") -
     ``head`` carries its own indentation; continuation lines are indented relative to it.
     """
     indent = head[: len(head) - len(head.lstrip())]
-    opening, closing = brackets
+    opening, closing = brackets[0], brackets[1]
     one = f"{head}{opening}{', '.join(args)}{closing}{tail}"
     if len(one) <= LINE_LIMIT:
         return [one]
@@ -559,9 +559,9 @@ def import_block(
             lines += [*section, ""]
     absolute = [statement for statement in first if not statement[0].startswith("from .")]
     relative = [statement for statement in first if statement[0].startswith("from .")]
-    for section in (absolute, relative):  # relative imports form their own isort section
-        if section:
-            for statement in sorted(section):
+    for statements in (absolute, relative):  # relative imports form their own isort section
+        if statements:
+            for statement in sorted(statements):
                 lines += statement
             lines.append("")
     return lines
@@ -843,7 +843,11 @@ def render_schemas(spec: ModuleSpec) -> str:
             body += schema_field(c, column, partial=False, read=False)
         body += ["", ""]
     body.append(f"class {c.child_cls}Read(Schema):")
-    body += docstring(f"{article(c.child_kind).capitalize()} as returned by the API.", (), "    ")
+    body += docstring(
+        f"{article(c.child_kind).capitalize()} as returned by the API.",
+        [f"Also embedded in ``{c.cls}Read``, so keep it small."],
+        "    ",
+    )
     body += ["", "    id: int", f"    {c.id_param}: int"]
     for column in c.child_fields:
         body += schema_field(c, column, partial=False, read=True)
@@ -924,6 +928,16 @@ def render_schemas(spec: ModuleSpec) -> str:
         "    ",
     )
     body.append("")
+    if v1:
+        body += [
+            "    class Config:",
+            '        extra = "forbid"  # a typo must not be a silent no-op',
+        ]
+    else:
+        body += [
+            '    model_config = ConfigDict(extra="forbid")  # a typo must not be a silent no-op'
+        ]
+    body.append("")
     for column in c.fields:
         if column is c.lookup:
             continue
@@ -967,6 +981,11 @@ def render_schemas(spec: ModuleSpec) -> str:
         "    total: int",
         "    offset: int",
         "    limit: int",
+        "",
+        "    @property",
+        "    def has_more(self) -> bool:",
+        '        """Whether another page follows; saves every client the same arithmetic."""',
+        "        return self.offset + len(self.items) < self.total",
     ]
     if c.has("status"):
         body += ["", "", f"class {c.cls}StatusChange(Schema):"]

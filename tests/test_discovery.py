@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Optional
 
 from conformance.config import validate
 from conformance.discovery import discover, module_name
+from conformance.model import Layout
 from conformance.roles import RoleMatcher
 
 from .conftest import write_tree
 
 
-def layout_of(root: Path, table: dict = None, paths=None):  # type: ignore[assignment]
+def layout_of(root: Path, table: Optional[dict] = None, paths: Optional[list] = None) -> Layout:
     config = validate(table or {}, root=str(root), source=None)
     return discover(config, [str(p) for p in (paths or [root])])
 
