@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set
 
 from conformance.conditions import AllOf, Condition, IsKind, Not, TypeIs
 from conformance.config import Option
@@ -21,6 +22,7 @@ from conformance.rules.base import Example, Expect, FileRule, ProjectRule
 if TYPE_CHECKING:
     import libcst as cst
 
+    from conformance.index import ProjectIndex
     from conformance.project import Project
 else:
     from conformance import lazycst as cst
@@ -1155,3 +1157,212 @@ class SqlOutsideRepository(FileRule):
                     f"{ctx.code_for(func)}() runs SQL in {file_name}: queries belong in the module's repository.py",
                     when=TypeIs(receiver, _SESSION_TYPES),
                 )
+
+
+_PLAIN_BASES = frozenset(
+    {
+        "builtins.object",
+        "abc.ABC",
+        "typing.Generic",
+        "typing.Protocol",
+        "typing_extensions.Protocol",
+    }
+)
+
+
+class ClassNaming(FileRule):
+    """## What it checks
+    A plain class defined at module level in `repository.py` whose name does not end in
+    `Repository`, or in `service.py` whose name does not end in `Service`. Classes with other
+    bases (exceptions, enums, models, dataclass-like helpers deriving from a library class) are
+    not judged.
+
+    ## Why
+    Names that say the layer make the layering visible at every call site: `UserRepository` in a
+    router is obviously out of place, `UserStore` is not.
+
+    ## Example
+    ```python
+    # cpv3/modules/users/repository.py
+    class UserStore:
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    class UserRepository:
+        ...
+    ```
+
+    ## Fix
+    None (a rename touches every importer; do it with your editor's rename refactoring).
+
+    ## Options
+    Opt-in: select `CNF114` (or `class-naming`).
+    """
+
+    code = "CNF114"
+    name = "class-naming"
+    summary = "repository or service class not named *Repository / *Service"
+    fix_hint = "rename the class so its name ends with the layer's suffix"
+    catalog = "STR014"
+    default = False
+    applies_to = "roles"
+    VALID = (
+        Example.code(
+            """
+            class UserRepository:
+                pass
+
+            class UserNotFound(Exception):
+                pass
+            """,
+            path="cpv3/modules/users/repository.py",
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            import abc
+
+            class UserStore(abc.ABC):
+                pass
+            """,
+            Expect(3, 7, "class UserStore in repository.py: name repository classes '…Repository'"),
+            path="cpv3/modules/users/repository.py",
+        ),
+    )
+
+    _SUFFIX = {"repository": "Repository", "service": "Service"}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        ctx = self.ctx
+        suffix = self._SUFFIX.get(ctx.role or "")
+        if suffix is None or ctx.in_function or ctx.class_def is not None:
+            return
+        name = node.name.value
+        if name.endswith(suffix) or name.startswith("_"):
+            return
+        for arg in node.bases:
+            value = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value
+            if ctx.qualname(value) not in _PLAIN_BASES:
+                return
+        self.report(
+            node.name,
+            f"class {name} in {ctx.path.rpartition('/')[2]}: name {ctx.role} classes '…{suffix}'",
+        )
+
+
+@dataclass(frozen=True)
+class _NotIncluded(Condition):
+    """No file passes this router to ``include_router``, and every ``include_router`` call in the
+    project names its router resolvably (a loop over a registry makes the answer unknowable)."""
+
+    router: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        if not index.complete:
+            return None
+        included: Set[str] = set()
+        for _, value in index.extra(_INCLUDES_KEY):
+            if value is None:
+                return False  # an include_router call we cannot resolve: do not guess
+            included.add(index.resolve(value))
+        return index.resolve(self.router) not in included
+
+
+_INCLUDES_KEY = "structure.include_router"
+
+
+class RouterNotIncluded(FileRule):
+    """## What it checks
+    A module's router (the module-level `APIRouter` in router.py) that no file of the project
+    passes to `include_router(...)`.
+
+    ## Why
+    A router that is never included serves nothing: its routes silently 404, and the tests that
+    call the service directly do not notice.
+
+    ## Example
+    ```python
+    # cpv3/main.py
+    app = FastAPI()
+    app.include_router(users_router)
+    # orders.router.router is never included
+    ```
+
+    ## Use instead
+    ```python
+    app.include_router(orders_router)
+    ```
+
+    ## Fix
+    None.
+
+    ## Options
+    Opt-in: select `CNF115` (or `router-not-included`). When any `include_router` call passes
+    something the checker cannot resolve (a loop over a list of routers), the rule stays silent.
+    """
+
+    code = "CNF115"
+    name = "router-not-included"
+    summary = "module router is never passed to include_router"
+    fix_hint = "include the router in the application (app.include_router(...))"
+    catalog = "STR015"
+    default = False
+    VALID = (
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users", tags=["users"])
+            """,
+            extra={
+                "cpv3/main.py": (
+                    "from fastapi import FastAPI\n"
+                    "from cpv3.modules.users.router import router as users_router\n\n"
+                    "app = FastAPI()\napp.include_router(users_router)\n"
+                )
+            },
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users", tags=["users"])
+            """,
+            Expect(3, 1, "router of module 'users' is never included: pass it to include_router()"),
+            extra={"cpv3/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"},
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "include_router":
+            return
+        if not node.args:
+            return
+        self.ctx.add_extra(_INCLUDES_KEY, self.ctx.qualname(node.args[0].value))
+
+    def visit_Module(self, node: cst.Module) -> None:
+        ctx = self.ctx
+        if ctx.role != "router" or ctx.feature is None:
+            return
+        for statement in node.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+                    continue
+                target = small.targets[0].target
+                if not isinstance(target, cst.Name) or not isinstance(small.value, cst.Call):
+                    continue
+                if ctx.qualname(small.value.func) in _ROUTER_CLASSES:
+                    self.report(
+                        statement,
+                        f"router of module '{ctx.feature}' is never included: pass it to include_router()",
+                        when=_NotIncluded(f"{ctx.module}.{target.value}"),
+                    )
+                    return
