@@ -270,16 +270,40 @@ def _rule_infos() -> Dict[str, Any]:
     return {rule.code: rule_info(rule) for rule in all_rules()}
 
 
-def _show_settings(config: object, stdout: TextIO) -> int:
+def _show_settings(config: Any, stdout: TextIO) -> int:
+    """The effective configuration as a ``[tool.conformance]`` table (valid TOML)."""
+    import json
     from dataclasses import fields
 
-    for f in fields(config):  # type: ignore[arg-type]
-        value = getattr(config, f.name)
-        if f.name == "root":
+    def value(item: Any) -> str:
+        if isinstance(item, (tuple, list)):
+            return "[" + ", ".join(value(v) for v in item) + "]"
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        return json.dumps(item)
+
+    config_file = config.config_file
+    if config_file:
+        config_file = os.path.relpath(config_file, config.root).replace(os.sep, "/")
+    stdout.write(f"# configuration file: {config_file or '(none: defaults)'}\n")
+    stdout.write("[tool.conformance]\n")
+    tables: List[str] = []
+    for f in fields(config):
+        name = f.name.replace("_", "-")
+        item = getattr(config, f.name)
+        if f.name in ("root", "config_file"):
             continue
-        if f.name == "config_file" and value:
-            value = os.path.relpath(value, config.root).replace(os.sep, "/")  # type: ignore[attr-defined]
-        stdout.write(f"{f.name.replace('_', '-')} = {value!r}\n")
+        if f.name in ("roles", "layers", "per_file_ignores"):
+            body = "".join(f"{json.dumps(key)} = {value(items)}\n" for key, items in item)
+            tables.append(f"\n[tool.conformance.{name}]\n{body}")
+        elif f.name == "options":
+            from conformance.config import family_options
+
+            for spec in family_options():
+                stdout.write(f"{spec.key} = {value(config.option(spec.key))}\n")
+        elif item is not None:
+            stdout.write(f"{name} = {value(item)}\n")
+    stdout.write("".join(tables))
     return EXIT_CLEAN
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from .conftest import dedent, git_init, run_cli, write_tree
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 
@@ -300,7 +306,9 @@ def test_show_files_and_show_settings(tmp_path: Path) -> None:
     assert "migrations" not in files.stdout and ".venv" not in files.stdout
     assert "ignored/a.py" not in files.stdout
     settings = run_cli(["check", "--show-settings"], tmp_path)
-    assert "modules = ('cpv3/modules/*',)" in settings.stdout
+    assert 'modules = ["cpv3/modules/*"]' in settings.stdout
+    table = tomllib.loads(settings.stdout)["tool"]["conformance"]  # valid TOML, paste-able
+    assert table["roles"]["router"] == ["router.py"]
 
 
 def test_rules_and_explain(tmp_path: Path) -> None:
