@@ -88,6 +88,9 @@ class Replacement:
     node: Any
     new: Any
     condition: Optional[Condition] = None
+    #: imports the new node needs: (module, name) for ``from module import name``, (module, None)
+    #: for ``import module``; the fix engine adds the missing ones once per file (``fixes.py``)
+    imports: Tuple[Tuple[str, Optional[str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ class _Pending:
     fingerprint: Optional[str]
     tags: Tuple[str, ...]
     statement: Optional[cst.CSTNode]
+    imports: Tuple[Tuple[str, Optional[str]], ...] = ()
 
 
 _STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -323,6 +327,12 @@ class FileContext:
     def lookup(self, name: str) -> Optional[Binding]:
         return self.resolver.lookup(name)
 
+    def is_generator(self, function: cst.FunctionDef) -> bool:
+        """Whether ``function``'s own body contains ``yield`` (known once the body was walked:
+        in ``function_end`` and later). Rules must not walk subtrees themselves for this:
+        ``node.children``/``node.visit`` cost more than parsing the file."""
+        return id(function) in self.generators
+
     def definition_qualname(self, name: str) -> str:
         """The qualified name a definition called ``name`` gets in the current scope."""
         return f"{self.resolver.current.qualname}.{name}"
@@ -353,6 +363,7 @@ class FileContext:
         fix_safety: Optional[FixSafety],
         fingerprint: Optional[str],
         tags: Tuple[str, ...],
+        imports: Tuple[Tuple[str, Optional[str]], ...] = (),
     ) -> None:
         self.pending.append(
             _Pending(
@@ -366,6 +377,7 @@ class FileContext:
                 fingerprint,
                 tags,
                 self.statement,
+                imports if replacement is not None else (),
             )
         )
 
@@ -480,6 +492,10 @@ class _Walker:
                 self._local_assign(node)  # type: ignore[arg-type]
             elif kind is cst.AnnAssign and ctx.functions:
                 self._local_ann_assign(node)  # type: ignore[arg-type]
+            elif kind is cst.AnnAssign and ctx.resolver.current.kind == "class":
+                self._class_ann_assign(node)  # type: ignore[arg-type]
+            elif kind is cst.With and ctx.functions:
+                self._with_bindings(node)  # type: ignore[arg-type]
             self.children(node)
         ctx.ancestors.pop()
         if is_statement:
@@ -805,6 +821,30 @@ class _Walker:
                 if typed and cls is not None and cls.attributes is not None:
                     cls.attributes.setdefault(target.attr.value, typed)
 
+    def _class_ann_assign(self, node: cst.AnnAssign) -> None:
+        """``session: AsyncSession`` in a class body types ``self.session`` in its methods."""
+        target = node.target
+        cls = self.ctx.resolver.current
+        if not isinstance(target, cst.Name) or cls.attributes is None:
+            return
+        typed = self.ctx.annotation_type(node.annotation.annotation)
+        if typed:
+            cls.attributes.setdefault(target.value, typed)
+
+    def _with_bindings(self, node: cst.With) -> None:
+        """``with X as name:`` in a function binds ``name`` (to what ``X.__enter__`` returns, so
+        with no type: ``Binding.entered`` keeps ``X`` for rules that know the context manager)."""
+        resolver = self.ctx.resolver
+        for item in node.items:
+            if item.asname is None:
+                continue
+            target = item.asname.name
+            if isinstance(target, cst.Name):
+                resolver.bind(target.value, Binding("local", entered=item.item))
+            else:
+                for name, _ in bind_targets([target]):  # type: ignore[list-item]
+                    resolver.bind(name, Binding("local"))
+
     def _record_self_attribute(self, attr: str, value: cst.BaseExpression) -> None:
         """``self.session = session`` in a method types ``self.session`` like the parameter."""
         cls = self.ctx.resolver.enclosing_class()
@@ -1033,7 +1073,9 @@ def analyze_file(
             candidates.append(Candidate(violation, condition))
         if keep_fixes and pending.replacement is not None:
             replacements.append(
-                Replacement(violation, pending.node, pending.replacement, condition)
+                Replacement(
+                    violation, pending.node, pending.replacement, condition, pending.imports
+                )
             )
 
     return FileResult(
