@@ -11,7 +11,19 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Type,
+)
 
 from conformance.config import Config
 from conformance.diagnostics import Location, Violation
@@ -28,6 +40,13 @@ class RunOptions:
     jobs: int = 1
     cache_dir: Optional[str] = None  # None: no cache
     progress: Optional[Callable[[int, int], None]] = None  # (done, total) during a cold file pass
+    # Baseline (conformance/baseline.py): the file of ``baseline_file`` (absolute), else of the
+    # ``baseline`` key; ``use_baseline=False`` reports every finding (--update-baseline).
+    baseline_file: Optional[str] = None
+    use_baseline: bool = True
+    # Fix mode (conformance/fixes.py): file contents to check instead of what is on disk,
+    # relative path -> bytes (the fix rounds check their in-memory result before writing).
+    sources: Optional[Mapping[str, bytes]] = None
 
 
 @dataclass
@@ -40,6 +59,7 @@ class RunResult:
     suppressed: int = 0
     parsed: int = 0  # files parsed in this run (not served by the cache)
     results: Dict[str, object] = field(default_factory=dict)  # path -> FileResult
+    baselined: int = 0  # findings hidden by the baseline
 
 
 def _selected_rules(config: Config) -> Tuple[List[Any], List[Any], List[Any]]:
@@ -100,7 +120,11 @@ def analyze_files(
     results: Dict[str, object] = {}
     misses: List[Tuple[SourceFile, bytes, str]] = []
     for file in layout.files:
-        data, error = _read(layout.root, file)
+        data: Optional[bytes]
+        if options.sources is not None and file.path in options.sources:
+            data, error = options.sources[file.path], None
+        else:
+            data, error = _read(layout.root, file)
         if data is None:
             from conformance.filepass import FileResult, parse_error
 
@@ -177,9 +201,10 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     settings = AnalysisSettings(config, tuple(r.code for r in rules), packages)
     results, parsed = analyze_files(layout, settings, file_rules, options)
 
-    violations = confirm(config, layout, results, packages, project_rules)
+    violations = confirm(config, layout, results, packages, project_rules, options.cache_dir)
     violations = _supersede(violations, rules)
     violations, suppressed = suppress(config, results, violations, rules)
+    violations, baselined = apply_baseline(config, layout, paths, violations, rules, options)
     violations.sort(key=Violation.sort_key)
     return RunResult(
         violations=violations,
@@ -188,7 +213,39 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
         suppressed=suppressed,
         parsed=parsed,
         results=dict(results),
+        baselined=baselined,
     )
+
+
+def baseline_path(config: Config, options: RunOptions) -> Optional[str]:
+    """The baseline file of a run (absolute), or None: ``--baseline``, else the ``baseline``
+    key (relative to the project root)."""
+    if options.baseline_file:
+        return os.path.abspath(options.baseline_file)
+    if config.baseline:
+        return os.path.join(config.root, config.baseline)
+    return None
+
+
+def apply_baseline(
+    config: Config,
+    layout: Layout,
+    paths: Sequence[str],
+    violations: List[Violation],
+    rules: Sequence[Any],
+    options: RunOptions,
+) -> Tuple[List[Violation], int]:
+    """Hide the baselined findings; add CNF903 for entries under the checked paths that no
+    longer occur. Raises BaselineError for a missing or unreadable baseline file."""
+    from conformance.baseline import STALE_CODE, apply, load, scope_of
+
+    path = baseline_path(config, options) if options.use_baseline else None
+    if path is None:
+        return violations, 0
+    codes = {rule.code for rule in rules}
+    baseline = load(path, config.root)
+    outcome = apply(baseline, violations, scope_of(layout, paths, codes), STALE_CODE in codes)
+    return outcome.kept, outcome.hidden
 
 
 def build_index(
@@ -214,6 +271,7 @@ def confirm(
     results: Dict[str, object],
     packages: Sequence[str],
     project_rules: Sequence[type],
+    cache_dir: Optional[str] = None,
 ) -> List[Violation]:
     """Local findings, candidates whose conditions hold on the complete index, and the findings
     of project rules."""
@@ -221,12 +279,18 @@ def confirm(
 
     index = build_index(config, layout, results, packages)
     out: List[Violation] = []
+    unlocated: Dict[str, List[Tuple[object, Violation]]] = {}
     for path in sorted(results):
         result = results[path]
         out.extend(result.violations)  # type: ignore[attr-defined]
         for candidate in result.candidates:  # type: ignore[attr-defined]
             if candidate.condition.evaluate(index) is True:
-                out.append(_with_detail(candidate, index))
+                violation = _with_detail(candidate, index)
+                if candidate.locator is not None and violation.location.line is None:
+                    unlocated.setdefault(path, []).append((candidate.locator, violation))
+                else:
+                    out.append(violation)
+    out.extend(_locate(layout.root, unlocated, cache_dir))
     project = Project(
         config=config,
         layout=layout,
@@ -236,6 +300,44 @@ def confirm(
     )
     for rule in project_rules:
         out.extend(rule().check(project))
+    return out
+
+
+def _locate(
+    root: str, unlocated: Dict[str, List[Tuple[object, Violation]]], cache_dir: Optional[str]
+) -> List[Violation]:
+    """Positions of confirmed cross-file findings. The file pass left them out (most candidates
+    are dropped, and a position costs a code generation of the file); they are computed here for
+    the confirmed ones only, and cached by file content so a warm run never parses."""
+    from dataclasses import replace
+
+    from conformance.cache import Cache
+
+    cache = Cache(cache_dir) if cache_dir else None
+    out: List[Violation] = []
+    for path, items in sorted(unlocated.items()):
+        try:
+            with open(os.path.join(root, path), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            out.extend(violation for _, violation in items)
+            continue
+        key = hashlib.sha256(
+            data + b"\0" + pickle.dumps([locator for locator, _ in items], protocol=4)
+        ).hexdigest()
+        found = cache.get("loc" + key) if cache is not None else None
+        if not isinstance(found, list) or len(found) != len(items):
+            from conformance.filepass import locate
+
+            found = locate(data, [locator for locator, _ in items])  # type: ignore[misc]
+            if cache is not None:
+                cache.put("loc" + key, found)
+        for (_, violation), place in zip(items, found):
+            if place is None:
+                out.append(replace(violation, location=Location(1, 1, 1, 1)))
+            else:
+                location, statement_line = place
+                out.append(replace(violation, location=location, statement_line=statement_line))
     return out
 
 

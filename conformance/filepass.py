@@ -21,11 +21,10 @@ from typing import (
     Any,
     Callable,
     Dict,
-    FrozenSet,
-    Set,
     List,
     Optional,
     Sequence,
+    Set,
     Tuple,
     Type,
 )
@@ -65,10 +64,27 @@ class AnalysisSettings:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A finding that stands only if ``condition`` holds on the complete project index."""
+    """A finding that stands only if ``condition`` holds on the complete project index.
+
+    Most candidates turn out false (a class in schemas.py is not an ORM entity), so the file pass
+    does not spend a code generation on their positions: ``locator`` says how to find the node
+    again (field steps from the module root), and the engine locates only the confirmed ones.
+    """
 
     violation: Violation
     condition: Condition
+    locator: Optional[NodeLocator] = None
+
+
+Step = Tuple[str, int]  # (field name, index in a sequence field or -1)
+
+
+@dataclass(frozen=True)
+class NodeLocator:
+    """Field steps from the module root to a node and to its statement."""
+
+    node: Tuple[Step, ...]
+    statement: Optional[Tuple[Step, ...]]
 
 
 @dataclass(frozen=True)
@@ -239,6 +255,7 @@ class _Pending:
     tags: Tuple[str, ...]
     statement: Optional[cst.CSTNode]
     imports: Tuple[Tuple[str, Optional[str]], ...] = ()
+    locator: Optional[NodeLocator] = None
 
 
 _STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -274,6 +291,7 @@ class FileContext:
         self.module_node = module_node
         self.resolver = Resolver(file.module, file.is_package)
         self.ancestors: List[cst.CSTNode] = []
+        self.current: Optional[cst.CSTNode] = None  # the node whose hooks are running
         self.statement: Optional[cst.CSTNode] = None
         self.functions: List[cst.FunctionDef] = []
         self.classes: List[cst.ClassDef] = []
@@ -378,8 +396,34 @@ class FileContext:
                 tags,
                 self.statement,
                 imports if replacement is not None else (),
+                self._locator(node) if when is not None else None,
             )
         )
+
+    def _locator(self, node: cst.CSTNode) -> Optional[NodeLocator]:
+        """How to find ``node`` again in a fresh parse of the same source (see Candidate)."""
+        chain = (
+            [*self.ancestors, self.current] if self.current is not None else list(self.ancestors)
+        )
+        if not chain or chain[0] is not self.module_node:
+            return None
+        steps: List[Step] = []
+        for parent, child in zip(chain, chain[1:]):
+            step = _step_to(parent, child)
+            if step is None:
+                return None
+            steps.append(step)
+        statement_steps: Optional[Tuple[Step, ...]] = None
+        for depth, ancestor in enumerate(chain):
+            if ancestor is self.statement:
+                statement_steps = tuple(steps[:depth])
+        below = _find_below(chain[-1], node)
+        if below is None:
+            for depth in range(len(chain) - 1, -1, -1):  # the node may be an ancestor
+                if chain[depth] is node:
+                    return NodeLocator(tuple(steps[:depth]), statement_steps)
+            return None
+        return NodeLocator(tuple(steps) + below, statement_steps)
 
     def import_facts(self, node: cst.CSTNode) -> List[ImportFact]:
         """The imports an ``Import``/``ImportFrom`` statement makes, resolved to absolute names
@@ -473,6 +517,7 @@ class _Walker:
         ctx = self.ctx
         hooks = self.visit.get(kind)
         if hooks:
+            ctx.current = node
             for hook in hooks:
                 hook(node)
         is_statement = isinstance(node, _STATEMENT_TYPES)
@@ -502,6 +547,7 @@ class _Walker:
             ctx.statement = outer_statement
         hooks = self.leave.get(kind)
         if hooks:
+            ctx.current = node
             for hook in hooks:
                 hook(node)
 
@@ -921,6 +967,9 @@ def _module_statements(body: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
 
 
 def _alias_fact(ctx: FileContext, qualname: str, value: cst.BaseExpression) -> Optional[AliasFact]:
+    if isinstance(value, cst.Name) and value.value in ("None", "True", "False"):
+        # a constant, not an alias: ``except ImportError: X = None`` must not hide the import
+        return None
     if isinstance(value, (cst.Name, cst.Attribute)):
         target = ctx.qualname(value)
         return AliasFact(qualname, "name", target) if target else None
@@ -1038,8 +1087,13 @@ def analyze_file(
         elif verdict is None:
             kept.append((pending, pending.when))
 
+    def deferred(pending: _Pending, condition: Optional[Condition]) -> bool:
+        return condition is not None and pending.locator is not None and not keep_fixes
+
     targets: List[cst.CSTNode] = []
-    for pending, _ in kept:
+    for pending, condition in kept:
+        if deferred(pending, condition):
+            continue
         targets.append(pending.node)
         if pending.statement is not None:
             targets.append(pending.statement)
@@ -1050,9 +1104,12 @@ def analyze_file(
     replacements: List[Replacement] = []
     for pending, condition in kept:
         span = spans.get(id(pending.node))
-        location = (
-            Location(span[0], span[1] + 1, span[2], span[3] + 1) if span else Location(1, 1, 1, 1)
-        )
+        if deferred(pending, condition):
+            location = Location()  # located by the engine if the condition holds
+        elif span:
+            location = Location(span[0], span[1] + 1, span[2], span[3] + 1)
+        else:
+            location = Location(1, 1, 1, 1)
         statement_span = spans.get(id(pending.statement)) if pending.statement is not None else None
         fingerprint = pending.fingerprint
         if fingerprint is None:
@@ -1070,7 +1127,8 @@ def analyze_file(
         if condition is None:
             violations.append(violation)
         else:
-            candidates.append(Candidate(violation, condition))
+            locator = pending.locator if deferred(pending, condition) else None
+            candidates.append(Candidate(violation, condition, locator))
         if keep_fixes and pending.replacement is not None:
             replacements.append(
                 Replacement(
@@ -1089,6 +1147,85 @@ def analyze_file(
         encoding=encoding,
         bom=bom,
     )
+
+
+def _step_to(parent: cst.CSTNode, child: cst.CSTNode) -> Optional[Step]:
+    for spec in dataclasses.fields(parent):
+        value = getattr(parent, spec.name)
+        if value is child:
+            return spec.name, -1
+        if isinstance(value, (tuple, list)):
+            for index, item in enumerate(value):
+                if item is child:
+                    return spec.name, index
+    return None
+
+
+def _find_below(
+    root: cst.CSTNode, target: cst.CSTNode, depth: int = 0
+) -> Optional[Tuple[Step, ...]]:
+    """Steps from ``root`` down to ``target`` (identity), searching every field; () if equal."""
+    if root is target:
+        return ()
+    if depth > 64:
+        return None
+    for spec in dataclasses.fields(root):
+        value = getattr(root, spec.name)
+        items = enumerate(value) if isinstance(value, (tuple, list)) else [(-1, value)]
+        for index, item in items:
+            if isinstance(item, cst.CSTNode):
+                found = _find_below(item, target, depth + 1)
+                if found is not None:
+                    return ((spec.name, index), *found)
+    return None
+
+
+def follow(module: cst.Module, steps: Sequence[Step]) -> Optional[cst.CSTNode]:
+    """The node at ``steps`` from the module root (None if the tree does not match)."""
+    node: Any = module
+    for name, index in steps:
+        node = getattr(node, name, None)
+        if index >= 0:
+            if not isinstance(node, (tuple, list)) or index >= len(node):
+                return None
+            node = node[index]
+        if not isinstance(node, cst.CSTNode):
+            return None
+    return node  # type: ignore[no-any-return]
+
+
+def locate(
+    source_bytes: bytes, locators: Sequence[NodeLocator]
+) -> List[Optional[Tuple[Location, Optional[int]]]]:
+    """Parse the file again and give each locator's (location, statement line)."""
+    try:
+        text, _, _ = decode_source(source_bytes)
+        module = cst.parse_module(text)
+    except Exception:
+        return [None for _ in locators]
+    nodes = [
+        (
+            follow(module, loc.node),
+            follow(module, loc.statement) if loc.statement is not None else None,
+        )
+        for loc in locators
+    ]
+    targets = [n for pair in nodes for n in pair if n is not None]
+    spans = node_spans(module, targets)
+    out: List[Optional[Tuple[Location, Optional[int]]]] = []
+    for node, statement in nodes:
+        span = spans.get(id(node)) if node is not None else None
+        if span is None:
+            out.append(None)
+            continue
+        statement_span = spans.get(id(statement)) if statement is not None else None
+        out.append(
+            (
+                Location(span[0], span[1] + 1, span[2], span[3] + 1),
+                statement_span[0] if statement_span else None,
+            )
+        )
+    return out
 
 
 def _syntax_error(source: str, error: cst.ParserSyntaxError) -> Tuple[int, int, str]:
