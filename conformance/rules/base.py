@@ -15,6 +15,7 @@ Every rule documents itself in its docstring with the sections of :data:`DOC_SEC
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 from dataclasses import dataclass, field
 from typing import (
@@ -131,7 +132,7 @@ class Rule:
     @classmethod
     def docs(cls) -> str:
         """The rule's Markdown documentation (its docstring, dedented)."""
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def make_violation(
@@ -179,6 +180,7 @@ class FileRule(Rule):
         fix_safety: Optional[FixSafety] = None,
         fingerprint: Optional[str] = None,
         tags: Tuple[str, ...] = (),
+        imports: Sequence[Tuple[str, Optional[str]]] = (),
     ) -> None:
         """Report a finding at ``node``.
 
@@ -186,6 +188,9 @@ class FileRule(Rule):
         ``replacement``: the node that fixes it (``libcst.RemovalSentinel.REMOVE`` removes the
         node); its safety is ``fix_safety`` or else the rule's ``fix``.
         ``fingerprint``: what identifies the finding apart from its line (default: node source).
+        ``imports``: names the replacement needs, ``(module, name)`` for ``from module import
+        name`` or ``(module, None)`` for ``import module``; the fix engine adds the missing ones
+        once per file, in the file's import style (``docs/fixes.md``).
         """
         self.ctx.add_report(
             self,
@@ -197,6 +202,7 @@ class FileRule(Rule):
             fix_safety=fix_safety if fix_safety is not None else self.fix,
             fingerprint=fingerprint,
             tags=tags,
+            imports=tuple(imports),
         )
 
     def function_end(self, node: cst.FunctionDef) -> None:
