@@ -1169,7 +1169,7 @@ def render_repository(spec: ModuleSpec) -> str:
         )
         meth += ["        stmt = ("]
         meth += [f"            select({child})"]
-        meth += [f"            .where({child}.{c.id_param} == {c.id_param})"]
+        meth += call("            .where", [f"{child}.{c.id_param} == {c.id_param}"])
         meth += [f"            .order_by({child}.id)", "        )"]
         meth += [f"        result = await {session}.scalars(stmt)", "        return result.all()"]
         m.append(meth)
