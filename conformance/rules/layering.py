@@ -2487,7 +2487,7 @@ class RouterReachesThroughService(FileRule):
     name = "router-reaches-through-service"
     summary = "router reaches through a service into its repository"
     fix_hint = "call a service method; add it to the service if needed"
-    catalog = ""
+    catalog = "-"
     applies_to = "roles"
     VALID = (
         Example.code(

@@ -29,7 +29,7 @@ async def place_order(data: OrderCreate, service: ServiceDep):
 
 @router.get("/by-user/{user_id}", response_model=List[OrderRead])
 async def list_orders_for_user(user_id: int, session: SessionDep):
-    repository = OrderRepository(session)  # skips OrderService: see the import above
+    repository = OrderRepository(session)  # deliberate: CNF306 route builds a repository (and skips OrderService)
     return await repository.list_for_user(user_id)
 
 
