@@ -1927,12 +1927,29 @@ class SessionByHand(FileRule):
         ),
     )
 
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        # Whether a function is a yield provider is known only at its end: hold its reports.
+        self._held: Dict[int, List[Tuple[Any, Optional[str], Any]]] = {}
+
+    def report(self, node: Any, message: Optional[str] = None, **kwargs: Any) -> None:  # type: ignore[override]
+        function = self.ctx.function
+        if function is None:
+            super().report(node, message, **kwargs)
+            return
+        self._held.setdefault(id(function), []).append((node, message, kwargs))
+
+    def function_end(self, node: cst.FunctionDef) -> None:
+        held = self._held.pop(id(node), [])
+        if not held or self.ctx.is_generator(node):
+            return
+        for target, message, kwargs in held:
+            super().report(target, message, **kwargs)
+
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
         function = ctx.function
-        if ctx.role is None or function is None or id(function) in ctx.generators:
-            return
-        if _function_yields(function):
+        if ctx.role is None or function is None:
             return
         callee = ctx.call_name(node)
         if callee is None:
@@ -1978,21 +1995,6 @@ class SessionByHand(FileRule):
                     f"session created by hand with {ctx.code_for(node.func)}() in {where}: inject "
                     "it with a yield provider (`session: SessionDep`)",
                 )
-
-
-def _function_yields(node: cst.FunctionDef) -> bool:
-    """Whether the function body contains ``yield`` (not counting nested functions); scanned
-    without node.visit() over the statement tree only."""
-    stack: List[Any] = [node.body]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(current, cst.Yield):
-            return True
-        if isinstance(current, cst.CSTNode):
-            stack.extend(current.children)
-    return False
 
 
 class ModuleSingleton(FileRule):
