@@ -16,6 +16,7 @@ from typing import (
     Callable,
     Dict,
     Iterable,
+    Iterator,
     List,
     Mapping,
     Optional,
@@ -25,6 +26,7 @@ from typing import (
     Type,
 )
 
+from conformance import __version__
 from conformance.config import Config
 from conformance.diagnostics import Location, Violation
 from conformance.model import Layout, SourceFile
@@ -58,7 +60,7 @@ class RunResult:
     files_checked: int
     suppressed: int = 0
     parsed: int = 0  # files parsed in this run (not served by the cache)
-    results: Dict[str, object] = field(default_factory=dict)  # path -> FileResult
+    results: Mapping[str, object] = field(default_factory=dict)  # path -> FileResult
     baselined: int = 0  # findings hidden by the baseline
 
 
@@ -97,6 +99,12 @@ def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[object]:
     return [analyze_file(f, data, settings, rules) for f, data in batch]  # type: ignore[arg-type]
 
 
+# -- the file pass: read, key, cache, analyze ------------------------------------------------
+
+#: (file, its bytes, its cache key, why it cannot be read): bytes None and a reason when unreadable
+Input = Tuple[SourceFile, Optional[bytes], str, Optional[str]]
+
+
 def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str]]:
     try:
         with open(os.path.join(root, file.path), "rb") as handle:
@@ -105,59 +113,113 @@ def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str]]:
         return None, error.strerror or str(error)
 
 
+def project_packages(layout: Layout) -> Tuple[str, ...]:
+    """Top-level package names of the project's modules (``filepass.project_packages_of``,
+    without importing the file pass and libcst on a warm run)."""
+    return tuple(sorted({f.module.split(".", 1)[0] for f in layout.files if f.module}))
+
+
+def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple[str, ...]) -> str:
+    """Digest of what the file pass depends on besides the file (``AnalysisSettings``)."""
+    return settings_digest((config, rule_codes, packages))
+
+
+def read_inputs(layout: Layout, digest: str, options: RunOptions) -> List[Input]:
+    """Every file's bytes and cache key (content hashing, never modification times)."""
+    from conformance.cache import content_key
+
+    inputs: List[Input] = []
+    sources = options.sources
+    for file in layout.files:
+        data: Optional[bytes]
+        if sources is not None and file.path in sources:
+            data, error = sources[file.path], None
+        else:
+            data, error = _read(layout.root, file)
+        if data is None:
+            reason = f"cannot read: {error}"
+            key = "!" + hashlib.sha256(f"{file.path}\0{reason}".encode()).hexdigest()
+            inputs.append((file, None, key, reason))
+        else:
+            key = content_key(digest, file.path, file.module, file.role or "", data)
+            inputs.append((file, data, key, None))
+    return inputs
+
+
 def analyze_files(
     layout: Layout,
     settings: object,
     file_rules: Sequence[type],
     options: RunOptions,
+    *,
+    inputs: Optional[List[Input]] = None,
+    scope: Optional[str] = None,
 ) -> Tuple[Dict[str, object], int]:
-    """The file pass over every file: cache hits first, then the misses, in parallel when it
-    pays. Returns (path -> FileResult, number of files parsed)."""
-    from conformance.cache import Cache, content_key
+    """The file pass over every file: results from the run manifest of ``scope`` or the per-file
+    cache first, then the misses, in parallel when it pays. Returns (path -> FileResult, number
+    of files parsed)."""
+    from conformance.cache import Cache
 
+    if inputs is None:
+        digest = analysis_digest(
+            settings.config,  # type: ignore[attr-defined]
+            settings.rule_codes,  # type: ignore[attr-defined]
+            settings.project_packages,  # type: ignore[attr-defined]
+        )
+        inputs = read_inputs(layout, digest, options)
     cache = Cache(options.cache_dir) if options.cache_dir else None
-    digest = settings_digest(settings)
+    manifest = cache.manifest(scope) if cache is not None and scope else {}
     results: Dict[str, object] = {}
     misses: List[Tuple[SourceFile, bytes, str]] = []
-    for file in layout.files:
-        data: Optional[bytes]
-        if options.sources is not None and file.path in options.sources:
-            data, error = options.sources[file.path], None
-        else:
-            data, error = _read(layout.root, file)
+    for file, data, key, reason in inputs:
         if data is None:
             from conformance.filepass import FileResult, parse_error
 
             results[file.path] = FileResult(
-                file.path, None, (parse_error(file.path, f"cannot read: {error}", None, None),)
+                file.path, None, (parse_error(file.path, reason or "cannot read", None, None),)
             )
             continue
-        key = content_key(digest, file.path, file.module, file.role or "", data)
+        entry = manifest.get(file.path)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key:
+            results[file.path] = entry[1]
+            continue
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
             results[file.path] = cached
         else:
             misses.append((file, data, key))
-    if not misses:
-        return results, 0
 
-    codes = tuple(rule.code for rule in file_rules)  # type: ignore[attr-defined]
-    jobs = max(1, options.jobs)
-    if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
-        fresh = _parallel(misses, settings, codes, jobs, options.progress)
-    else:
-        from conformance.filepass import analyze_file
+    if misses:
+        codes = tuple(rule.code for rule in file_rules)  # type: ignore[attr-defined]
+        jobs = max(1, options.jobs)
 
-        fresh = []
-        for done, (file, data, _) in enumerate(misses, start=1):
-            fresh.append(analyze_file(file, data, settings, file_rules))  # type: ignore[arg-type]
-            if options.progress is not None:
-                options.progress(done, len(misses))
-    for (file, _, key), result in zip(misses, fresh):
-        results[file.path] = result
-        if cache is not None:
-            cache.put(key, result)
+        def done(index: int, result: object) -> None:
+            file, _, key = misses[index]
+            results[file.path] = result
+            if cache is not None:
+                cache.put(key, result)
+
+        if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
+            _parallel(misses, settings, codes, jobs, options.progress, done)
+        else:
+            from conformance.filepass import analyze_file
+
+            for index, (file, data, _) in enumerate(misses):
+                done(index, analyze_file(file, data, settings, file_rules))  # type: ignore[arg-type]
+                if options.progress is not None:
+                    options.progress(index + 1, len(misses))
+
+    if cache is not None and scope:
+        fresh = {f.path: (key, results[f.path]) for f, data, key, _ in inputs if data is not None}
+        if misses or set(fresh) != set(manifest):
+            cache.put_manifest(scope, fresh)
     return results, len(misses)
+
+
+def _batch_size(count: int, jobs: int) -> int:
+    """Files per task: large enough to amortise a round trip, small enough that the last tasks
+    of the workers end together and progress moves."""
+    return max(1, min(16, count // (jobs * 8) or 1))
 
 
 def _parallel(
@@ -166,44 +228,109 @@ def _parallel(
     codes: Tuple[str, ...],
     jobs: int,
     progress: Optional[Callable[[int, int], None]],
-) -> List[object]:
+    done: Callable[[int, object], None],
+) -> None:
     import multiprocessing
 
-    # Batches of a few files amortise pickling; enough batches to balance two slow files.
-    size = max(1, min(16, len(misses) // (jobs * 8) or 1))
+    # Workers forked from here inherit the imported file pass and libcst instead of importing them.
+    import conformance.filepass  # noqa: F401
+
+    size = _batch_size(len(misses), jobs)
     batches = [[(f, d) for f, d, _ in misses[i : i + size]] for i in range(0, len(misses), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    out: List[object] = []
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(settings, codes)
     ) as pool:
-        done = 0
+        index = 0
         for batch_result in pool.map(_worker_analyze, batches):
-            out.extend(batch_result)
-            done += len(batch_result)
+            for result in batch_result:
+                done(index, result)
+                index += 1
             if progress is not None:
-                progress(done, len(misses))
-    return out
+                progress(index, len(misses))
+
+
+class LazyResults(Mapping[str, object]):
+    """``path -> FileResult`` of a run whose findings came from the run cache: loaded (from the
+    manifest, the per-file cache, or by analysis) only if someone asks."""
+
+    def __init__(self, load: Callable[[], Dict[str, object]]) -> None:
+        self._load = load
+        self._data: Optional[Dict[str, object]] = None
+
+    def _loaded(self) -> Dict[str, object]:
+        if self._data is None:
+            self._data = self._load()
+        return self._data
+
+    def __getitem__(self, path: str) -> object:
+        return self._loaded()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+def run_scope(config: Config, paths: Sequence[str], digest: str) -> str:
+    """Name of the run manifest: one per project root, checked paths and settings."""
+    parts = [config.root, digest, *sorted(os.path.relpath(p, config.root) for p in paths)]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def layout_digest(layout: Layout) -> str:
+    return hashlib.sha256(pickle.dumps(layout, protocol=4)).hexdigest()
 
 
 # -- the run -------------------------------------------------------------------------------
 
 
 def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()) -> RunResult:
-    """Check ``paths`` under ``config``."""
+    """Check ``paths`` under ``config``.
+
+    With a cache, a run whose inputs (every file's key and the layout) equal those of the last run
+    of the same scope reuses its findings: no file result is loaded and libcst is not imported.
+    """
+    from conformance.cache import Cache, run_key
     from conformance.discovery import discover
-    from conformance.filepass import AnalysisSettings, project_packages_of
 
     layout = discover(config, paths)
     rules, file_rules, project_rules = _selected_rules(config)
-    packages = project_packages_of([f.module for f in layout.files])
-    settings = AnalysisSettings(config, tuple(r.code for r in rules), packages)
-    results, parsed = analyze_files(layout, settings, file_rules, options)
+    packages = project_packages(layout)
+    codes = tuple(r.code for r in rules)
+    digest = analysis_digest(config, codes, packages)
+    inputs = read_inputs(layout, digest, options)
+    # In-memory sources (fix rounds) use the per-file cache only.
+    cache = Cache(options.cache_dir) if options.cache_dir and options.sources is None else None
+    scope = run_scope(config, paths, digest) if cache is not None else None
+    inputs_key = run_key((key for _, _, key, _ in inputs), layout_digest(layout))
+    stored = cache.outcome(scope, inputs_key) if cache is not None and scope else None
 
-    violations = confirm(config, layout, results, packages, project_rules, options.cache_dir)
-    violations = _supersede(violations, rules)
-    violations, suppressed = suppress(config, results, violations, rules)
+    def analyze() -> Dict[str, object]:
+        from conformance.filepass import AnalysisSettings
+
+        settings = AnalysisSettings(config, codes, packages)
+        found, count = analyze_files(
+            layout, settings, file_rules, options, inputs=inputs, scope=scope
+        )
+        analyzed.append(count)
+        return found
+
+    analyzed: List[int] = []
+    results: Mapping[str, object]
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], tuple):
+        violations, suppressed = list(stored[0]), int(stored[1])
+        results = LazyResults(analyze)
+    else:
+        fresh = analyze()
+        results = fresh
+        violations = confirm(config, layout, fresh, packages, project_rules, options.cache_dir)
+        violations = _supersede(violations, rules)
+        violations, suppressed = suppress(config, fresh, violations, rules)
+        if cache is not None and scope:
+            cache.put_outcome(scope, inputs_key, (tuple(violations), suppressed))
     violations, baselined = apply_baseline(config, layout, paths, violations, rules, options)
     violations.sort(key=Violation.sort_key)
     return RunResult(
@@ -211,8 +338,8 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
         layout=layout,
         files_checked=len(layout.files),
         suppressed=suppressed,
-        parsed=parsed,
-        results=dict(results),
+        parsed=analyzed[0] if analyzed else 0,
+        results=results,
         baselined=baselined,
     )
 
@@ -323,10 +450,18 @@ def _locate(
             out.extend(violation for _, violation in items)
             continue
         key = hashlib.sha256(
-            data + b"\0" + pickle.dumps([locator for locator, _ in items], protocol=4)
+            b"locations-v2\0"
+            + __version__.encode()
+            + b"\0"
+            + data
+            + b"\0"
+            + pickle.dumps([locator for locator, _ in items], protocol=4)
         ).hexdigest()
-        found = cache.get("loc" + key) if cache is not None else None
-        if not isinstance(found, list) or len(found) != len(items):
+        found: Any = cache.get("loc" + key) if cache is not None else None
+        well_formed = isinstance(found, list) and len(found) == len(items)
+        if well_formed:
+            well_formed = all(place is None or len(place) == 3 for place in found)
+        if not well_formed:
             from conformance.filepass import locate
 
             found = locate(data, [locator for locator, _ in items])  # type: ignore[misc]
@@ -336,8 +471,15 @@ def _locate(
             if place is None:
                 out.append(replace(violation, location=Location(1, 1, 1, 1)))
             else:
-                location, statement_line = place
-                out.append(replace(violation, location=location, statement_line=statement_line))
+                location, statement_line, fingerprint = place
+                out.append(
+                    replace(
+                        violation,
+                        location=location,
+                        statement_line=statement_line,
+                        fingerprint_text=violation.fingerprint_text or fingerprint,
+                    )
+                )
     return out
 
 

@@ -292,6 +292,7 @@ class FileContext:
         self.resolver = Resolver(file.module, file.is_package)
         self.ancestors: List[cst.CSTNode] = []
         self.current: Optional[cst.CSTNode] = None  # the node whose hooks are running
+        self._qualnames: Dict[int, Optional[str]] = {}
         self.statement: Optional[cst.CSTNode] = None
         self.functions: List[cst.FunctionDef] = []
         self.classes: List[cst.ClassDef] = []
@@ -331,10 +332,16 @@ class FileContext:
     def qualname(self, node: cst.BaseExpression) -> Optional[str]:
         """Qualified name of a Name/Attribute chain (imports, module-level definitions,
         builtins), e.g. ``pydantic.validator`` for ``pd.validator`` after ``import pydantic as pd``."""
-        return self.resolver.qualname(node)
+        # Many rules ask about the same callee during one visit: answer each node once.
+        key = id(node)
+        cache = self._qualnames
+        if key in cache:
+            return cache[key]
+        found = cache[key] = self.resolver.qualname(node)
+        return found
 
     def call_name(self, node: cst.Call) -> Optional[str]:
-        return self.resolver.qualname(node.func)
+        return self.qualname(node.func)
 
     def annotation_type(self, node: Optional[cst.BaseExpression]) -> Optional[str]:
         return self.resolver.annotation_type(node)
@@ -417,12 +424,12 @@ class FileContext:
         for depth, ancestor in enumerate(chain):
             if ancestor is self.statement:
                 statement_steps = tuple(steps[:depth])
+        for depth in range(len(chain) - 1, -1, -1):  # the node itself or an ancestor
+            if chain[depth] is node:
+                return NodeLocator(tuple(steps[:depth]), statement_steps)
         below = _find_below(chain[-1], node)
         if below is None:
-            for depth in range(len(chain) - 1, -1, -1):  # the node may be an ancestor
-                if chain[depth] is node:
-                    return NodeLocator(tuple(steps[:depth]), statement_steps)
-            return None
+            return None  # positions are then computed in the file pass
         return NodeLocator(tuple(steps) + below, statement_steps)
 
     def import_facts(self, node: cst.CSTNode) -> List[ImportFact]:
@@ -1112,7 +1119,7 @@ def analyze_file(
             location = Location(1, 1, 1, 1)
         statement_span = spans.get(id(pending.statement)) if pending.statement is not None else None
         fingerprint = pending.fingerprint
-        if fingerprint is None:
+        if fingerprint is None and not deferred(pending, condition):
             fingerprint = _fingerprint_text(module, pending.node)
         violation = pending.rule.make_violation(
             file.path,
@@ -1121,7 +1128,7 @@ def analyze_file(
             fix_hint=pending.fix_hint,
             fix=pending.fix_safety,
             statement_line=statement_span[0] if statement_span else None,
-            fingerprint_text=fingerprint,
+            fingerprint_text=fingerprint or "",
             tags=pending.tags,
         )
         if condition is None:
@@ -1149,15 +1156,25 @@ def analyze_file(
     )
 
 
+_ALL_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _all_fields(kind: type) -> Tuple[str, ...]:
+    names = _ALL_FIELDS.get(kind)
+    if names is None:
+        names = _ALL_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
 def _step_to(parent: cst.CSTNode, child: cst.CSTNode) -> Optional[Step]:
-    for spec in dataclasses.fields(parent):
-        value = getattr(parent, spec.name)
+    for name in _all_fields(type(parent)):
+        value = getattr(parent, name)
         if value is child:
-            return spec.name, -1
+            return name, -1
         if isinstance(value, (tuple, list)):
             for index, item in enumerate(value):
                 if item is child:
-                    return spec.name, index
+                    return name, index
     return None
 
 
@@ -1167,16 +1184,16 @@ def _find_below(
     """Steps from ``root`` down to ``target`` (identity), searching every field; () if equal."""
     if root is target:
         return ()
-    if depth > 64:
+    if depth >= 4:  # reports name the visited node or a near child; deeper: compute eagerly
         return None
-    for spec in dataclasses.fields(root):
-        value = getattr(root, spec.name)
+    for name in _all_fields(type(root)):
+        value = getattr(root, name)
         items = enumerate(value) if isinstance(value, (tuple, list)) else [(-1, value)]
         for index, item in items:
             if isinstance(item, cst.CSTNode):
                 found = _find_below(item, target, depth + 1)
                 if found is not None:
-                    return ((spec.name, index), *found)
+                    return ((name, index), *found)
     return None
 
 
@@ -1196,8 +1213,8 @@ def follow(module: cst.Module, steps: Sequence[Step]) -> Optional[cst.CSTNode]:
 
 def locate(
     source_bytes: bytes, locators: Sequence[NodeLocator]
-) -> List[Optional[Tuple[Location, Optional[int]]]]:
-    """Parse the file again and give each locator's (location, statement line)."""
+) -> List[Optional[Tuple[Location, Optional[int], str]]]:
+    """Parse the file again and give each locator's (location, statement line, fingerprint)."""
     try:
         text, _, _ = decode_source(source_bytes)
         module = cst.parse_module(text)
@@ -1212,7 +1229,7 @@ def locate(
     ]
     targets = [n for pair in nodes for n in pair if n is not None]
     spans = node_spans(module, targets)
-    out: List[Optional[Tuple[Location, Optional[int]]]] = []
+    out: List[Optional[Tuple[Location, Optional[int], str]]] = []
     for node, statement in nodes:
         span = spans.get(id(node)) if node is not None else None
         if span is None:
@@ -1223,6 +1240,7 @@ def locate(
             (
                 Location(span[0], span[1] + 1, span[2], span[3] + 1),
                 statement_span[0] if statement_span else None,
+                _fingerprint_text(module, node),  # type: ignore[arg-type]
             )
         )
     return out
