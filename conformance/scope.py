@@ -40,6 +40,9 @@ class Binding:
     annotation: Optional[cst.BaseExpression] = None
     value: Optional[cst.BaseExpression] = None
     instance_of: Optional[str] = None  # set for ``self`` and for attributes typed by the class
+    #: ``with X as name``: the context manager expression X (the name is what X's ``__enter__``
+    #: or ``__aenter__`` returns, which only a rule that knows X can type)
+    entered: Optional[cst.BaseExpression] = None
 
 
 @dataclass
