@@ -88,6 +88,37 @@ def _parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print findings only: no summary, no warnings"
     )
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    check.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="hide the findings recorded in FILE (default: the `baseline` key); report new ones",
+    )
+    check.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="record the current findings in the baseline file (--baseline, the `baseline` key,"
+        " or .conformance-baseline.json) and exit 0",
+    )
+
+    # -- fixes (conformance/fixes.py) --
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (and the unsafe ones with --unsafe-fixes), then report what"
+        " remains",
+    )
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply unsafe fixes too; alone, mark them fixable in the report",
+    )
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as unified diffs instead of writing them; exit 1 if any file would"
+        " change",
+    )
+    # -- end fixes --
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -214,13 +245,70 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             config.root, ".conformance_cache"
         )
     options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
+    # -- baseline (conformance/baseline.py) --
+    from dataclasses import replace
+
+    from conformance.baseline import BaselineError
+
+    options = replace(options, baseline_file=args.baseline, use_baseline=not args.update_baseline)
+    # -- end baseline --
+    # -- fixes (conformance/fixes.py) --
+    fix_applied = 0
+    if args.fix or args.diff:
+        from conformance.fixes import fix_paths
+
+        try:
+            outcome = fix_paths(
+                config, absolute, options, unsafe=args.unsafe_fixes, write=not args.diff
+            )
+        except (DiscoveryError, BaselineError) as error:
+            stderr.write(f"error: {error}\n")
+            return EXIT_ERROR
+        for problem in outcome.problems:
+            stderr.write(f"warning: {problem}\n")
+        if args.diff:
+            stdout.write(outcome.diff())
+            if not args.quiet:
+                stderr.write(_would_fix(outcome.fixed, len(outcome.changes)))
+            return EXIT_FINDINGS if outcome.changes else EXIT_CLEAN
+        fix_applied = outcome.fixed
+    # -- end fixes --
+    # -- progress (conformance/progress.py): a bar on a terminal for long cold runs --
+    from conformance.progress import ProgressBar, wants_progress
+
+    bar = ProgressBar(stderr) if wants_progress(stderr, os.environ, args.quiet) else None
+    if bar is not None:
+        from dataclasses import replace as _with
+
+        options = _with(options, progress=bar)
+    # -- end progress --
     try:
         result = run(config, absolute, options)
     except DiscoveryError as error:
         stderr.write(f"error: {error}\n")
         return EXIT_ERROR
+    except BaselineError as error:
+        stderr.write(f"error: {error}\n")
+        return EXIT_ERROR
+    finally:
+        if bar is not None:
+            bar.close()
 
     notes: List[str] = []
+    # -- baseline (conformance/baseline.py) --
+    if args.update_baseline:
+        try:
+            notes.append(_update_baseline(config, absolute, result, options))
+        except BaselineError as error:
+            stderr.write(f"error: {error}\n")
+            return EXIT_ERROR
+        except OSError as error:
+            stderr.write(f"error: cannot write the baseline: {error.strerror or error}\n")
+            return EXIT_ERROR
+    elif result.baselined:
+        noun = "finding" if result.baselined == 1 else "findings"
+        notes.append(f"note: {result.baselined} {noun} hidden by the baseline")
+    # -- end baseline --
     if not result.layout.packages:
         tried = ", ".join(config.modules)
         notes.append(
@@ -241,6 +329,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         files_checked=result.files_checked,
         color=fmt == "text" and _use_color(stdout, args.output_file is not None),
         show_statistics=args.statistics,
+        fix_applied=fix_applied,
+        unsafe_fixes_enabled=args.unsafe_fixes,
     )
     if args.quiet and fmt == "text":
         report = render("concise", result.violations, context)
@@ -261,6 +351,42 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if result.violations and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -> str:
+    """--update-baseline: rewrite the baseline with every current finding (entries under paths
+    this run did not check are kept) and clear the report. Returns the note for stderr."""
+    from conformance import baseline
+    from conformance.engine import baseline_path
+    from conformance.rules import selected
+
+    path = baseline_path(config, options)
+    if path is None:
+        path = os.path.join(config.root, baseline.BASELINE_FILE)
+    previous = baseline.load(path, config.root) if os.path.exists(path) else None
+    codes = {r.code for r in selected(config.select, config.ignore, config.extend_select)}
+    scope = baseline.scope_of(result.layout, paths, codes)
+    entries = baseline.updated(previous, result.violations, scope)
+    changed = baseline.write(path, entries)
+    recorded = sum(entry.count for entry in entries)
+    result.violations = []
+    shown = baseline.display_path(path, config.root)
+    state = "updated" if changed else "unchanged"
+    entry_noun = "entry" if len(entries) == 1 else "entries"
+    finding_noun = "finding" if recorded == 1 else "findings"
+    note = f"baseline {shown} {state}: {len(entries)} {entry_noun}, {recorded} {finding_noun}"
+    if not options.baseline_file and not config.baseline:
+        note += f' (set `baseline = "{shown}"` in [tool.conformance] so that every run reads it)'
+    return note
+
+
+def _would_fix(fixes: int, files: int) -> str:
+    """The --diff summary line (stderr, so that stdout is a patch)."""
+    if not files:
+        return "No fixes available.\n"
+    finding = "finding" if fixes == 1 else "findings"
+    file = "file" if files == 1 else "files"
+    return f"Would fix {fixes} {finding} in {files} {file}.\n"
 
 
 def _rule_infos() -> Dict[str, Any]:
