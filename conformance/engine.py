@@ -296,7 +296,10 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     from conformance.cache import Cache, run_key
     from conformance.discovery import discover
 
-    layout = discover(config, paths)
+    reported = discover(config, paths)
+    # Findings in the checked files can depend on any other file (a base class, a provider, an
+    # import cycle): the index always covers the whole project, the report only what was asked.
+    layout = reported if _covers_root(config.root, paths) else discover(config, [config.root])
     rules, file_rules, project_rules = _selected_rules(config)
     packages = project_packages(layout)
     codes = tuple(r.code for r in rules)
@@ -331,17 +334,35 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
         violations, suppressed = suppress(config, fresh, violations, rules)
         if cache is not None and scope:
             cache.put_outcome(scope, inputs_key, (tuple(violations), suppressed))
-    violations, baselined = apply_baseline(config, layout, paths, violations, rules, options)
+    if reported is not layout:
+        checked = {f.path for f in reported.files}
+        folders = tuple(p.path + "/" for p in reported.packages)
+        violations = [
+            v
+            for v in violations
+            if v.path in checked or v.path.startswith(folders) or v.path + "/" in folders
+        ]
+    violations, baselined = apply_baseline(config, reported, paths, violations, rules, options)
     violations.sort(key=Violation.sort_key)
     return RunResult(
         violations=violations,
-        layout=layout,
-        files_checked=len(layout.files),
+        layout=reported,
+        files_checked=len(reported.files),
         suppressed=suppressed,
         parsed=analyzed[0] if analyzed else 0,
         results=results,
         baselined=baselined,
     )
+
+
+def _covers_root(root: str, paths: Sequence[str]) -> bool:
+    """Whether the checked paths include the whole project root."""
+    real_root = os.path.realpath(root)
+    for path in paths:
+        real = os.path.realpath(path)
+        if real == real_root or real_root.startswith(real.rstrip(os.sep) + os.sep):
+            return True
+    return False
 
 
 def baseline_path(config: Config, options: RunOptions) -> Optional[str]:

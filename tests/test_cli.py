@@ -330,3 +330,25 @@ def test_statistics(tmp_path: Path) -> None:
     (tmp_path / "cpv3/modules/users/crud.py").write_text("x = 1\n")
     result = run_cli(["check", "--statistics"], tmp_path)
     assert "CNF102" in result.stdout and "2" in result.stdout
+
+
+def test_a_partial_run_still_sees_the_whole_project(tmp_path: Path) -> None:
+    """What the pre-commit hook runs: one file, whose finding depends on a base class elsewhere."""
+    clean_project(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            "cpv3/core/schemas.py": "from pydantic import BaseModel\n\nclass Schema(BaseModel):\n    pass\n",
+            "cpv3/modules/users/service.py": "from cpv3.core.schemas import Schema\n\nclass UserOut(Schema):\n    id: int\n",
+        },
+    )
+    module_tree(tmp_path, "orders", **{"utils.py": "x = 1\n"})
+    result = run_cli(
+        ["check", "--format", "concise", "--select", "CNF1", "cpv3/modules/users/service.py"],
+        tmp_path,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "cpv3/modules/users/service.py:3:7: CNF110 Pydantic model UserOut is defined in service.py: "
+        "move it to the module's schemas.py"
+    ]  # and nothing about the orders module, which was not asked for
