@@ -309,7 +309,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         noun = "finding" if result.baselined == 1 else "findings"
         notes.append(f"note: {result.baselined} {noun} hidden by the baseline")
     # -- end baseline --
-    if not result.layout.packages:
+    if not result.project_packages:
         tried = ", ".join(config.modules)
         notes.append(
             f"warning: no module package matched {tried} (set `modules` in [tool.conformance])"

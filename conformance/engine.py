@@ -62,6 +62,7 @@ class RunResult:
     parsed: int = 0  # files parsed in this run (not served by the cache)
     results: Mapping[str, object] = field(default_factory=dict)  # path -> FileResult
     baselined: int = 0  # findings hidden by the baseline
+    project_packages: int = 0  # module packages in the whole project (not only those checked)
 
 
 def _selected_rules(config: Config) -> Tuple[List[Any], List[Any], List[Any]]:
@@ -348,6 +349,7 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
         violations=violations,
         layout=reported,
         files_checked=len(reported.files),
+        project_packages=len(layout.packages),
         suppressed=suppressed,
         parsed=analyzed[0] if analyzed else 0,
         results=results,
