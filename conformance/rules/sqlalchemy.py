@@ -2003,15 +2003,27 @@ def _awaitable_call(ctx: FileContext, node: cst.Call) -> Optional[Tuple[str, Con
     return ctx.code_for(func), condition
 
 
-_BUG_PARENTS = (
-    cst.Expr,
-    cst.Comparison,
-    cst.ComparisonTarget,
-    cst.UnaryOperation,
-    cst.BooleanOperation,
-    cst.BinaryOperation,
-    cst.FormattedStringExpression,
+_BUG_PARENT_NAMES = (
+    "Expr",
+    "Comparison",
+    "ComparisonTarget",
+    "UnaryOperation",
+    "BooleanOperation",
+    "BinaryOperation",
+    "FormattedStringExpression",
 )
+
+
+def _bug_parents() -> Tuple[type, ...]:
+    """Parents under which an un-awaited coroutine is certainly a bug (built on first use: a
+    module-level tuple of libcst classes would import libcst on fully cached runs)."""
+    global _BUG_PARENTS
+    if _BUG_PARENTS is None:
+        _BUG_PARENTS = tuple(getattr(cst, name) for name in _BUG_PARENT_NAMES)
+    return _BUG_PARENTS
+
+
+_BUG_PARENTS: Optional[Tuple[type, ...]] = None
 
 
 def _unawaited_use(ctx: FileContext, node: cst.Call) -> Optional[str]:
@@ -2021,7 +2033,7 @@ def _unawaited_use(ctx: FileContext, node: cst.Call) -> Optional[str]:
     parent = ctx.ancestors[-1] if ctx.ancestors else None
     if parent is None:
         return None
-    if isinstance(parent, _BUG_PARENTS):
+    if isinstance(parent, _bug_parents()):
         return "report"
     if isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is node:
         return "report"
