@@ -279,10 +279,5 @@ def test_machine_formats_carry_a_newline_in_a_path(newline_tree: Path) -> None:
     assert [case.get("classname") for suite in junit for case in suite] == [NEWLINE_MODULE]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="concise/text print a newline in a path raw, so the finding spans two lines"
-    " (reporters/concise.py location_prefix folds the message, not the path)",
-)
 def test_concise_keeps_a_newline_path_on_one_line(newline_tree: Path) -> None:
     assert len(report(newline_tree, "concise").splitlines()) == 1

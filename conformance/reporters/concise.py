@@ -13,11 +13,20 @@ def location_prefix(violation: Violation) -> str:
     """``path:line:col``, shortened for findings about a whole file (no line) or a whole line (no
     column), so that the prefix never claims a position the checker does not know."""
     location = violation.location
+    path = printable_path(violation.path)
     if location.line is None:
-        return violation.path
+        return path
     if location.column is None:
-        return f"{violation.path}:{location.line}"
-    return f"{violation.path}:{location.line}:{location.column}"
+        return f"{path}:{location.line}"
+    return f"{path}:{location.line}:{location.column}"
+
+
+def printable_path(path: str) -> str:
+    """A path on one line: control characters (a newline in a file name) are escaped as Python
+    would show them, so one finding stays one line for tools that read line by line."""
+    if path.isprintable():
+        return path
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in path)
 
 
 def single_line(text: str) -> str:

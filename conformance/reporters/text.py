@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from conformance.diagnostics import FixSafety, Severity, Violation
 from conformance.reporters import ReportContext
-from conformance.reporters.concise import is_fix_applicable, location_prefix
+from conformance.reporters.concise import is_fix_applicable, location_prefix, printable_path
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -168,7 +168,7 @@ def render(violations: Sequence[Violation], context: ReportContext) -> str:
     for index, (path, found) in enumerate(_group_by_file(violations).items()):
         if index:
             console.print()
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(printable_path(path), style="bold underline"))
         for violation in found:
             console.print(_finding_line(violation, context))
             if violation.fix_hint:
