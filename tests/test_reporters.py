@@ -341,7 +341,8 @@ def test_sarif_rules_and_results() -> None:
     assert router_rule["properties"]["tags"] == ["layering"]
     assert rules[2]["defaultConfiguration"]["level"] == "warning"
     folder, router, module = run["results"]
-    assert "region" not in folder["locations"][0]["physicalLocation"]
+    # GitHub requires a start line: a finding about a folder is shown at its top
+    assert folder["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
     assert router["locations"][0]["physicalLocation"]["region"] == {
         "startLine": 3,
         "startColumn": 1,

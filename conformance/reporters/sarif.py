@@ -79,7 +79,9 @@ def _region(violation: Violation) -> dict[str, int]:
     location = violation.location
     region: dict[str, int] = {}
     if location.line is None:
-        return region
+        # GitHub code scanning requires a start line; a finding about a whole file or folder (a
+        # missing or extra module file) is shown at the top of it.
+        return {"startLine": 1}
     region["startLine"] = location.line
     if location.column is not None:
         region["startColumn"] = location.column
