@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import (
     Any,
@@ -33,6 +32,9 @@ from conformance.model import Layout, SourceFile
 
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
+
+#: Files whose manifest entries may be stale (served from per-file entries) before it is rewritten.
+MANIFEST_SLACK = 32
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,9 @@ Input = Tuple[SourceFile, Optional[bytes], str, Optional[str]]
 
 def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str]]:
     try:
-        with open(os.path.join(root, file.path), "rb") as handle:
-            return handle.read(), None
+        # unbuffered: one read of the whole file, without a buffer object per file
+        with open(os.path.join(root, file.path), "rb", buffering=0) as handle:
+            return handle.readall(), None
     except OSError as error:
         return None, error.strerror or str(error)
 
@@ -170,6 +173,7 @@ def analyze_files(
         inputs = read_inputs(layout, digest, options)
     cache = Cache(options.cache_dir) if options.cache_dir else None
     manifest = cache.manifest(scope) if cache is not None and scope else {}
+    manifest_keys: Dict[str, str] = {}
     results: Dict[str, object] = {}
     misses: List[Tuple[SourceFile, bytes, str]] = []
     for file, data, key, reason in inputs:
@@ -181,9 +185,11 @@ def analyze_files(
             )
             continue
         entry = manifest.get(file.path)
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key:
-            results[file.path] = entry[1]
-            continue
+        if isinstance(entry, tuple) and len(entry) == 2:
+            manifest_keys[file.path] = entry[0]
+            if entry[0] == key:
+                results[file.path] = entry[1]
+                continue
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
             results[file.path] = cached
@@ -211,9 +217,12 @@ def analyze_files(
                     options.progress(index + 1, len(misses))
 
     if cache is not None and scope:
-        fresh = {f.path: (key, results[f.path]) for f, data, key, _ in inputs if data is not None}
-        if misses or set(fresh) != set(manifest):
-            cache.put_manifest(scope, fresh)
+        # Rewriting the manifest costs as much as loading it, so a few changed files are served
+        # from their per-file entries until enough of the manifest is stale.
+        readable = [(f, key) for f, data, key, _ in inputs if data is not None]
+        stale = sum(1 for f, key in readable if manifest_keys.get(f.path) != key)
+        if stale > max(MANIFEST_SLACK, len(readable) // 20) or len(readable) != len(manifest):
+            cache.put_manifest(scope, {f.path: (key, results[f.path]) for f, key in readable})
     return results, len(misses)
 
 
@@ -232,6 +241,7 @@ def _parallel(
     done: Callable[[int, object], None],
 ) -> None:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # not imported by runs that parse nothing
 
     # Workers forked from here inherit the imported file pass and libcst instead of importing them.
     import conformance.filepass  # noqa: F401
@@ -275,10 +285,11 @@ class LazyResults(Mapping[str, object]):
         return len(self._loaded())
 
 
-def run_scope(config: Config, paths: Sequence[str], digest: str) -> str:
-    """Name of the run manifest: one per project root, checked paths and settings."""
-    parts = [config.root, digest, *sorted(os.path.relpath(p, config.root) for p in paths)]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+def run_scope(config: Config, digest: str) -> str:
+    """Name of the run manifest: one per project root and settings. Not per checked paths: the
+    file pass and the confirmation always cover the whole project (the report is filtered
+    afterwards), so a pre-commit run on a few files shares the manifest of the full run."""
+    return hashlib.sha256(f"{config.root}\0{digest}".encode()).hexdigest()[:32]
 
 
 def layout_digest(layout: Layout) -> str:
@@ -308,7 +319,7 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     inputs = read_inputs(layout, digest, options)
     # In-memory sources (fix rounds) use the per-file cache only.
     cache = Cache(options.cache_dir) if options.cache_dir and options.sources is None else None
-    scope = run_scope(config, paths, digest) if cache is not None else None
+    scope = run_scope(config, digest) if cache is not None else None
     inputs_key = run_key((key for _, _, key, _ in inputs), layout_digest(layout))
     stored = cache.outcome(scope, inputs_key) if cache is not None and scope else None
 

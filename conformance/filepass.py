@@ -259,6 +259,22 @@ class _Pending:
 
 
 _STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_STATEMENT_KINDS: Dict[type, bool] = {}  # node class -> is a statement (walk's isinstance, cached)
+
+# What a field value is, by its class (cached: the walk asks for every field of every node).
+_OTHER, _NODE, _SEQUENCE = 1, 2, 3
+_SHAPES: Dict[type, int] = {}
+
+
+def _shape_of(kind: type) -> int:
+    if issubclass(kind, cst.CSTNode):
+        shape = _NODE
+    elif issubclass(kind, (tuple, list)):
+        shape = _SEQUENCE
+    else:
+        shape = _OTHER
+    _SHAPES[kind] = shape
+    return shape
 
 
 class FileContext:
@@ -306,6 +322,7 @@ class FileContext:
         self.extra: Dict[str, List[Any]] = {}
         self.generators: Set[int] = set()  # ids of functions that contain ``yield``
         self._index: Optional[ProjectIndex] = None
+        self._import_memo: Dict[Tuple[int, bool, bool], Tuple[ImportFact, ...]] = {}
 
     # -- what rules ask ---------------------------------------------------------------------
 
@@ -439,6 +456,11 @@ class FileContext:
         ctx = self
         type_only = ctx.in_type_checking
         deferred = ctx.in_function
+        # Every family's import hooks ask about the same statements: answer each once.
+        memo_key = (id(node), type_only, deferred)
+        known = self._import_memo.get(memo_key)
+        if known is not None:
+            return list(known)
         flags = _ImportFlags(type_only, deferred)
         out: List[ImportFact] = []
         if isinstance(node, cst.Import):
@@ -467,6 +489,7 @@ class FileContext:
                     name = alias.name.value
                     target = f"{base}.{name}" if base else name
                     out.append(flags.fact(base, name, target, _as_name(alias) or name))
+        self._import_memo[memo_key] = tuple(out)
         return out
 
     # -- facts ------------------------------------------------------------------------------
@@ -527,7 +550,9 @@ class _Walker:
             ctx.current = node
             for hook in hooks:
                 hook(node)
-        is_statement = isinstance(node, _STATEMENT_TYPES)
+        is_statement = _STATEMENT_KINDS.get(kind)
+        if is_statement is None:
+            is_statement = _STATEMENT_KINDS[kind] = issubclass(kind, _STATEMENT_TYPES)
         if is_statement:
             outer_statement = ctx.statement
             ctx.statement = node
@@ -564,11 +589,14 @@ class _Walker:
             names if names is not None else (_FIELDS.get(type(node)) or _fields_of(type(node)))
         ):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
+            # _shape_of(type) instead of isinstance: CSTNode is an ABC, whose isinstance check
+            # costs a Python-level call per field of every node.
+            shape = _SHAPES.get(type(value)) or _shape_of(type(value))
+            if shape == _NODE:
                 walk(value)
-            elif isinstance(value, (tuple, list)):
+            elif shape == _SEQUENCE:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if (_SHAPES.get(type(item)) or _shape_of(type(item))) == _NODE:
                         walk(item)
 
     # -- module level -----------------------------------------------------------------------
@@ -1090,6 +1118,9 @@ def analyze_file(
             continue
         verdict = pending.when.evaluate(local_index)
         if verdict is True:
+            describe = getattr(pending.when, "detail", None)
+            if "{detail}" in pending.message and callable(describe):
+                pending.message = pending.message.replace("{detail}", describe(local_index) or "")
             kept.append((pending, None))
         elif verdict is None:
             kept.append((pending, pending.when))

@@ -618,10 +618,12 @@ class IsGeneratorFunction(Condition):
 
 
 def _method(index: ProjectIndex, cls: str, name: str, depth: int = 0) -> Tuple[Any, bool]:
-    """The FunctionFact of ``cls.name`` through project bases, and whether the lookup is certain."""
+    """The FunctionFact of ``cls.name`` through project bases, and whether the lookup is certain.
+
+    ``cls`` may be an alias of the class (``ServiceDep = Annotated[UserService, Depends(...)]``)."""
     if depth > 16:
         return None, False
-    resolved = index.resolve(cls)
+    resolved = index.type_of(cls)
     found = index.functions.get(f"{resolved}.{name}")
     if found is not None:
         return found, True
@@ -3813,6 +3815,61 @@ class MissingAwait(FileRule):
                     "def get_user_service() -> UserService:\n    return UserService()\n"
                 )
             },
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            from cpv3.core.deps import AuditDep
+            from .service import UserServiceDep as Users
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            @router.delete("/{user_id}")
+            async def delete_user(user_id: int, service: Users, audit: AuditDep) -> None:
+                audit.record("delete", user_id)
+                service.delete(user_id)
+            """,
+            Expect(
+                12,
+                5,
+                "UserServiceDep.delete is async and this call is not awaited (the coroutine never "
+                "runs): `await` it, in an async def",
+            ),
+            extra={
+                "cpv3/modules/users/service.py": """
+                    from typing import Annotated
+
+                    from fastapi import Depends
+
+
+                    class UserService:
+                        async def delete(self, user_id: int) -> None:
+                            return None
+
+
+                    def get_user_service() -> UserService:
+                        return UserService()
+
+
+                    UserServiceDep = Annotated[UserService, Depends(get_user_service)]
+                    """,
+                "cpv3/core/deps.py": """
+                    from typing import Annotated
+
+                    from fastapi import Depends
+
+
+                    class Audit:
+                        def record(self, action: str, key: int) -> None:
+                            return None
+
+
+                    AuditDep = Annotated[Audit, Depends(Audit)]
+                    """,
+            },
+            note="services injected through an Annotated alias in another file (sync methods are fine)",
         ),
     )
 

@@ -322,8 +322,12 @@ def _variant(finding: _Finding, fact: ImportFact) -> _Finding:
     return _Finding(code, finding.node, message, finding.when, tags)
 
 
+#: FastAPI/Starlette modules that are no HTTP concern: the thread-pool helpers CNF339 recommends
+_NOT_HTTP = ("fastapi.concurrency", "starlette.concurrency")
+
+
 def _allowed_framework(ctx: FileContext, dotted: str) -> bool:
-    for entry in ctx.config.option("framework-allowed-imports"):
+    for entry in (*_NOT_HTTP, *ctx.config.option("framework-allowed-imports")):
         if dotted == entry or dotted.startswith(entry + "."):
             return True
     return False
@@ -1398,7 +1402,9 @@ class HttpConcernsOutsideRouter(_ImportRule):
     FastAPI or Starlette imported into a service, repository, models or schemas file
     (`HTTPException`, `Request`, `Response`, `status`, `import fastapi`), and a `raise` of a
     FastAPI/Starlette exception there. `fastapi.Depends` is allowed so that a dependency provider
-    can live in service.py (`typing.Annotated` is not FastAPI).
+    can live in service.py (`typing.Annotated` is not FastAPI), and so are the thread-pool helpers
+    of `fastapi.concurrency`/`starlette.concurrency` (`run_in_threadpool`, the way out of a
+    blocking call that CNF339 suggests): they are no HTTP concern.
 
     ## Why
     Services hold the business rules; an HTTP status chosen deep inside a service ties it to one
@@ -1452,6 +1458,23 @@ class HttpConcernsOutsideRouter(_ImportRule):
             path="cpv3/modules/users/service.py",
             extra={"cpv3/core/db.py": _DB},
             note="a provider in service.py may use Depends and Annotated",
+        ),
+        Example.code(
+            """
+            import hashlib
+
+            import starlette.concurrency
+            from fastapi.concurrency import run_in_threadpool as in_thread
+
+
+            class UserService:
+                async def fingerprint(self, data: bytes) -> str:
+                    digest = await in_thread(hashlib.sha256, data)
+                    await starlette.concurrency.run_in_threadpool(print, "hashed")
+                    return digest.hexdigest()
+            """,
+            path="cpv3/modules/users/service.py",
+            note="thread-pool helpers are no HTTP concern",
         ),
     )
     INVALID = (

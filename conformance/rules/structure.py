@@ -10,12 +10,12 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 
-from conformance.conditions import AllOf, Condition, IsKind, Not, TypeIs
+from conformance.conditions import AllOf, AnyOf, Condition, IsKind, Not, TypeIs
 from conformance.config import Option
 from conformance.diagnostics import Location, Violation
-from conformance.index import ORM_ENTITY, PYDANTIC_MODEL, PYDANTIC_SETTINGS
+from conformance.index import API_ROUTER, FASTAPI_APP, ORM_ENTITY, PYDANTIC_MODEL, PYDANTIC_SETTINGS
 from conformance.roles import glob_match
 from conformance.rules.base import Example, Expect, FileRule, ProjectRule
 
@@ -823,6 +823,33 @@ _ROUTE_METHODS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class _CreatesRouter(Condition):
+    """Calling the project name ``qualname`` gives an APIRouter: it is an ``APIRouter`` subclass,
+    or a function annotated to return one (``def build_router() -> APIRouter``)."""
+
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        resolved = index.resolve(self.qualname)
+        function = index.functions.get(resolved)
+        if function is not None:
+            if function.returns is None:
+                return False
+            return index.is_kind(function.returns, API_ROUTER)
+        return index.is_kind(resolved, API_ROUTER)
+
+
+def _either(conditions: List[Condition]) -> Condition:
+    return conditions[0] if len(conditions) == 1 else AnyOf(tuple(conditions))
+
+
+def _both(first: Optional[Condition], second: Optional[Condition]) -> Optional[Condition]:
+    if first is None or second is None:
+        return first or second
+    return AllOf((first, second))
+
+
 class FastapiOutsideRouter(FileRule):
     """## What it checks
     `APIRouter(...)`, `FastAPI(...)` or a route decorator (`@router.get(...)`) in a module file
@@ -869,6 +896,34 @@ class FastapiOutsideRouter(FileRule):
                 return []
             """,
         ),
+        Example.code(
+            """
+            from cpv3.core.cache import Cache, make_cache
+
+            cache = Cache(ttl=60)
+            short = make_cache(5)
+
+            @cache.memoize(ttl=5)
+            def slug(value: str) -> str:
+                return value.lower()
+            """,
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/core/cache.py": """
+                    class Cache:
+                        def __init__(self, ttl: int) -> None:
+                            self.ttl = ttl
+
+                        def get(self, key: str) -> object:
+                            return None
+
+
+                    def make_cache(ttl: int) -> Cache:
+                        return Cache(ttl)
+                    """,
+            },
+            note="module-level project objects that are not routers",
+        ),
     )
     INVALID = (
         Example.code(
@@ -887,6 +942,31 @@ class FastapiOutsideRouter(FileRule):
             ),
             path="cpv3/modules/users/service.py",
         ),
+        Example.code(
+            """
+            from cpv3.core.routing import ApiRouter
+
+            extra = ApiRouter()
+
+            @extra.get("/ping")
+            async def ping() -> str:
+                return "pong"
+            """,
+            Expect(3, 9, "APIRouter() in service.py: routing belongs in the module's router.py"),
+            Expect(
+                5, 2, "route decorator in service.py: routing belongs in the module's router.py"
+            ),
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter
+
+
+                    class ApiRouter(APIRouter):
+                        pass
+                    """,
+            },
+        ),
     )
 
     def _outside(self) -> bool:
@@ -902,6 +982,13 @@ class FastapiOutsideRouter(FileRule):
                 node,
                 f"{short} in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py",
             )
+        elif name is not None and not self.ctx.in_function and self.ctx.is_project_name(name):
+            # routers are built at import time: a project APIRouter subclass or factory
+            self.report(
+                node,
+                f"APIRouter() in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py",
+                when=_CreatesRouter(name),
+            )
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         if not self._outside():
@@ -915,14 +1002,21 @@ class FastapiOutsideRouter(FileRule):
         self.report(
             node.decorator,
             f"route decorator in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py",
-            when=TypeIs(receiver, _ROUTER_CLASSES + _APP_CLASSES),
+            when=AnyOf(
+                (
+                    TypeIs(receiver, _ROUTER_CLASSES + _APP_CLASSES),
+                    IsKind(receiver, API_ROUTER),
+                    IsKind(receiver, FASTAPI_APP),
+                )
+            ),
         )
 
 
 class RouterBinding(FileRule):
     """## What it checks
     A module's `router.py` that does not bind exactly one module-level `APIRouter`, under the name
-    `router-name` (default `router`).
+    `router-name` (default `router`). An instance of a project subclass of `APIRouter`, or the
+    result of a project factory annotated `-> APIRouter`, counts as an `APIRouter`.
 
     ## Why
     The application includes each module's router by name (`users.router.router`); a second router
@@ -960,6 +1054,47 @@ class RouterBinding(FileRule):
             router = APIRouter(prefix="/users", tags=["users"])
             """,
         ),
+        Example.code(
+            """
+            from cpv3.core.db import Paginator
+            from cpv3.core.routing import ApiRouter as Router
+
+            router = Router(prefix="/users", tags=["users"])
+            paginate = Paginator(limit=100)
+            """,
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter
+
+
+                    class ApiRouter(APIRouter):
+                        pass
+                    """,
+                "cpv3/core/db.py": """
+                    class Paginator:
+                        def __init__(self, limit: int) -> None:
+                            self.limit = limit
+                    """,
+            },
+            note="a project subclass of APIRouter (in another file) is an APIRouter",
+        ),
+        Example.code(
+            """
+            from cpv3.core.routing import build_router
+
+            router = build_router("users")
+            """,
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter
+
+
+                    def build_router(name: str) -> APIRouter:
+                        return APIRouter(prefix=f"/{name}", tags=[name])
+                    """,
+            },
+            note="a project factory annotated to return an APIRouter",
+        ),
     )
     INVALID = (
         Example.code(
@@ -973,6 +1108,51 @@ class RouterBinding(FileRule):
             Expect(4, 1, "second APIRouter 'admin' in router.py: one router per module"),
         ),
         Example.code(
+            """
+            from fastapi import APIRouter
+
+            from cpv3.core.db import Paginator
+            from cpv3.core.routing import ApiRouter
+
+            paginate = Paginator(limit=100)
+            api = ApiRouter(prefix="/users", tags=["users"])
+            router = APIRouter(prefix="/admin", tags=["admin"])
+            """,
+            Expect(7, 1, "APIRouter bound to 'api' in router.py: name it 'router'"),
+            Expect(8, 1, "second APIRouter 'router' in router.py: one router per module"),
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter
+
+
+                    class ApiRouter(APIRouter):
+                        pass
+                    """,
+                "cpv3/core/db.py": """
+                    class Paginator:
+                        def __init__(self, limit: int) -> None:
+                            self.limit = limit
+                    """,
+            },
+        ),
+        Example.code(
+            """
+            from cpv3.core.db import Paginator
+
+            paginate = Paginator(limit=100)
+            """,
+            Expect(
+                1, 1, "router.py binds no module-level APIRouter: add `router = APIRouter(...)`"
+            ),
+            extra={
+                "cpv3/core/db.py": """
+                    class Paginator:
+                        def __init__(self, limit: int) -> None:
+                            self.limit = limit
+                    """,
+            },
+        ),
+        Example.code(
             "x = 1\n",
             Expect(
                 1, 1, "router.py binds no module-level APIRouter: add `router = APIRouter(...)`"
@@ -984,7 +1164,9 @@ class RouterBinding(FileRule):
         if self.ctx.role != "router" or self.ctx.feature is None:
             return
         wanted = self.ctx.config.option("router-name")
-        found: List[cst.CSTNode] = []
+        # (statement, bound name, condition): condition None when the call is certainly an
+        # APIRouter; a call to a project class or factory is one if the index says so
+        found: List[Tuple[cst.CSTNode, str, Optional[Condition]]] = []
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -997,22 +1179,41 @@ class RouterBinding(FileRule):
                     continue
                 if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
                     continue
-                if self.ctx.qualname(value.func) in _ROUTER_CLASSES:
-                    found.append(statement)
-                    if len(found) == 1 and target.value != wanted:
-                        self.report(
-                            statement,
-                            f"APIRouter bound to '{target.value}' in router.py: name it '{wanted}'",
-                        )
-                    elif len(found) > 1:
-                        self.report(
-                            statement,
-                            f"second APIRouter '{target.value}' in router.py: one router per module",
-                        )
-        if not found:
-            self.report(
-                node, f"router.py binds no module-level APIRouter: add `{wanted} = APIRouter(...)`"
-            )
+                called = self.ctx.qualname(value.func)
+                if called in _ROUTER_CLASSES:
+                    found.append((statement, target.value, None))
+                elif called is not None and self.ctx.is_project_name(called):
+                    found.append((statement, target.value, _CreatesRouter(called)))
+        for position, (at, bound, condition) in enumerate(found):
+            earlier = found[:position]
+            if any(cond is None for _, _, cond in earlier):
+                self._second(at, bound, condition)
+                continue
+            uncertain = [cond for _, _, cond in earlier if cond is not None]
+            if uncertain:
+                self._second(at, bound, _both(condition, _either(uncertain)))
+            if bound != wanted:
+                first = _both(condition, Not(_either(uncertain)) if uncertain else None)
+                self.report(
+                    at,
+                    f"APIRouter bound to '{bound}' in router.py: name it '{wanted}'",
+                    when=first,
+                )
+        if any(cond is None for _, _, cond in found):
+            return
+        maybe = [cond for _, _, cond in found if cond is not None]
+        self.report(
+            node,
+            f"router.py binds no module-level APIRouter: add `{wanted} = APIRouter(...)`",
+            when=Not(_either(maybe)) if maybe else None,
+        )
+
+    def _second(self, statement: cst.CSTNode, bound: str, when: Optional[Condition]) -> None:
+        self.report(
+            statement,
+            f"second APIRouter '{bound}' in router.py: one router per module",
+            when=when,
+        )
 
 
 _SQL_BUILDERS = frozenset(
@@ -1039,6 +1240,11 @@ _SQL_BUILDERS = frozenset(
 _SESSION_QUERIES = frozenset(
     {"execute", "scalars", "scalar", "get", "stream", "stream_scalars", "query"}
 )
+_DECLARED_ATTR = (
+    "sqlalchemy.orm.declared_attr",
+    "sqlalchemy.orm.decl_api.declared_attr",
+    "sqlalchemy.ext.declarative.declared_attr",
+)
 _SESSION_TYPES = (
     "sqlalchemy.ext.asyncio.AsyncSession",
     "sqlalchemy.ext.asyncio.session.AsyncSession",
@@ -1052,7 +1258,10 @@ class SqlOutsideRepository(FileRule):
     SQL built or executed in a module file other than `repository.py`: `select`, `insert`,
     `update`, `delete`, `text` from SQLAlchemy (matched by qualified name, so a local `delete`
     function is not), and `execute`/`scalars`/`scalar`/`get`/`stream`/`query` on a receiver typed as
-    a SQLAlchemy session.
+    a SQLAlchemy session. In models.py, expressions that define the schema or the mapping are not
+    queries: those in the module or class body (`server_default=text("now()")`,
+    `column_property(select(...).scalar_subquery())`) and in `@declared_attr` or hybrid
+    `@<name>.expression` methods.
 
     ## Why
     The repository is the one place that knows how data is stored. Queries in services or routers
@@ -1115,6 +1324,63 @@ class SqlOutsideRepository(FileRule):
             path="cpv3/modules/users/service.py",
             note="a local function called delete is not SQL",
         ),
+        Example.code(
+            """
+            from decimal import Decimal
+
+            import sqlalchemy as sa
+            from sqlalchemy import ForeignKey, Index, func, select, text
+            from sqlalchemy.ext.hybrid import hybrid_property
+            from sqlalchemy.orm import Mapped, column_property, mapped_column
+
+            from cpv3.core.db import Base
+
+
+            class Payment(Base):
+                __tablename__ = "payments"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+                amount: Mapped[Decimal] = mapped_column(server_default=text("0"))
+
+
+            class Account(Base):
+                __tablename__ = "accounts"
+                __table_args__ = (
+                    Index("ix_open", "id", postgresql_where=sa.text("closed = false")),
+                )
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                closed: Mapped[bool] = mapped_column(server_default=sa.false())
+                payment_count: Mapped[int] = column_property(
+                    select(func.count(Payment.id))
+                    .where(Payment.account_id == id)
+                    .scalar_subquery()
+                )
+
+                @hybrid_property
+                def balance(self) -> Decimal:
+                    return Decimal(0)
+
+                @balance.inplace.expression
+                @classmethod
+                def _balance(cls):
+                    return select(func.sum(Payment.amount)).where(
+                        Payment.account_id == cls.id
+                    ).scalar_subquery()
+            """,
+            path="cpv3/modules/users/models.py",
+            extra={
+                "cpv3/core/db.py": """
+                    from sqlalchemy.orm import DeclarativeBase
+
+
+                    class Base(DeclarativeBase):
+                        pass
+                    """,
+            },
+            note="schema and mapping definitions in models.py are not queries",
+        ),
     )
     INVALID = (
         Example.code(
@@ -1136,6 +1402,28 @@ class SqlOutsideRepository(FileRule):
     def _outside(self) -> bool:
         return self.ctx.feature is not None and self.ctx.role not in ("repository", None)
 
+    def _mapping_definition(self) -> bool:
+        """In models.py, SQL expressions that define the schema or the mapping rather than run a
+        query: module and class bodies (`server_default=text("now()")`, `Index(...,
+        postgresql_where=text(...))`, `column_property(select(...).scalar_subquery())`) and the
+        bodies of `@declared_attr` and hybrid `@<attr>.expression` methods."""
+        ctx = self.ctx
+        if ctx.role != "models":
+            return False
+        function = ctx.function
+        if function is None:
+            return True
+        for decorator in function.decorators:
+            expr = decorator.decorator
+            if isinstance(expr, cst.Call):
+                expr = expr.func
+            if isinstance(expr, cst.Attribute) and expr.attr.value == "expression":
+                return True
+            name = ctx.qualname(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
+            if name is not None and name.startswith(_DECLARED_ATTR):
+                return True
+        return False
+
     def visit_Call(self, node: cst.Call) -> None:
         if not self._outside():
             return
@@ -1143,6 +1431,8 @@ class SqlOutsideRepository(FileRule):
         file_name = ctx.path.rpartition("/")[2]
         name = ctx.call_name(node)
         if name in _SQL_BUILDERS:
+            if self._mapping_definition():
+                return
             self.report(
                 node,
                 f"{ctx.code_for(node.func)}() builds SQL in {file_name}: queries belong in the module's repository.py",

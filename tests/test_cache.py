@@ -1,0 +1,270 @@
+"""The cache through the real CLI: a warm run reports exactly what a cold run reports, whatever
+changed in between (another file's base class, the configuration), and a damaged or concurrently
+written cache is never trusted and never left damaged."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from conformance import cache as cache_module
+
+from .conftest import REPO_ROOT, dedent, git_init, run_cli, write_tree
+
+SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
+
+ROUTER = dedent(
+    """
+    from fastapi import APIRouter
+
+    from cpv3.core.schemas import Schema
+
+    router = APIRouter(prefix="/users", tags=["users"])
+
+
+    class UserOut(Schema):
+        id: int
+    """
+)
+
+PYDANTIC_BASE = "import pydantic as pd\n\n\nclass Schema(pd.BaseModel):\n    pass\n"
+PLAIN_BASE = "class Schema(object):\n    pass\n"
+CNF110 = "CNF110 Pydantic model UserOut is defined in router.py"
+
+
+def project(root: Path) -> Path:
+    files = {"pyproject.toml": "[project]\nname = 'demo'\n"}
+    files.update({f"cpv3/modules/users/{name}": "" for name in SIX})
+    files["cpv3/__init__.py"] = ""
+    files["cpv3/core/__init__.py"] = ""
+    files["cpv3/core/schemas.py"] = PYDANTIC_BASE
+    files["cpv3/modules/users/router.py"] = ROUTER
+    write_tree(root, files)
+    git_init(root)
+    return root
+
+
+def check(root: Path, *args: str, env: Optional[Dict[str, str]] = None) -> str:
+    """stdout of a concise check; fails the test on an internal error."""
+    result = run_cli(["check", "--format", "concise", *args], root, env=env)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    out: str = result.stdout
+    return out
+
+
+def uncached(root: Path) -> str:
+    return check(root, "--no-cache")
+
+
+def cache_files(folder: Path) -> List[Path]:
+    return [
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and path.name not in (".gitignore", "CACHEDIR.TAG")
+    ]
+
+
+# -- invalidation ---------------------------------------------------------------------------
+
+
+def test_base_class_in_another_file_changes_findings_on_the_next_warm_run(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    cold = check(root)
+    assert CNF110 in cold
+    assert check(root) == cold  # warm, nothing changed
+
+    (root / "cpv3/core/schemas.py").write_text(PLAIN_BASE, encoding="utf-8")
+    warm = check(root)
+    assert CNF110 not in warm
+    assert warm == uncached(root)
+
+    (root / "cpv3/core/schemas.py").write_text(PYDANTIC_BASE, encoding="utf-8")
+    back = check(root)  # both versions of schemas.py are cached now
+    assert CNF110 in back
+    assert back == cold
+
+
+def test_a_configuration_change_changes_findings_on_a_warm_run(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    assert CNF110 in check(root)
+    config = root / "pyproject.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[tool.conformance]\nignore = ["CNF110"]\n',
+        encoding="utf-8",
+    )
+    warm = check(root)
+    assert CNF110 not in warm
+    assert warm == uncached(root)
+
+
+def test_a_role_change_in_the_configuration_reaches_the_file_pass(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    assert CNF110 in check(root)
+    config = root / "pyproject.toml"
+    # router.py now plays the schemas role, where Pydantic models belong.
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[tool.conformance.roles]\nschemas = ["schemas.py", "router.py"]\n'
+        + 'router = ["routes.py"]\n',
+        encoding="utf-8",
+    )
+    warm = check(root)
+    assert warm == uncached(root)
+    assert CNF110 not in warm
+
+
+def test_a_new_file_changes_the_outcome(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    before = check(root)
+    write_tree(root, {"cpv3/modules/users/utils.py": "X = 1\n"})
+    after = check(root)
+    assert after != before
+    assert after == uncached(root)
+
+
+def test_content_key_covers_the_checker_code(monkeypatch: object) -> None:
+    key = cache_module.content_key("settings", "a.py", "a", "", b"x = 1\n")
+    monkeypatch.setattr(cache_module, "_TOOL_DIGEST", "another build")  # type: ignore[attr-defined]
+    assert cache_module.content_key("settings", "a.py", "a", "", b"x = 1\n") != key
+
+
+# -- the warm run equals the cold run ----------------------------------------------------------
+
+
+def test_a_warm_run_reports_exactly_what_the_cold_run_reported(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    shutil.copytree(
+        REPO_ROOT / "examples" / "shop",
+        root,
+        ignore=shutil.ignore_patterns(".conformance_cache", "__pycache__", ".test-cache"),
+    )
+    git_init(root)
+    outputs = []
+    for args in (["--no-cache"], [], [], ["--jobs", "1"]):
+        result = run_cli(["check", "--format", "json", *args], root)
+        assert result.returncode == 1, result.stderr
+        outputs.append((result.stdout, result.stderr))
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
+    assert '"CNF' in outputs[0][0]
+
+
+# -- damage and concurrency -------------------------------------------------------------------
+
+
+def _damage(folder: Path, how: str) -> int:
+    damaged = 0
+    for path in cache_files(folder):
+        data = path.read_bytes()
+        if how == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        elif how == "empty":
+            path.write_bytes(b"")
+        else:
+            path.write_bytes(b"\x80\x05garbage" + data[::-1][:64])
+        damaged += 1
+    return damaged
+
+
+def _all_loadable(folder: Path) -> None:
+    for path in cache_files(folder):
+        assert not path.name.endswith(".tmp"), f"temporary file left behind: {path}"
+        with path.open("rb") as handle:
+            pickle.load(handle)
+
+
+def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    folder = root / ".test-cache"
+    expected = check(root)
+    assert CNF110 in expected
+    for how in ("truncate", "empty", "garbage"):
+        assert _damage(folder, how) >= 3, "per-file entries, the manifest and the outcome"
+        assert check(root) == expected, how
+        _all_loadable(folder)
+        assert check(root) == expected, how
+
+
+def test_a_damaged_manifest_falls_back_to_the_per_file_entries(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    folder = root / ".test-cache"
+    expected = check(root)
+    runs = list((folder / "runs").iterdir())
+    assert {path.suffix for path in runs} == {".files", ".outcome"}
+    for path in runs:
+        path.write_bytes(path.read_bytes()[:10])
+    (root / "cpv3/modules/users/service.py").write_text("# edited\n", encoding="utf-8")
+    assert check(root) == uncached(root)
+    _all_loadable(folder)
+    assert expected  # the first run reported something to compare with
+
+
+def _start(root: Path, env: Dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "conformance", "check", "--format", "concise", "--jobs", "1"],
+        cwd=str(root),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_runs_at_once_never_leave_a_corrupt_cache(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    folder = tmp_path / "shared-cache"
+    env = dict(os.environ)
+    for name in ("FORCE_COLOR", "NO_COLOR", "CONFORMANCE_FORMAT"):
+        env.pop(name, None)
+    env["CONFORMANCE_CACHE_DIR"] = str(folder)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    schemas = root / "cpv3/core/schemas.py"
+    for round_number in range(4):
+        # alternate the other file so each round writes new entries, manifests and outcomes
+        schemas.write_text(PLAIN_BASE if round_number % 2 else PYDANTIC_BASE, encoding="utf-8")
+        expected = uncached(root)
+        first, second = _start(root, env), _start(root, env)
+        for process in (first, second):
+            out, err = process.communicate(timeout=300)
+            assert process.returncode in (0, 1), err
+            assert "Traceback" not in err
+            assert out == expected, f"round {round_number}"
+        _all_loadable(folder)
+        assert check(root, env={"CONFORMANCE_CACHE_DIR": str(folder)}) == expected
+
+
+# -- where the cache lives ---------------------------------------------------------------------
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    check(root, "--no-cache")
+    assert not (root / ".test-cache").exists()
+
+
+def test_the_default_cache_folder_ignores_itself(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    check(root, env={"CONFORMANCE_CACHE_DIR": ""})
+    folder = root / ".conformance_cache"
+    assert folder.is_dir()
+    assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    status = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""
+
+
+def test_conformance_cache_dir_is_honoured(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    check(root, env={"CONFORMANCE_CACHE_DIR": str(elsewhere)})
+    assert cache_files(elsewhere)
+    assert not (root / ".conformance_cache").exists()
