@@ -358,6 +358,9 @@ def child_env(cache_dir: Path) -> Dict[str, str]:
     )
     env["CONFORMANCE_CACHE_DIR"] = str(cache_dir)
     env.pop("CONFORMANCE_FORMAT", None)
+    # Some sandboxes set this: every checker run would then recompile the rule modules, which a
+    # user's installed package never does.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
