@@ -37,6 +37,7 @@ from conformance.diagnostics import FixSafety, Location, Violation
 from conformance.facts import AliasFact, ClassFact, FileFacts, FunctionFact, ImportFact
 from conformance.index import ProjectIndex
 from conformance.model import SourceFile
+from conformance.names import DEPENDS as _DEPENDS
 from conformance.positions import node_spans
 from conformance.roles import RoleMatcher
 from conformance.rules.base import FileRule
@@ -1018,11 +1019,6 @@ def _alias_fact(ctx: FileContext, qualname: str, value: cst.BaseExpression) -> O
             return None
         return AliasFact(qualname, "type", target, depends)
     return None
-
-
-_DEPENDS = frozenset(
-    {"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"}
-)
 
 
 def _annotated_provider(ctx: FileContext, value: cst.BaseExpression) -> Optional[str]:

@@ -18,11 +18,12 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from conformance.names import ANNOTATED
+
 # The checked code may target a newer Python than the one running the checker (anext and aiter
 # are builtins from 3.10 on).
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"anext", "aiter"}
 
-ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 TYPE_CHECKING_NAMES = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})

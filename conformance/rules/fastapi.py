@@ -31,6 +31,7 @@ from typing import (
     Union,
 )
 
+from conformance import names
 from conformance.conditions import AllOf, AnyOf, Condition, IsKind
 from conformance.config import Option
 from conformance.diagnostics import FixSafety
@@ -77,16 +78,14 @@ def _names(*short: str) -> FrozenSet[str]:
     return frozenset(prefix + name for prefix in _PREFIXES for name in short)
 
 
-DEPENDS = _names("Depends", "Security")
+DEPENDS = names.DEPENDS
 PARAM_MARKERS = _names("Query", "Path", "Body", "Header", "Cookie", "Form", "File")
 PATH_MARKERS = _names("Path")
 MARKERS = DEPENDS | PARAM_MARKERS
-ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-ROUTER_CLASSES = ("fastapi.APIRouter", "fastapi.routing.APIRouter")
-APP_CLASSES = ("fastapi.FastAPI", "fastapi.applications.FastAPI")
-ROUTE_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
-)
+ANNOTATED = names.ANNOTATED
+ROUTER_CLASSES = names.ROUTER_CLASSES
+APP_CLASSES = names.APP_CLASSES
+ROUTE_METHODS = names.ROUTE_METHODS
 _PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z_]+)?}")
 
 Verdict = Union[bool, Condition]
@@ -571,14 +570,7 @@ _SESSIONMAKERS = frozenset(
         "sqlalchemy.ext.asyncio.session.async_sessionmaker",
     }
 )
-_SESSIONS = frozenset(
-    {
-        "sqlalchemy.orm.Session",
-        "sqlalchemy.orm.session.Session",
-        "sqlalchemy.ext.asyncio.AsyncSession",
-        "sqlalchemy.ext.asyncio.session.AsyncSession",
-    }
-)
+_SESSIONS = frozenset(names.SESSION_CLASSES)
 _ENGINE_FACTORIES = frozenset(
     {
         "sqlalchemy.create_engine",

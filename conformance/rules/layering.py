@@ -31,6 +31,10 @@ from conformance.conditions import Condition, IsKind, TypeIs
 from conformance.config import Option
 from conformance.facts import ImportFact
 from conformance.index import ORM_ENTITY, PYDANTIC_MODEL, ProjectIndex
+from conformance.names import ANNOTATED as _ANNOTATED
+from conformance.names import APP_CLASSES, ROUTER_CLASSES, SESSION_CLASSES
+from conformance.names import DEPENDS as _DEPENDS
+from conformance.names import ROUTE_METHODS as _ROUTE_METHODS
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -80,25 +84,8 @@ _TYPE_ONLY_REPLACED = frozenset(
     {"CNF201", "CNF202", "CNF203", "CNF204", "CNF205", "CNF207", "CNF208", "CNF209", "CNF218"}
 )
 
-_SESSION_TYPES: Tuple[str, ...] = (
-    "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.session.AsyncSession",
-    "sqlalchemy.orm.Session",
-    "sqlalchemy.orm.session.Session",
-)
-_ROUTER_TYPES = (
-    "fastapi.APIRouter",
-    "fastapi.routing.APIRouter",
-    "fastapi.FastAPI",
-    "fastapi.applications.FastAPI",
-)
-_ROUTE_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
-)
-_DEPENDS = frozenset(
-    {"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"}
-)
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+_SESSION_TYPES = SESSION_CLASSES
+_ROUTER_TYPES = ROUTER_CLASSES + APP_CLASSES
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 
 _SQL_BUILDERS = frozenset(

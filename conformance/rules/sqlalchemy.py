@@ -23,6 +23,7 @@ from conformance.conditions import AllOf, AnyOf, Condition, IsKind, Not, TypeIs
 from conformance.config import Option
 from conformance.diagnostics import FixSafety
 from conformance.index import ASYNC_SESSION, ORM_ENTITY, SYNC_SESSION, ProjectIndex
+from conformance.names import ASYNC_SESSION_CLASSES, SYNC_SESSION_CLASSES
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -85,11 +86,6 @@ CONNECTION_CLASSES = (
     "sqlalchemy.ext.asyncio.AsyncConnection",
     "sqlalchemy.ext.asyncio.engine.AsyncConnection",
 )
-ASYNC_SESSION_CLASSES = (
-    "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.session.AsyncSession",
-)
-SYNC_SESSION_CLASSES = ("sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session")
 COLUMN = frozenset(
     {"sqlalchemy.Column", "sqlalchemy.schema.Column", "sqlalchemy.sql.schema.Column"}
 )

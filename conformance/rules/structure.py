@@ -16,6 +16,9 @@ from conformance.conditions import AllOf, AnyOf, Condition, IsKind, Not, TypeIs
 from conformance.config import Option
 from conformance.diagnostics import Location, Violation
 from conformance.index import API_ROUTER, FASTAPI_APP, ORM_ENTITY, PYDANTIC_MODEL, PYDANTIC_SETTINGS
+from conformance.names import APP_CLASSES as _APP_CLASSES
+from conformance.names import ROUTER_CLASSES as _ROUTER_CLASSES
+from conformance.names import SESSION_CLASSES
 from conformance.roles import glob_match
 from conformance.rules.base import Example, Expect, FileRule, ProjectRule
 
@@ -804,8 +807,6 @@ class PydanticModelOutsideSchemas(_ClassPlacement):
         return f"Pydantic model {name} is defined in {self.ctx.path.rpartition('/')[2]}: move it to the module's schemas.py"
 
 
-_ROUTER_CLASSES = ("fastapi.APIRouter", "fastapi.routing.APIRouter")
-_APP_CLASSES = ("fastapi.FastAPI", "fastapi.applications.FastAPI")
 _ROUTE_METHODS = frozenset(
     {
         "get",
@@ -1245,12 +1246,7 @@ _DECLARED_ATTR = (
     "sqlalchemy.orm.decl_api.declared_attr",
     "sqlalchemy.ext.declarative.declared_attr",
 )
-_SESSION_TYPES = (
-    "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.session.AsyncSession",
-    "sqlalchemy.orm.Session",
-    "sqlalchemy.orm.session.Session",
-)
+_SESSION_TYPES = SESSION_CLASSES
 
 
 class SqlOutsideRepository(FileRule):
