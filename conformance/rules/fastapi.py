@@ -1726,7 +1726,7 @@ class ServiceBuiltInRoute(_RouteBody):
     name = "service-built-in-route"
     summary = "service or repository constructed inside a route"
     fix_hint = (
-        "inject it through a provider: `service: Annotated[UserService, Depends(get_user_service)]`"
+        "inject the collaborator through a provider: `name: Annotated[TheService, Depends(get_the_service)]`"
     )
     catalog = "DI006"
     VALID = (
