@@ -1725,9 +1725,7 @@ class ServiceBuiltInRoute(_RouteBody):
     code = "CNF306"
     name = "service-built-in-route"
     summary = "service or repository constructed inside a route"
-    fix_hint = (
-        "inject the collaborator through a provider: `name: Annotated[TheService, Depends(get_the_service)]`"
-    )
+    fix_hint = "inject the collaborator through a provider: `name: Annotated[TheService, Depends(get_the_service)]`"
     catalog = "DI006"
     VALID = (
         _documented(),
