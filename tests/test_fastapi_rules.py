@@ -17,7 +17,7 @@ from typing import Any, List, Mapping, Tuple
 from conformance.config import validate
 from conformance.engine import RunOptions, run
 from conformance.rules import all_rules
-from conformance.rules.fastapi import DOCUMENTED_EXTRA, DOCUMENTED_STYLE
+from conformance.rules.fastapi._examples import DOCUMENTED_EXTRA, DOCUMENTED_STYLE
 
 from .conftest import REPO_ROOT, dedent, write_tree
 

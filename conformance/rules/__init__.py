@@ -1,14 +1,16 @@
 """The rule registry: every rule class, found by walking the family modules.
 
-A family is one module in this package (``structure``, ``layering``, ...). Adding a rule means adding
-one class to its family module (plus its generated docs page); nothing else lists rules. A family
-may declare configuration keys in a module-level ``OPTIONS`` tuple of
-:class:`conformance.config.Option`.
+A family is one package in this package (``structure``, ``layering``, ...) holding one rule class
+per module, named after the rule (``pydantic/pydantic_dict_method.py`` holds CNF430); shared
+helpers live in underscore modules beside them. Adding a rule means adding one module (plus its
+generated docs page); nothing else lists rules. A family may declare configuration keys in an
+``OPTIONS`` tuple of :class:`conformance.config.Option` exported by its package.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 from conformance.rules.base import FileRule, ProjectRule, Rule
@@ -34,17 +36,21 @@ def _load() -> None:
     if _RULES:
         return
     for family in FAMILIES:
-        module = importlib.import_module(f"conformance.rules.{family}")
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Rule)
-                and value not in (Rule, FileRule, ProjectRule)
-                and value.__module__ == module.__name__
-                and value.code
-            ):
-                _RULES.append(value)
-        _OPTIONS.extend(getattr(module, "OPTIONS", ()))
+        package = importlib.import_module(f"conformance.rules.{family}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for value in vars(module).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, Rule)
+                    and value not in (Rule, FileRule, ProjectRule)
+                    and value.__module__ == module.__name__
+                    and value.code
+                ):
+                    _RULES.append(value)
+        _OPTIONS.extend(getattr(package, "OPTIONS", ()))
     _RULES.sort(key=lambda rule: rule.code)
 
 

@@ -1,0 +1,476 @@
+"""Shared helpers of the fastapi rules."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    FrozenSet,
+    List,
+    Optional,
+    Set,
+    Tuple,
+    Union,
+)
+
+from conformance import names
+from conformance.conditions import Condition
+from conformance.config import Option
+from conformance.rules.base import FileRule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from conformance.filepass import FileContext
+else:
+    from conformance import lazycst as cst
+
+
+OPTIONS = (
+    Option(
+        "router-prefix",
+        str,
+        "",
+        'Template of the literal `prefix` every module\'s router has (CNF346), e.g. `"/{module}"`;'
+        " `{module}` is the module package name in kebab-case (`order_items` -> `order-items`)."
+        " Empty (the default): not checked.",
+    ),
+    Option(
+        "router-tags",
+        list,
+        (),
+        'Templates of the literal `tags` every module\'s router has (CNF346), e.g. `["{module}"]`;'
+        " `{module}` as for `router-prefix`. Empty (the default): not checked.",
+    ),
+)
+
+
+_PREFIXES = ("fastapi.", "fastapi.params.", "fastapi.param_functions.")
+
+
+def _names(*short: str) -> FrozenSet[str]:
+    return frozenset(prefix + name for prefix in _PREFIXES for name in short)
+
+
+DEPENDS = names.DEPENDS
+
+
+PARAM_MARKERS = _names("Query", "Path", "Body", "Header", "Cookie", "Form", "File")
+
+
+PATH_MARKERS = _names("Path")
+
+
+MARKERS = DEPENDS | PARAM_MARKERS
+
+
+ANNOTATED = names.ANNOTATED
+
+
+ROUTER_CLASSES = names.ROUTER_CLASSES
+
+
+APP_CLASSES = names.APP_CLASSES
+
+
+ROUTE_METHODS = names.ROUTE_METHODS
+
+
+_PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z_]+)?}")
+
+
+Verdict = Union[bool, Condition]
+
+
+def _short(qualname: str) -> str:
+    return qualname.rpartition(".")[2]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _string_value(node: Optional[cst.BaseExpression]) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _keyword(call: cst.Call, name: str) -> Optional[cst.Arg]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def _has_star(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def _has_comment(code: str) -> bool:
+    if "#" not in code:
+        return False
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(f"({code})").readline):
+            if token.type == tokenize.COMMENT:
+                return True
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return True
+    return False
+
+
+def _annotated_parts(
+    ctx: FileContext, annotation: Optional[cst.Annotation]
+) -> Optional[Tuple[cst.Subscript, List[cst.BaseExpression]]]:
+    """The ``Annotated[...]`` subscript of a parameter annotation and its element expressions."""
+    if annotation is None:
+        return None
+    node = annotation.annotation
+    if not isinstance(node, cst.Subscript) or ctx.qualname(node.value) not in ANNOTATED:
+        return None
+    elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+    if len(elements) != len(node.slice):
+        return None
+    return node, elements
+
+
+def _marker(ctx: FileContext, node: Optional[cst.BaseExpression]) -> Optional[str]:
+    """The FastAPI marker a call is (``fastapi.Depends``, ``fastapi.Query``, ...), else None."""
+    if isinstance(node, cst.Call):
+        name = ctx.call_name(node)
+        if name in MARKERS:
+            return name
+    return None
+
+
+def _all_params(node: cst.FunctionDef) -> List[cst.Param]:
+    params = node.params
+    out: List[cst.Param] = [*params.posonly_params, *params.params, *params.kwonly_params]
+    return out
+
+
+def _positional(node: cst.FunctionDef) -> List[cst.Param]:
+    return [*node.params.posonly_params, *node.params.params]
+
+
+def _order_valid(node: cst.FunctionDef, has_default: Dict[int, bool]) -> bool:
+    """Whether positional parameters stay valid Python: no required one after a defaulted one.
+    ``has_default`` overrides the default status of some parameters (by id)."""
+    seen_default = False
+    for param in _positional(node):
+        default = has_default.get(id(param), param.default is not None)
+        if default:
+            seen_default = True
+        elif seen_default:
+            return False
+    return True
+
+
+def _marker_default(
+    call: cst.Call,
+) -> Tuple[Optional[cst.Arg], Optional[cst.BaseExpression]]:
+    """The argument holding a Query/Path/... default and its value (None when there is none;
+    ``...`` counts as no default: it means required)."""
+    arg: Optional[cst.Arg] = None
+    if call.args and call.args[0].keyword is None and not call.args[0].star:
+        arg = call.args[0]
+    else:
+        arg = _keyword(call, "default")
+    if arg is None:
+        return None, None
+    if isinstance(arg.value, cst.Ellipsis):
+        return arg, None
+    return arg, arg.value
+
+
+def _without_arg(call: cst.Call, drop: cst.Arg) -> cst.Call:
+    args = [arg for arg in call.args if arg is not drop]
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=args)
+
+
+def _annotated_name(ctx: FileContext) -> Tuple[str, bool]:
+    """How this file spells ``typing.Annotated`` (bare ``Annotated`` when it must be imported:
+    the report then asks the fix engine for ``from typing import Annotated``)."""
+    names = ctx.resolver.module_scope.names or {}
+    for name, binding in names.items():
+        if binding.kind == "import" and binding.qualname in ANNOTATED:
+            return name, False
+    for name, binding in names.items():
+        if binding.kind == "import" and binding.qualname in ("typing", "typing_extensions"):
+            return f"{name}.Annotated", False
+    return "Annotated", True
+
+
+def _annotated(name: str, first: cst.BaseExpression, marker: cst.BaseExpression) -> cst.Subscript:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return cst.Subscript(
+        value=cst.parse_expression(name),
+        slice=[
+            cst.SubscriptElement(cst.Index(first), comma=comma),
+            cst.SubscriptElement(cst.Index(marker)),
+        ],
+    )
+
+
+def _spaced_equal() -> cst.AssignEqual:
+    return cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")
+    )
+
+
+def _inside_lambda(ctx: FileContext) -> bool:
+    for node in reversed(ctx.ancestors):
+        if isinstance(node, cst.Lambda):
+            return True
+        if isinstance(node, cst.FunctionDef):
+            return False
+    return False
+
+
+def _in_annotation(ctx: FileContext) -> bool:
+    for node in reversed(ctx.ancestors):
+        if isinstance(node, cst.Annotation):
+            return True
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement, cst.Param)):
+            return False
+    return False
+
+
+def _enclosing_param(ctx: FileContext) -> Optional[cst.Param]:
+    for node in reversed(ctx.ancestors):
+        if isinstance(node, cst.Param):
+            return node
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return None
+    return None
+
+
+_LITERALS = (
+    "SimpleString",
+    "ConcatenatedString",
+    "FormattedString",
+    "Integer",
+    "Float",
+    "Imaginary",
+    "List",
+    "Dict",
+    "Set",
+    "Tuple",
+    "ListComp",
+    "DictComp",
+    "SetComp",
+)
+
+
+def _statements(body: cst.BaseSuite) -> List[cst.CSTNode]:
+    """Statements of a body, looking into compound statements (not nested functions/classes)."""
+    out: List[cst.CSTNode] = []
+    stack: List[Any] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        if isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            out.append(current)
+        if isinstance(current, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            stack.extend(reversed(current.body))
+        elif isinstance(current, cst.BaseCompoundStatement):
+            stack.extend(c for c in current.children if isinstance(c, (cst.BaseSuite, cst.CSTNode)))
+        elif isinstance(current, (cst.ExceptHandler, cst.Finally, cst.Else)):
+            stack.append(current.body)
+    return out
+
+
+def _function_yields_in(body: cst.BaseSuite) -> bool:
+    stack: List[Any] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(current, cst.Yield):
+            return True
+        if isinstance(current, cst.CSTNode):
+            stack.extend(current.children)
+    return False
+
+
+def _raises(body: cst.BaseSuite) -> bool:
+    stack: List[Any] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(current, cst.Raise):
+            return True
+        if isinstance(current, cst.CSTNode):
+            stack.extend(current.children)
+    return False
+
+
+def _param_order_after(node: cst.FunctionDef, param: cst.Param, default: bool) -> bool:
+    if any(p is param for p in node.params.kwonly_params):
+        return True
+    return _order_valid(node, {id(param): default})
+
+
+_TYPING_CONSTRUCTS = ("typing.", "typing_extensions.", "collections.abc.", "collections.")
+
+
+class _RouterCalls(FileRule):
+    """Shared by the APIRouter(...) rules: module-level routers, and which names are aggregators
+    (receive include_router calls) in this file."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.routers: List[Tuple[Optional[str], cst.Call]] = []
+        self.aggregators: Set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        ctx = self.ctx
+        name = ctx.call_name(node)
+        if name in ROUTER_CLASSES:
+            bound: Optional[str] = None
+            parent = ctx.parent
+            if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+                target = parent.targets[0].target
+                if isinstance(target, cst.Name):
+                    bound = target.value
+            elif isinstance(parent, cst.AnnAssign) and isinstance(parent.target, cst.Name):
+                bound = parent.target.value
+            self.routers.append((bound, node))
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "include_router":
+            if isinstance(func.value, cst.Name):
+                self.aggregators.add(func.value.value)
+
+    def finish(self) -> None:
+        for bound, call in self.routers:
+            if _has_star(call) or (bound is not None and bound in self.aggregators):
+                continue
+            self.check_router(bound, call)
+
+    def check_router(self, bound: Optional[str], call: cst.Call) -> None:
+        raise NotImplementedError
+
+
+def _router_dependencies(
+    ctx: FileContext, receiver: cst.BaseExpression
+) -> Optional[List[cst.BaseExpression]]:
+    """The ``dependencies=[...]`` items of the router/app a route is registered on, when the
+    router is created in this file ([] without dependencies); None when they cannot be read."""
+    if not isinstance(receiver, cst.Name):
+        return None
+    binding = ctx.lookup(receiver.value)
+    if binding is None or not isinstance(binding.value, cst.Call):
+        return None
+    call = binding.value
+    if _has_star(call):
+        return None
+    arg = _keyword(call, "dependencies")
+    if arg is None:
+        return []
+    if not isinstance(arg.value, (cst.List, cst.Tuple)):
+        return None
+    return [e.value for e in arg.value.elements]
+
+
+_NO_BODY_STATUS = re.compile(r"^HTTP_(1\d\d|204|205|304)_")
+
+
+_RESPONSE_CLASSES = ("fastapi.", "starlette.")
+
+
+def _status_code(ctx: FileContext, node: cst.BaseExpression) -> Optional[int]:
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value)
+        except ValueError:
+            return None
+    if isinstance(node, cst.Attribute):
+        name = ctx.qualname(node)
+        if name is None or not name.startswith(("fastapi.status.", "starlette.status.")):
+            return None
+        match = re.match(r"^HTTP_(\d\d\d)_", _short(name))
+        return int(match.group(1)) if match else None
+    return None
+
+
+_BLOCKING_CALLS = frozenset(
+    {
+        "time.sleep",
+        "builtins.open",
+        "builtins.input",
+        "os.system",
+        "os.popen",
+        "urllib.request.urlopen",
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "subprocess.Popen",
+        "httpx.Client",
+        "requests.Session",
+    }
+    | {
+        f"{lib}.{m}"
+        for lib in ("requests", "httpx")
+        for m in ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+    }
+)
+
+
+_SYNC_CLIENTS = frozenset({"httpx.Client", "requests.Session", "requests.sessions.Session"})
+
+
+_CLIENT_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
+)
+
+
+_PATH_IO = frozenset(
+    {
+        "read_text",
+        "read_bytes",
+        "write_text",
+        "write_bytes",
+        "open",
+        "exists",
+        "mkdir",
+        "unlink",
+        "iterdir",
+        "stat",
+    }
+)
+
+
+_SESSION_METHODS = frozenset(
+    {
+        "execute",
+        "scalar",
+        "scalars",
+        "commit",
+        "rollback",
+        "flush",
+        "refresh",
+        "query",
+        "get",
+        "merge",
+        "close",
+    }
+)
+
+
+_TASK_WRAPPERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.gather"})

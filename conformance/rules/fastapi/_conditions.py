@@ -1,0 +1,406 @@
+"""Cross-file conditions of the FastAPI rules, decided on the project index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import (
+    Any,
+    Dict,
+    List,
+    Optional,
+    Set,
+    Tuple,
+)
+
+from conformance import names
+from conformance.conditions import Condition
+from conformance.index import (
+    API_ROUTER,
+    FASTAPI_APP,
+    PYDANTIC_MODEL,
+    ProjectIndex,
+)
+from conformance.rules.fastapi._common import APP_CLASSES, ROUTER_CLASSES, _short
+
+
+def _extra_set(index: ProjectIndex, key: str) -> Set[str]:
+    out: Set[str] = set()
+    for _, value in index.extra(key):
+        if isinstance(value, tuple):
+            out.update(value)
+        else:
+            out.add(value)
+    return out
+
+
+@dataclass(frozen=True)
+class IsRouterInstance(Condition):
+    """A module-level name bound to ``APIRouter(...)``/``FastAPI(...)`` (or a project subclass)."""
+
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        resolved = index.resolve(self.qualname)
+        alias = index.aliases.get(resolved)
+        if alias is None or alias.kind != "call" or alias.target is None:
+            if alias is None and index.is_project_name(resolved) and not index.complete:
+                return None
+            return False
+        target = index.resolve(alias.target)
+        if target in ROUTER_CLASSES or target in APP_CLASSES:
+            return True
+        router = index.is_kind(target, API_ROUTER)
+        app = index.is_kind(target, FASTAPI_APP)
+        if router or app:
+            return True
+        return None if router is None or app is None else False
+
+
+@dataclass(frozen=True)
+class IsProvider(Condition):
+    """Some project file references the function in ``Depends(...)``/``Security(...)``."""
+
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        me = index.resolve(self.qualname)
+        for _, provider in index.extra("fastapi.providers"):
+            if provider == self.qualname or index.resolve(provider) == me:
+                return True
+        return False if index.complete else None
+
+
+@dataclass(frozen=True)
+class NeverResolved(Condition):
+    """A function with ``Depends`` defaults that FastAPI never calls: no file references it as a
+    value (only direct calls), no unresolvable ``Depends(x)`` could name it, and for methods no
+    file uses the method's name as an attribute value. ``kind``: "function", "init", "method"."""
+
+    qualname: str
+    kind: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        name = _short(self.qualname)
+        owner = self.qualname.rpartition(".")[0]
+        target = owner if self.kind == "init" else self.qualname
+        me = index.resolve(target)
+        for _, provider in index.extra("fastapi.providers"):
+            if index.resolve(provider) == me:
+                return False
+        if self.kind != "init":
+            for _, ref in index.extra("fastapi.refs"):
+                if ref == target or index.resolve(ref) == me:
+                    return False
+        else:
+            for _, ref in index.extra("fastapi.value_refs"):
+                if ref == target or index.resolve(ref) == me:
+                    return False
+            for cls in index.classes.values():
+                if any(index.resolve(base) == me for base in cls.bases):
+                    return False
+        unresolved = _extra_set(index, "fastapi.unresolved")
+        if name in unresolved or _short(owner) in unresolved:
+            return False
+        if self.kind == "method" and name in _extra_set(index, "fastapi.attr_refs"):
+            return False
+        return True if index.complete else None
+
+
+_NON_CALLABLE_BUILTINS = frozenset(
+    "builtins." + n
+    for n in (
+        "int",
+        "str",
+        "bytes",
+        "bool",
+        "float",
+        "dict",
+        "list",
+        "tuple",
+        "set",
+        "frozenset",
+        "None",
+    )
+)
+
+
+_GENERATOR_TYPES = frozenset(
+    {
+        "typing.Iterator",
+        "typing.Generator",
+        "typing.AsyncIterator",
+        "typing.AsyncGenerator",
+        "typing.Iterable",
+        "collections.abc.Iterator",
+        "collections.abc.Generator",
+        "collections.abc.AsyncIterator",
+        "collections.abc.AsyncGenerator",
+    }
+)
+
+
+def _class_has_call(index: ProjectIndex, qualname: str, depth: int = 0) -> Optional[bool]:
+    """Whether instances of a project class are callable (None: a base is out of sight)."""
+    if depth > 16:
+        return None
+    cls = index.classes.get(index.resolve(qualname))
+    if cls is None:
+        return None
+    if any(_short(m.qualname) == "__call__" for m in cls.methods):
+        return True
+    for base in cls.bases:
+        resolved = index.resolve(base)
+        if resolved in ("builtins.object",):
+            continue
+        if index.is_kind(resolved, PYDANTIC_MODEL) is True and resolved not in index.classes:
+            continue
+        found = _class_has_call(index, resolved, depth + 1)
+        if found is not False:
+            return None if found is None else True
+    return False
+
+
+@dataclass(frozen=True)
+class CallsToNonCallable(Condition):
+    """``f`` in ``Depends(f())`` provably returns something FastAPI cannot call: an ``async def``
+    (a coroutine), a generator, a function annotated to return a plain value, or a project class
+    without ``__call__``."""
+
+    callee: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        resolved = index.resolve(self.callee)
+        function = index.functions.get(resolved)
+        if function is not None:
+            if function.is_async or function.is_generator:
+                return True
+            returns = function.returns
+            if returns is None:
+                return False
+            returns = index.resolve(returns)
+            if returns in _NON_CALLABLE_BUILTINS or returns in _GENERATOR_TYPES:
+                return True
+            if returns in index.classes:
+                return _class_has_call(index, returns) is False
+            return False
+        if resolved in index.classes:
+            return _class_has_call(index, resolved) is False
+        if index.is_project_name(resolved) and not index.complete:
+            return None
+        return False
+
+
+_PLAIN_BASES = frozenset(
+    {
+        "builtins.object",
+        "typing.Generic",
+        "abc.ABC",
+        "typing.Protocol",
+        "typing_extensions.Protocol",
+    }
+)
+
+
+def _plain_project_class(index: ProjectIndex, qualname: str, depth: int = 0) -> Optional[bool]:
+    """A project class whose bases are project classes or plain roots (not an exception, model,
+    enum or other library class)."""
+    if depth > 16:
+        return False
+    cls = index.classes.get(qualname)
+    if cls is None:
+        return None if index.is_project_name(qualname) and not index.complete else False
+    for base in cls.bases:
+        if base == "?":
+            return False
+        resolved = index.resolve(base)
+        if resolved in _PLAIN_BASES:
+            continue
+        found = _plain_project_class(index, resolved, depth + 1)
+        if found is not True:
+            return found
+    return True
+
+
+@dataclass(frozen=True)
+class IsServiceClass(Condition):
+    """A class defined in a service or repository file, with methods of its own and only project
+    or plain bases (so exceptions, DTOs and models defined there do not count)."""
+
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        resolved = index.resolve(self.qualname)
+        role, _ = index.role_of(resolved)
+        cls = index.classes.get(resolved)
+        if cls is None:
+            return None if index.is_project_name(resolved) and not index.complete else False
+        if role not in ("service", "repository"):
+            return False
+        if not any(not _short(m.qualname).startswith("__") for m in cls.methods):
+            return False
+        return _plain_project_class(index, resolved)
+
+    def detail(self, index: ProjectIndex) -> str:
+        role, _ = index.role_of(index.resolve(self.qualname))
+        return role or "service"
+
+
+_SESSIONMAKERS = frozenset(
+    {
+        "sqlalchemy.orm.sessionmaker",
+        "sqlalchemy.orm.session.sessionmaker",
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+    }
+)
+
+
+_SESSIONS = frozenset(names.SESSION_CLASSES)
+
+
+_ENGINE_FACTORIES = frozenset(
+    {
+        "sqlalchemy.create_engine",
+        "sqlalchemy.engine.create_engine",
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "sqlalchemy.ext.asyncio.engine.create_async_engine",
+    }
+)
+
+
+@dataclass(frozen=True)
+class IsSessionFactory(Condition):
+    """A name bound to ``sessionmaker(...)``/``async_sessionmaker(...)`` in some project file."""
+
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        resolved = index.resolve(self.qualname)
+        alias = index.aliases.get(resolved)
+        if alias is None:
+            return None if index.is_project_name(resolved) and not index.complete else False
+        if alias.kind == "call" and alias.target is not None:
+            return index.resolve(alias.target) in _SESSIONMAKERS
+        return False
+
+
+@dataclass(frozen=True)
+class IsGeneratorFunction(Condition):
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        resolved = index.resolve(self.qualname)
+        function = index.functions.get(resolved)
+        if function is None:
+            return None if index.is_project_name(resolved) and not index.complete else False
+        return function.is_generator
+
+
+def _method(index: ProjectIndex, cls: str, name: str, depth: int = 0) -> Tuple[Any, bool]:
+    """The FunctionFact of ``cls.name`` through project bases, and whether the lookup is certain.
+
+    ``cls`` may be an alias of the class (``ServiceDep = Annotated[UserService, Depends(...)]``)."""
+    if depth > 16:
+        return None, False
+    resolved = index.type_of(cls)
+    found = index.functions.get(f"{resolved}.{name}")
+    if found is not None:
+        return found, True
+    fact = index.classes.get(resolved)
+    if fact is None:
+        return None, not (index.is_project_name(resolved) and not index.complete)
+    for base in fact.bases:
+        if base == "?":
+            return None, False
+        base_resolved = index.resolve(base)
+        if base_resolved in _PLAIN_BASES:
+            continue
+        found, certain = _method(index, base_resolved, name, depth + 1)
+        if found is not None or not certain:
+            return found, certain
+    return None, True
+
+
+@dataclass(frozen=True)
+class IsAsyncCallee(Condition):
+    """The callee is an ``async def`` of the project (not an async generator); ``owner`` set for a
+    method called on an instance of that class."""
+
+    qualname: str
+    owner: Optional[str] = None
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        if self.owner is not None:
+            function, certain = _method(index, self.owner, self.qualname)
+            if function is None:
+                return False if certain else None
+        else:
+            resolved = index.resolve(self.qualname)
+            function = index.functions.get(resolved)
+            if function is None:
+                return None if index.is_project_name(resolved) and not index.complete else False
+        return bool(function.is_async and not function.is_generator)
+
+
+@dataclass(frozen=True)
+class MissingPathParameter(Condition):
+    """No dependency of the route (followed recursively through the recorded signatures) takes
+    the path parameter ``name``; True only when every dependency resolves."""
+
+    name: str
+    deps: Tuple[str, ...]
+    aliases: Tuple[str, ...]
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        signatures: Dict[str, Any] = {}
+        for _, entry in index.extra("fastapi.signatures"):
+            signatures[entry[0]] = entry
+        unknown = False
+        queue: List[str] = list(self.deps)
+        pending_aliases: List[str] = list(self.aliases)
+        seen: Set[str] = set()
+        while queue or pending_aliases:
+            while pending_aliases:
+                alias = pending_aliases.pop()
+                provider = index.depends_of(alias)
+                if provider is not None:
+                    queue.append(provider)
+                    continue
+                resolved = index.resolve(alias)
+                if resolved in index.aliases or resolved in index.classes:
+                    continue
+                if index.is_project_name(resolved):
+                    unknown = True
+            if not queue:
+                break
+            dep = index.resolve(queue.pop())
+            if dep in seen:
+                continue
+            seen.add(dep)
+            entry = signatures.get(dep)
+            if entry is None:
+                alias_fact = index.aliases.get(dep)
+                cls = index.classes.get(dep)
+                if cls is not None:
+                    entry = signatures.get(f"{dep}.__init__")
+                    if entry is None:
+                        if cls.bases:
+                            return False  # fields of a base class or a model: cannot tell
+                        continue
+                elif alias_fact is not None and alias_fact.kind == "call" and alias_fact.target:
+                    entry = signatures.get(f"{index.resolve(alias_fact.target)}.__call__")
+                if entry is None:
+                    if not index.complete and index.is_project_name(dep):
+                        unknown = True
+                        continue
+                    return False
+            _, names, deps, aliases, is_open = entry
+            if is_open:
+                return False
+            if self.name in names:
+                return False
+            queue.extend(deps)
+            pending_aliases.extend(aliases)
+        if unknown:
+            return None if not index.complete else False
+        return True

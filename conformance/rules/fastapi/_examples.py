@@ -1,0 +1,138 @@
+"""The documented FastAPI style: the sources the rules' examples check against."""
+
+from __future__ import annotations
+
+from conformance.rules.base import Example
+
+DOCUMENTED_STYLE = """
+from typing import Annotated, AsyncIterator, List, Optional
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cpv3.core.db import SessionDep, SessionFactory
+
+from .schemas import ItemCreate, ItemRead
+from .service import ItemService
+
+
+async def verify_token(x_token: Annotated[str, Header()]) -> None:
+    if x_token != "secret":
+        raise HTTPException(status.HTTP_403_FORBIDDEN)
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    session = SessionFactory()
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+class Paginator:
+    def __init__(self, max_limit: int) -> None:
+        self.max_limit = max_limit
+
+    def __call__(self, offset: int = 0, limit: Annotated[int, Query(le=100)] = 20) -> dict:
+        return {"offset": offset, "limit": min(limit, self.max_limit)}
+
+
+paginate = Paginator(max_limit=50)
+
+
+def get_item_service(session: SessionDep) -> ItemService:
+    return ItemService(session)
+
+
+ServiceDep = Annotated[ItemService, Depends(get_item_service)]
+
+router = APIRouter(
+    prefix="/items", tags=["items"], dependencies=[Depends(verify_token)]
+)
+
+
+@router.get("/", response_model=List[ItemRead])
+async def list_items(
+    service: ServiceDep,
+    page: Annotated[dict, Depends(paginate)],
+    q: Annotated[Optional[str], Query(max_length=50, pattern="^[a-z]+$")] = None,
+):
+    return await service.search(q, **page)
+
+
+@router.get("/{item_id}")
+async def get_item(
+    item_id: Annotated[int, Path(ge=1)], service: ServiceDep
+) -> ItemRead:
+    return await service.get(item_id)
+
+
+@router.post("/", response_model=ItemRead, status_code=status.HTTP_201_CREATED)
+async def create_item(data: ItemCreate, service: ServiceDep):
+    return await service.create(data)
+
+
+@router.delete("/{item_id}", status_code=204)
+async def delete_item(item_id: int, service: ServiceDep) -> None:
+    await service.delete(item_id)
+"""
+
+
+DOCUMENTED_EXTRA = {
+    "cpv3/core/db.py": """
+from typing import Annotated, AsyncIterator
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+engine = create_async_engine("sqlite+aiosqlite://")
+SessionFactory = async_sessionmaker(engine)
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    async with SessionFactory() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+""",
+    "cpv3/modules/users/service.py": """
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class ItemService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def search(self, q, offset: int, limit: int) -> list:
+        return []
+
+    async def get(self, item_id: int) -> dict:
+        return {}
+
+    async def create(self, data) -> dict:
+        return {}
+
+    async def delete(self, item_id: int) -> None:
+        return None
+""",
+    "cpv3/modules/users/schemas.py": """
+from pydantic import BaseModel
+
+
+class ItemCreate(BaseModel):
+    name: str
+
+
+class ItemRead(ItemCreate):
+    id: int
+""",
+}
+
+
+def _documented() -> Example:
+    return Example.code(
+        DOCUMENTED_STYLE,
+        extra=DOCUMENTED_EXTRA,
+        note="FastAPI's documented Annotated style: no finding from any CNF3xx rule",
+    )

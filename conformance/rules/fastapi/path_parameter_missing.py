@@ -1,0 +1,163 @@
+"""CNF335 path-parameter-missing."""
+
+from __future__ import annotations
+
+from typing import (
+    TYPE_CHECKING,
+)
+
+from conformance.rules.base import Example, Expect
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+else:
+    from conformance import lazycst as cst
+from conformance.rules.fastapi._common import _PATH_PARAM, DEPENDS, _keyword, _router_dependencies
+from conformance.rules.fastapi._conditions import MissingPathParameter
+from conformance.rules.fastapi._examples import _documented
+from conformance.rules.fastapi._routes import route_of, route_path
+from conformance.rules.fastapi._signature import _Recorder, signature_of
+
+
+class PathParamMissing(_Recorder):
+    """## What it checks
+    A `{name}` in a route's literal path that is neither a parameter of the route nor of any of
+    its dependencies (followed recursively, across files: `Annotated` aliases such as
+    `ItemDep = Annotated[Item, Depends(get_item)]`, callable-class dependencies, `Depends()` on a
+    class, `dependencies=[...]` on the route and on a router created in the same file).
+
+    ## Why
+    FastAPI accepts the route but never hands the value to anyone: a typo (`{user_id}` vs
+    `userid`) silently drops validation of the path segment.
+
+    ## Example
+    ```python
+    @router.get("/{user_id}/orders")
+    async def list_orders(service: ServiceDep): ...
+    ```
+
+    ## Use instead
+    ```python
+    @router.get("/{user_id}/orders")
+    async def list_orders(user_id: int, service: ServiceDep): ...
+    ```
+
+    ## Fix
+    None.
+
+    ## Options
+    None. Reported only when every dependency resolves to a function or class whose signature
+    the index has; routes on a router imported from another file, `**kwargs`, `alias=` on a
+    parameter marker or an unresolvable dependency silence it.
+    """
+
+    code = "CNF335"
+    name = "path-parameter-missing"
+    summary = "path parameter not declared by the route or its dependencies"
+    fix_hint = "add the parameter to the route's signature (or to a dependency)"
+    catalog = "API005"
+    VALID = (
+        _documented(),
+        Example.code(
+            """
+            from typing import Annotated
+
+            from fastapi import APIRouter, Depends
+
+            from cpv3.core.deps import ItemDep, Checker
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            @router.get("/{item_id}/owner/{owner_id}", dependencies=[Depends(Checker)])
+            async def owner(item: ItemDep) -> dict:
+                return item
+            """,
+            extra={
+                "cpv3/core/deps.py": (
+                    "from typing import Annotated\n\nfrom fastapi import Depends\n\n\n"
+                    "def get_item(item_id: int) -> dict:\n    return {}\n\n\n"
+                    "ItemDep = Annotated[dict, Depends(get_item)]\n\n\n"
+                    "class Checker:\n    def __init__(self, owner_id: int) -> None:\n"
+                    "        self.owner_id = owner_id\n"
+                )
+            },
+            note="path parameters consumed by an alias dependency and a class dependency in "
+            "another file",
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            from cpv3.core.deps import ItemDep
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            @router.get("/{user_id}/items/{item_id}")
+            async def get_item(item: ItemDep) -> dict:
+                return item
+            """,
+            Expect(
+                8,
+                13,
+                "path parameter 'user_id' of \"/{user_id}/items/{item_id}\" is taken by neither "
+                "get_item nor its dependencies: add `user_id` to the signature",
+            ),
+            extra={
+                "cpv3/core/deps.py": (
+                    "from typing import Annotated\n\nfrom fastapi import Depends\n\n\n"
+                    "def get_item(item_id: int) -> dict:\n    return {}\n\n\n"
+                    "ItemDep = Annotated[dict, Depends(get_item)]\n"
+                )
+            },
+        ),
+    )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        ctx = self.ctx
+        route = route_of(ctx, node)
+        if route is None or route.verdict is not True:
+            return
+        signature = signature_of(ctx, node, skip_first=False)
+        if signature.open:
+            return
+        deps = list(signature.deps)
+        for call, receiver in zip(route.decorators, route.receivers):
+            extra = _router_dependencies(ctx, receiver)
+            if extra is None:
+                return
+            arg = _keyword(call, "dependencies")
+            if arg is not None:
+                if not isinstance(arg.value, (cst.List, cst.Tuple)):
+                    return
+                extra = extra + [e.value for e in arg.value.elements]
+            for item in extra:
+                if not isinstance(item, cst.Call) or ctx.call_name(item) not in DEPENDS:
+                    return
+                if not item.args or item.args[0].keyword is not None:
+                    return
+                value = item.args[0].value
+                target = (
+                    ctx.qualname(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+                )
+                if target is None:
+                    return
+                deps.append(target)
+        for call in route.decorators:
+            path_node, path = route_path(call)
+            if path is None or path_node is None:
+                continue
+            for name in _PATH_PARAM.findall(path):
+                if name in signature.names:
+                    continue
+                self.report(
+                    path_node,
+                    f"path parameter '{name}' of {ctx.code_for(path_node)} is taken by neither "
+                    f"{node.name.value} nor its dependencies: add `{name}` to the signature",
+                    when=MissingPathParameter(name, tuple(deps), tuple(signature.aliases)),
+                )

@@ -1,0 +1,91 @@
+"""CNF332 router-without-prefix."""
+
+from __future__ import annotations
+
+from typing import (
+    TYPE_CHECKING,
+    Optional,
+)
+
+from conformance.rules.base import Example, Expect
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+else:
+    from conformance import lazycst as cst
+from conformance.rules.fastapi._common import _kebab, _keyword, _RouterCalls
+from conformance.rules.fastapi._examples import _documented
+
+
+class RouterWithoutPrefix(_RouterCalls):
+    """## What it checks
+    `APIRouter(...)` without `prefix=` (the prefix then only lives at `include_router`, far from the
+    routes). Routers that include other routers in the same file (aggregators) are exempt.
+
+    ## Why
+    The module convention gives every module router its own prefix, visible next to its routes;
+    a prefix added at `include_router` is easy to forget or to set twice.
+
+    ## Example
+    ```python
+    router = APIRouter()
+    ```
+
+    ## Use instead
+    ```python
+    router = APIRouter(prefix="/users", tags=["users"])
+    ```
+
+    ## Fix
+    None.
+
+    ## Options
+    `router-prefix` checks the prefix's value too (CNF346).
+    """
+
+    code = "CNF332"
+    name = "router-without-prefix"
+    summary = "APIRouter() without a prefix"
+    fix_hint = 'give the router its prefix: `APIRouter(prefix="/users", tags=["users"])`'
+    catalog = "API002"
+    VALID = (
+        _documented(),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            from cpv3.modules.users.router import router as users_router
+
+            api = APIRouter()
+            api.include_router(users_router)
+            """,
+            path="cpv3/api.py",
+            note="an aggregating root router needs no prefix",
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            from fastapi import routing
+
+            router = routing.APIRouter(tags=["users"])
+            """,
+            Expect(
+                3,
+                10,
+                "APIRouter() without prefix: set it on the router, "
+                '`APIRouter(prefix="/users", ...)`, not at include_router',
+            ),
+        ),
+    )
+
+    def check_router(self, bound: Optional[str], call: cst.Call) -> None:
+        if _keyword(call, "prefix") is not None:
+            return
+        example = f"/{_kebab(self.ctx.feature)}" if self.ctx.feature else "/items"
+        self.report(
+            call,
+            f'APIRouter() without prefix: set it on the router, `APIRouter(prefix="{example}", '
+            "...)`, not at include_router",
+        )

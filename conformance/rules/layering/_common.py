@@ -1,0 +1,637 @@
+"""Shared helpers of the layering rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Set, Tuple
+
+from conformance.conditions import Condition, IsKind
+from conformance.config import Option
+from conformance.facts import ImportFact
+from conformance.index import ORM_ENTITY, PYDANTIC_MODEL, ProjectIndex
+from conformance.names import ANNOTATED as _ANNOTATED
+from conformance.names import APP_CLASSES, ROUTER_CLASSES, SESSION_CLASSES
+from conformance.names import DEPENDS as _DEPENDS
+from conformance.names import ROUTE_METHODS as _ROUTE_METHODS
+from conformance.rules.base import FileRule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from conformance.filepass import FileContext
+else:
+    from conformance import lazycst as cst
+
+
+OPTIONS = (
+    Option(
+        "framework-allowed-imports",
+        list,
+        ("fastapi.Depends", "fastapi.params.Depends"),
+        "FastAPI/Starlette names that service, repository, models and schemas files may import "
+        "without CNF207 (a name or a module prefix, e.g. `fastapi.encoders`). The default lets a "
+        "dependency provider in service.py use `Depends`.",
+    ),
+    Option(
+        "service-session-methods",
+        list,
+        ("commit", "rollback", "begin", "begin_nested", "close"),
+        "Session methods a service may call itself (transaction control) without CNF212; the "
+        "query methods (`execute`, `scalars`, `scalar`, `get`, `add`, `add_all`, `delete`, "
+        "`merge`, `flush`, `refresh`, `query`, ...) belong in the repository.",
+    ),
+    Option(
+        "cycles-include-type-checking",
+        bool,
+        False,
+        "Count imports under `if TYPE_CHECKING:` as edges of module import cycles (CNF206).",
+    ),
+)
+
+
+ROUTER = "router"
+
+
+SERVICE = "service"
+
+
+REPOSITORY = "repository"
+
+
+MODELS = "models"
+
+
+SCHEMAS = "schemas"
+
+
+#: roles in which FastAPI/Starlette (HTTP concerns) do not belong (CNF207)
+_HTTP_FREE_ROLES = (SERVICE, REPOSITORY, MODELS, SCHEMAS)
+
+
+_HTTP_PACKAGES = ("fastapi", "starlette")
+
+
+#: codes that CNF214 replaces when the edge exists only under ``if TYPE_CHECKING:``
+_TYPE_ONLY_REPLACED = frozenset(
+    {"CNF201", "CNF202", "CNF203", "CNF204", "CNF205", "CNF207", "CNF208", "CNF209", "CNF218"}
+)
+
+
+_SESSION_TYPES = SESSION_CLASSES
+
+
+_ROUTER_TYPES = ROUTER_CLASSES + APP_CLASSES
+
+
+_DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
+
+
+_SQL_BUILDERS = frozenset(
+    f"{prefix}.{name}"
+    for prefix in (
+        "sqlalchemy",
+        "sqlalchemy.sql",
+        "sqlalchemy.sql.expression",
+        "sqlalchemy.future",
+    )
+    for name in ("select", "insert", "update", "delete", "text")
+) | frozenset(
+    {
+        "sqlalchemy.dialects.postgresql.insert",
+        "sqlalchemy.dialects.sqlite.insert",
+        "sqlalchemy.dialects.mysql.insert",
+    }
+)
+
+
+#: session methods that run SQL or change the unit of work's content (CNF212)
+_SESSION_SQL_METHODS = frozenset(
+    {
+        "execute",
+        "scalars",
+        "scalar",
+        "get",
+        "get_one",
+        "add",
+        "add_all",
+        "delete",
+        "merge",
+        "flush",
+        "refresh",
+        "query",
+        "stream",
+        "stream_scalars",
+    }
+)
+
+
+def _file_name(ctx: FileContext) -> str:
+    return ctx.path.rpartition("/")[2]
+
+
+def _plural(role: str) -> str:
+    if role.endswith("y"):
+        return role[:-1] + "ies"
+    return role if role.endswith("s") else role + "s"
+
+
+def _display(module: str, feature: Optional[str]) -> str:
+    """``users.repository`` for ``cpv3.modules.users.repository`` (the module package onwards)."""
+    if feature:
+        parts = module.split(".")
+        if feature in parts:
+            return ".".join(parts[parts.index(feature) :])
+    return module
+
+
+def _reachable(role: str, layers: Mapping[str, Tuple[str, ...]]) -> Set[str]:
+    """Roles a role reaches through the layers table (not including itself)."""
+    seen: Set[str] = set()
+    stack = list(layers.get(role, ()))
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend(layers.get(current, ()))
+    return seen
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """Why an edge between two roles is forbidden."""
+
+    code: str
+    reason: str
+    needs_entity: bool = False  # CNF203: only if the imported name is an ORM entity
+
+
+def _verdict(
+    src_role: Optional[str],
+    src_feature: Optional[str],
+    dst_role: Optional[str],
+    dst_feature: Optional[str],
+    layers: Tuple[Tuple[str, Tuple[str, ...]], ...],
+    module_import: bool,
+) -> Optional[_Verdict]:
+    """The policy: is an edge from (src_role, src_feature) to (dst_role, dst_feature) forbidden?
+    ``module_import``: a whole module was imported (so what the names are is unknown)."""
+    if dst_role is None:
+        return None
+    table = dict(layers)
+    cross = src_feature is not None and dst_feature is not None and src_feature != dst_feature
+    if not cross and dst_role == src_role:
+        return None
+    allowed = table.get(src_role, ()) if src_role is not None else ()
+    dst_service = f"the {dst_feature} service" if dst_feature else "the service"
+    if dst_role == REPOSITORY and src_role == ROUTER and REPOSITORY not in allowed:
+        return _skip(ROUTER, REPOSITORY, dst_feature, table)
+    if cross:
+        if dst_role == REPOSITORY:
+            return _Verdict(
+                "CNF204", f"another module's repository is private; call {dst_service} instead"
+            )
+        if dst_role == ROUTER:
+            return _Verdict(
+                "CNF205", f"another module's router is private; call {dst_service} instead"
+            )
+        if src_role == REPOSITORY and dst_role == SERVICE:
+            return _Verdict(
+                "CNF205",
+                f"a repository must not call services; let the {src_feature} service call "
+                f"{dst_service}",
+            )
+        if dst_role == src_role:
+            return None
+    if src_role is None or src_role not in table or dst_role in allowed:
+        return None
+    if dst_role == MODELS:
+        if module_import:
+            return None
+        return _Verdict(
+            "CNF203",
+            f"the {src_role} layer speaks schemas, not ORM entities; return a schema and let the "
+            "service convert",
+            needs_entity=True,
+        )
+    if not cross and dst_role in _reachable(src_role, table):
+        return _skip(src_role, dst_role, dst_feature, table)
+    allowed_text = ", ".join(allowed) if allowed else "nothing"
+    scope = " in any module" if cross else ""
+    return _Verdict(
+        "CNF201",
+        f"the {src_role} layer must not use the {dst_role} layer{scope} (it may use: "
+        f"{allowed_text}); invert the dependency: pass data down, return values up",
+    )
+
+
+def _skip(
+    src_role: str,
+    dst_role: str,
+    dst_feature: Optional[str],
+    table: Mapping[str, Tuple[str, ...]],
+) -> _Verdict:
+    allowed = table.get(src_role, ())
+    via = next(
+        (r for r in allowed if r == dst_role or dst_role in _reachable(r, table)),
+        allowed[0] if allowed else SERVICE,
+    )
+    owner = f"the {dst_feature} {via}" if dst_feature else f"the {via}"
+    advice = f"inject {owner} and add the method there" if via == SERVICE else f"go through {owner}"
+    return _Verdict("CNF202", f"{_plural(src_role)} call {_plural(via)}; {advice}")
+
+
+def _target_role(
+    ctx: FileContext, fact: ImportFact
+) -> Tuple[Optional[str], Optional[str], bool, str]:
+    """(role, feature, whole_module, dotted) of what an import reaches, by configuration: the
+    target first (``from cpv3.modules.users import repository`` is a submodule), then the module."""
+    if fact.name is not None and fact.name != "*":
+        role, feature = ctx.role_of_module(fact.target)
+        if role is not None:
+            return role, feature, True, fact.target
+        module_role, module_feature = ctx.role_of_module(fact.module)
+        return module_role, module_feature or feature, False, fact.module
+    role, feature = ctx.role_of_module(fact.module)
+    return role, feature, True, fact.module
+
+
+@dataclass(frozen=True)
+class _Finding:
+    code: str
+    node: cst.CSTNode
+    message: str
+    when: Optional[Condition]
+    tags: Tuple[str, ...]
+
+
+def _alias_nodes(node: cst.CSTNode, count: int) -> List[cst.CSTNode]:
+    """The ``ImportAlias`` node of each fact (the statement for star imports)."""
+    names: List[cst.CSTNode] = []
+    if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        names = [a for a in node.names if isinstance(a.name, cst.Name)]
+    elif isinstance(node, cst.Import):
+        names = list(node.names)
+    return names if len(names) == count else [node] * count
+
+
+_CACHE_ATTR = "_layering_findings"
+
+
+def _import_findings(ctx: FileContext, node: cst.CSTNode) -> List[_Finding]:
+    """Every layering finding of one import statement, computed once per statement."""
+    cache: Dict[int, List[_Finding]] = ctx.__dict__.setdefault(_CACHE_ATTR, {})
+    found = cache.get(id(node))
+    if found is not None:
+        return found
+    facts = ctx.import_facts(node)
+    out: List[_Finding] = []
+    for fact, at in zip(facts, _alias_nodes(node, len(facts))):
+        for finding in _fact_findings(ctx, fact, at):
+            out.append(_variant(finding, fact))
+    cache[id(node)] = out
+    return out
+
+
+def _variant(finding: _Finding, fact: ImportFact) -> _Finding:
+    """Type-only edges become CNF214; deferred ones keep their code, tagged (LAY015)."""
+    code, message, tags = finding.code, finding.message, finding.tags
+    if fact.type_only and code in _TYPE_ONLY_REPLACED:
+        message = f"{message} (under TYPE_CHECKING; {code} at runtime)"
+        code = "CNF214"
+        tags = (*tags, "type-only")
+    if fact.deferred:
+        message = f"{message} (deferred import inside a function: still an import)"
+        tags = (*tags, "deferred")
+    return _Finding(code, finding.node, message, finding.when, tags)
+
+
+#: FastAPI/Starlette modules that are no HTTP concern: the thread-pool helpers CNF339 recommends
+_NOT_HTTP = ("fastapi.concurrency", "starlette.concurrency")
+
+
+def _allowed_framework(ctx: FileContext, dotted: str) -> bool:
+    for entry in (*_NOT_HTTP, *ctx.config.option("framework-allowed-imports")):
+        if dotted == entry or dotted.startswith(entry + "."):
+            return True
+    return False
+
+
+def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[_Finding]:
+    out: List[_Finding] = []
+    file = _file_name(ctx)
+    src_role, src_feature = ctx.role, ctx.feature
+    is_from = fact.name is not None
+    star = fact.name == "*"
+    what_lib = f"{fact.name} from {fact.module}" if is_from and not star else fact.module
+    top = fact.module.split(".", 1)[0] if fact.module else ""
+
+    # libraries by role: HTTP concerns (CNF207), persistence in routers (CNF208), ORM/DTO (CNF209)
+    if src_role in _HTTP_FREE_ROLES and top in _HTTP_PACKAGES:
+        dotted = fact.target if is_from and not star else fact.module
+        if not _allowed_framework(ctx, dotted):
+            out.append(
+                _Finding(
+                    "CNF207",
+                    at,
+                    f"{file} imports {what_lib}: HTTP concerns stay in the router; raise domain "
+                    "errors here and map them to HTTP in the router or an exception handler",
+                    None,
+                    (),
+                )
+            )
+    if src_role == ROUTER and top == "sqlalchemy" and fact.target not in _SESSION_TYPES:
+        out.append(
+            _Finding(
+                "CNF208",
+                at,
+                f"{file} imports {what_lib}: routers do not touch persistence; move the query "
+                "into the repository and call it through the service",
+                None,
+                (),
+            )
+        )
+    if src_role == SCHEMAS and top == "sqlalchemy":
+        out.append(
+            _Finding(
+                "CNF209",
+                at,
+                f"{file} imports {what_lib}: schemas are plain DTOs; keep SQLAlchemy in models.py "
+                "and the repository",
+                None,
+                (),
+            )
+        )
+    if src_role == MODELS and top in ("pydantic", "pydantic_settings"):
+        out.append(
+            _Finding(
+                "CNF209",
+                at,
+                f"{file} imports {what_lib}: models are ORM entities; define Pydantic models in "
+                "schemas.py",
+                None,
+                (),
+            )
+        )
+
+    if not fact.module or not ctx.is_project_name(fact.module) or fact.module == ctx.module:
+        return out
+    role, feature, whole, dotted = _target_role(ctx, fact)
+    shown = _display(dotted, feature)
+    what = shown if whole else f"{fact.name} from {shown}"
+
+    if star and (role is not None or feature is not None):
+        if (role, feature) != (src_role, src_feature) and (
+            src_role is not None or feature != src_feature
+        ):
+            out.append(
+                _Finding(
+                    "CNF216",
+                    at,
+                    f"{file} star-imports {shown}: a star import across roles or modules hides "
+                    "which names cross the boundary; import the names explicitly",
+                    None,
+                    (),
+                )
+            )
+    if (
+        is_from
+        and not star
+        and feature is not None
+        and feature != src_feature
+        and _private(fact, dotted, feature)
+    ):
+        out.append(
+            _Finding(
+                "CNF217",
+                at,
+                f"{file} imports private {what} of module '{feature}': use the module's public "
+                "surface (its service or schemas)",
+                None,
+                (),
+            )
+        )
+
+    verdict = _verdict(
+        src_role, src_feature, role, feature, ctx.config.layers, whole or fact.name is None
+    )
+    if verdict is not None:
+        when: Optional[Condition] = None
+        shown_what = what
+        if verdict.needs_entity:
+            when = IsKind(fact.target, ORM_ENTITY)
+            shown_what = f"ORM entity {fact.name} from {shown}"
+        out.append(
+            _Finding(verdict.code, at, f"{file} imports {shown_what}: {verdict.reason}", when, ())
+        )
+    elif is_from and not star and not (whole and role is not None):
+        # a name taken from a package or a public layer: follow re-exports to the origin
+        out.append(
+            _Finding(
+                "CNF218",
+                at,
+                f"{file} imports {fact.name} from {_display(fact.module, feature)}{{detail}}",
+                ReexportReaches(fact.target, src_role, src_feature, ctx.config.layers),
+                (),
+            )
+        )
+    return out
+
+
+def _private(fact: ImportFact, dotted: str, feature: str) -> bool:
+    parts = fact.target.split(".")
+    if feature in parts:
+        parts = parts[parts.index(feature) + 1 :]
+    return any(p.startswith("_") and not p.startswith("__") for p in parts)
+
+
+def _is_repository_class(index: ProjectIndex, qualname: Optional[str]) -> Optional[bool]:
+    """True when the name is a class defined in a repository-role file (after aliases and
+    re-exports) that is neither an ORM entity nor a Pydantic model."""
+    if not qualname:
+        return False
+    resolved = index.type_of(qualname)
+    cls = index.classes.get(resolved)
+    if cls is None:
+        if not index.complete and index.is_project_name(resolved):
+            return None
+        return False
+    if index.role_of(resolved)[0] != REPOSITORY:
+        return False
+    kinds, certain = index.kinds(resolved)
+    if ORM_ENTITY in kinds or PYDANTIC_MODEL in kinds:
+        return False
+    return True if certain else None
+
+
+def _short(qualname: str) -> str:
+    return qualname.rpartition(".")[2]
+
+
+@dataclass(frozen=True)
+class ReexportReaches(Condition):
+    """The imported name is re-exported (``__init__.py`` or another layer) from a layer that the
+    importing role may not use; ``detail`` names the origin and the policy."""
+
+    target: str
+    src_role: Optional[str]
+    src_feature: Optional[str]
+    layers: Tuple[Tuple[str, Tuple[str, ...]], ...]
+
+    def _verdict(self, index: ProjectIndex) -> Optional[Tuple[str, _Verdict]]:
+        origin = index.resolve(self.target)
+        if origin == self.target:
+            return None
+        role, feature = index.role_of(origin)
+        verdict = _verdict(self.src_role, self.src_feature, role, feature, self.layers, False)
+        if verdict is None:
+            return None
+        if verdict.needs_entity and index.is_kind(origin, ORM_ENTITY) is not True:
+            return None
+        return origin, verdict
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        if not index.complete:
+            return None
+        return self._verdict(index) is not None
+
+    def detail(self, index: ProjectIndex) -> str:
+        found = self._verdict(index)
+        if found is None:
+            return ""
+        origin, verdict = found
+        module, _ = index.split_module(origin)
+        feature = index.role_of(origin)[1]
+        where = _display(module or origin, feature)
+        return f" (re-exported from {where}, {verdict.code}): {verdict.reason}"
+
+
+@dataclass(frozen=True)
+class InjectsRepository(Condition):
+    """A route parameter's type, its ``Annotated`` alias's provider, or the provider named in
+    ``Depends(...)`` is (returns) a repository class."""
+
+    type_name: Optional[str]
+    provider: Optional[str]
+
+    def _candidates(self, index: ProjectIndex) -> List[Optional[str]]:
+        names: List[Optional[str]] = [self.type_name]
+        providers = [self.provider]
+        if self.type_name:
+            providers.append(index.depends_of(self.type_name))
+        for provider in providers:
+            if not provider:
+                continue
+            function = index.functions.get(index.resolve(provider))
+            if function is None:
+                if not index.complete and index.is_project_name(provider):
+                    names.append(provider)  # unknown here: keeps the answer open
+                continue
+            names.append(function.returns)
+        return names
+
+    def _found(self, index: ProjectIndex) -> Tuple[Optional[str], bool]:
+        unknown = False
+        for name in self._candidates(index):
+            verdict = _is_repository_class(index, name)
+            if verdict is True and name:
+                return index.type_of(name), False
+            if verdict is None:
+                unknown = True
+        return None, unknown
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        found, unknown = self._found(index)
+        if found:
+            return True
+        return None if unknown else False
+
+    def detail(self, index: ProjectIndex) -> str:
+        found, _ = self._found(index)
+        if not found:
+            return ""
+        module, _ = index.split_module(found)
+        return f"{_short(found)} from {_display(module or found, index.role_of(found)[1])}"
+
+
+@dataclass(frozen=True)
+class ServiceAttributeIsRepository(Condition):
+    """``receiver.attr`` where the receiver is a service-role class whose ``attr`` is typed as (or
+    assigned from) a repository class."""
+
+    receiver: str
+    attr: str
+
+    def _repository(self, index: ProjectIndex) -> Tuple[Optional[str], Optional[str], bool]:
+        cls_name = index.type_of(self.receiver)
+        cls = index.classes.get(cls_name)
+        if cls is None:
+            unknown = not index.complete and index.is_project_name(cls_name)
+            return None, None, unknown
+        if index.role_of(cls_name)[0] != SERVICE:
+            return None, None, False
+        typed = dict(cls.attributes).get(self.attr)
+        verdict = _is_repository_class(index, typed)
+        if verdict is True and typed:
+            return cls_name, index.type_of(typed), False
+        return None, None, verdict is None
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        _, repository, unknown = self._repository(index)
+        if repository:
+            return True
+        return None if unknown else False
+
+    def detail(self, index: ProjectIndex) -> str:
+        service, repository, _ = self._repository(index)
+        if not service or not repository:
+            return ""
+        return f"{_short(service)}.{self.attr} is {_short(repository)}"
+
+
+class _ImportRule(FileRule):
+    """A rule reporting the import-level findings of its own code."""
+
+    applies_to = "roles"
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._emit(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._emit(node)
+
+    def _emit(self, node: cst.CSTNode) -> None:
+        for finding in _import_findings(self.ctx, node):
+            if finding.code == self.code:
+                self.report(finding.node, finding.message, when=finding.when, tags=finding.tags)
+
+
+def _is_route(ctx: FileContext, function: cst.FunctionDef) -> bool:
+    """Decorated with ``@<router>.get(...)`` etc., the router typed as APIRouter/FastAPI here."""
+    for decorator in function.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        if isinstance(expr, cst.Attribute) and expr.attr.value in _ROUTE_METHODS:
+            if ctx.instance_type(expr.value) in _ROUTER_TYPES:
+                return True
+    return False
+
+
+def _provider_of(ctx: FileContext, expr: Optional[cst.BaseExpression]) -> Optional[str]:
+    """``p`` in ``Depends(p)``."""
+    if isinstance(expr, cst.Call) and ctx.qualname(expr.func) in _DEPENDS and expr.args:
+        first = expr.args[0]
+        if first.keyword is None or first.keyword.value == "dependency":
+            return ctx.qualname(first.value)
+    return None
+
+
+def _annotated_provider(ctx: FileContext, annotation: cst.BaseExpression) -> Optional[str]:
+    if isinstance(annotation, cst.Subscript) and ctx.qualname(annotation.value) in _ANNOTATED:
+        for element in annotation.slice[1:]:
+            if isinstance(element.slice, cst.Index):
+                provider = _provider_of(ctx, element.slice.value)
+                if provider:
+                    return provider
+    return None

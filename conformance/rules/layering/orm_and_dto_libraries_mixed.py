@@ -1,0 +1,69 @@
+"""CNF209 orm-and-dto-libraries-mixed."""
+
+from __future__ import annotations
+
+from conformance.rules.base import Example, Expect
+from conformance.rules.layering._common import _ImportRule
+
+
+class OrmAndDtoLibrariesMixed(_ImportRule):
+    """## What it checks
+    `schemas.py` importing SQLAlchemy, or `models.py` importing Pydantic.
+
+    ## Why
+    Schemas are the API's DTOs and models are the database's entities; mixing the libraries is how
+    a schema starts to carry columns, or an entity starts to validate requests.
+
+    ## Example
+    ```python
+    # cpv3/modules/users/schemas.py
+    from sqlalchemy import String
+    ```
+
+    ## Use instead
+    Keep SQLAlchemy in models.py and the repository, Pydantic in schemas.py.
+
+    ## Fix
+    None.
+
+    ## Options
+    `roles.schemas`, `roles.models`.
+    """
+
+    code = "CNF209"
+    name = "orm-and-dto-libraries-mixed"
+    summary = "schemas.py imports SQLAlchemy, or models.py imports Pydantic"
+    fix_hint = "keep SQLAlchemy in models and repositories, Pydantic in schemas"
+    catalog = "LAY009"
+    VALID = (
+        Example.code(
+            "from pydantic import BaseModel, Field\n",
+            path="cpv3/modules/users/schemas.py",
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            from sqlalchemy import String as Text
+            """,
+            Expect(
+                1,
+                24,
+                "schemas.py imports String from sqlalchemy: schemas are plain DTOs; keep "
+                "SQLAlchemy in models.py and the repository",
+            ),
+            path="cpv3/modules/users/schemas.py",
+        ),
+        Example.code(
+            """
+            import pydantic as pd
+            """,
+            Expect(
+                1,
+                8,
+                "models.py imports pydantic: models are ORM entities; define Pydantic models in "
+                "schemas.py",
+            ),
+            path="cpv3/modules/users/models.py",
+        ),
+    )

@@ -1,0 +1,176 @@
+"""CNF208 router-uses-persistence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, List, Tuple
+
+from conformance.facts import ImportFact
+from conformance.names import ANNOTATED as _ANNOTATED
+from conformance.rules.base import Example, Expect
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from conformance.filepass import FileContext
+else:
+    from conformance import lazycst as cst
+from conformance.rules.layering._common import (
+    _SESSION_TYPES,
+    ROUTER,
+    _alias_nodes,
+    _file_name,
+    _ImportRule,
+    _is_route,
+)
+from conformance.rules.layering._examples import _DB
+
+
+class RouterUsesPersistence(_ImportRule):
+    """## What it checks
+    `router.py` importing SQLAlchemy (`select`, `import sqlalchemy as sa`, ...). The session type
+    (`AsyncSession`, `Session`) is allowed when every use is an annotation in a dependency provider
+    (a function that is not a route) or in a module-level `Annotated[...]` alias: a provider that
+    takes the session and hands it to the service is the intended pattern.
+
+    ## Why
+    A router that imports persistence is about to query; the session it receives should go straight
+    to the service provider.
+
+    ## Example
+    ```python
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    @router.get("/export")
+    async def export(db: AsyncSession = Depends(get_session)): ...
+    ```
+
+    ## Use instead
+    ```python
+    def get_product_service(session: AsyncSession = Depends(get_session)) -> ProductService:
+        return ProductService(session)
+    ```
+
+    ## Fix
+    None.
+
+    ## Options
+    `roles.router`.
+    """
+
+    code = "CNF208"
+    name = "router-uses-persistence"
+    summary = "router imports SQLAlchemy (beyond the session type of a provider)"
+    fix_hint = "inject the service, not the session; queries live in the repository"
+    catalog = "LAY008"
+    VALID = (
+        Example.code(
+            """
+            from fastapi import APIRouter, Depends
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            from cpv3.core.db import get_session
+
+            from .service import UserService
+
+            router = APIRouter()
+
+
+            def get_user_service(session: AsyncSession = Depends(get_session)) -> UserService:
+                return UserService(session)
+
+
+            @router.get("/")
+            async def list_users(service: UserService = Depends(get_user_service)):
+                return await service.list()
+            """,
+            extra={"cpv3/core/db.py": _DB},
+            note="a session received only to hand it to a service provider",
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            import sqlalchemy as sa
+            from fastapi import APIRouter, Depends
+            from sqlalchemy.ext.asyncio import AsyncSession as Db
+
+            from cpv3.core.db import get_session
+
+            router = APIRouter()
+
+
+            @router.get("/export")
+            async def export(db: Db = Depends(get_session)):
+                return db
+            """,
+            Expect(
+                1,
+                8,
+                "router.py imports sqlalchemy: routers do not touch persistence; move the query "
+                "into the repository and call it through the service",
+            ),
+            Expect(
+                3,
+                36,
+                "router.py imports AsyncSession from sqlalchemy.ext.asyncio and uses it outside "
+                "a dependency provider: inject the service, not the session",
+            ),
+            extra={"cpv3/core/db.py": _DB},
+        ),
+    )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._session_imports: Dict[str, Tuple[cst.CSTNode, ImportFact]] = {}
+        self._misused: List[str] = []
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._emit(node)
+        ctx = self.ctx
+        if ctx.role != ROUTER:
+            return
+        facts = ctx.import_facts(node)
+        for fact, at in zip(facts, _alias_nodes(node, len(facts))):
+            if fact.target in _SESSION_TYPES and fact.alias and not fact.type_only:
+                self._session_imports[fact.alias] = (at, fact)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value not in self._session_imports or node.value in self._misused:
+            return
+        binding = self.ctx.lookup(node.value)
+        if binding is None or binding.kind != "import" or binding.qualname not in _SESSION_TYPES:
+            return
+        if not self._provider_use():
+            self._misused.append(node.value)
+
+    def _provider_use(self) -> bool:
+        """An annotation in a function that is not a route (a provider), or a module-level
+        ``Annotated[...]`` alias."""
+        ctx = self.ctx
+        in_annotation = False
+        for ancestor in reversed(ctx.ancestors):
+            if isinstance(ancestor, cst.Annotation):
+                in_annotation = True
+            elif isinstance(ancestor, cst.Lambda):
+                return False
+            elif isinstance(ancestor, cst.FunctionDef):
+                return in_annotation and not _is_route(ctx, ancestor)
+        return any(
+            isinstance(ancestor, cst.Subscript) and ctx.qualname(ancestor.value) in _ANNOTATED
+            for ancestor in ctx.ancestors
+        )
+
+    def finish(self) -> None:
+        file = _file_name(self.ctx)
+        for alias in self._misused:
+            at, fact = self._session_imports[alias]
+            message = (
+                f"{file} imports {fact.name} from {fact.module} and uses it outside a dependency "
+                "provider: inject the service, not the session"
+            )
+            tags: Tuple[str, ...] = ()
+            if fact.deferred:
+                message += " (deferred import inside a function: still an import)"
+                tags = ("deferred",)
+            self.report(at, message, tags=tags)

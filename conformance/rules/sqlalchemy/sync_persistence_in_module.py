@@ -1,0 +1,178 @@
+"""CNF512 sync-persistence-in-module."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conformance.conditions import IsKind
+from conformance.index import SYNC_SESSION
+from conformance.names import ASYNC_SESSION_CLASSES, SYNC_SESSION_CLASSES
+from conformance.rules.base import Example, Expect, FileRule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+else:
+    from conformance import lazycst as cst
+from conformance.rules.sqlalchemy._common import (
+    _REPOSITORY,
+    _SYNC_PERSISTENCE,
+    SYNC_ENGINE_FACTORIES,
+    SYNC_SESSIONMAKERS,
+    _keyword,
+)
+
+
+class SyncPersistenceInModule(FileRule):
+    """## What it checks
+    Synchronous persistence inside a module package (`cpv3/modules/*`): calls of `create_engine()`,
+    `sessionmaker()` (including the pre-2.0 `sessionmaker(class_=AsyncSession)`),
+    `scoped_session()` or `Session(...)`, and `async def` parameters annotated with the synchronous
+    `Session`. Files outside module packages (scripts, Alembic, tooling) may use a sync engine on
+    purpose and are not checked. A synchronous `Session` in a plain `def` passed to
+    `AsyncSession.run_sync()` is fine.
+
+    ## Why
+    The modules run on the event loop: a synchronous engine blocks it for the whole round trip to
+    the database, stalling every other request.
+
+    ## Example
+    ```python
+    # cpv3/modules/users/repository.py
+    engine = create_engine(settings.database_url)
+    Session = sessionmaker(engine)
+    ```
+
+    ## Use instead
+    `create_async_engine()` and `async_sessionmaker()` in `cpv3/core/db.py`, and an injected
+    `AsyncSession`.
+
+    ## Fix
+    None.
+
+    ## Options
+    `modules`.
+    """
+
+    code = "CNF512"
+    name = "sync-persistence-in-module"
+    summary = "synchronous engine or Session in a module package"
+    fix_hint = "use create_async_engine, async_sessionmaker and an injected AsyncSession"
+    catalog = "SA012"
+    applies_to = "roles"
+    VALID = (
+        Example.code(
+            """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import Session
+
+            engine = create_engine("sqlite://")
+
+            def seed():
+                with Session(engine) as session:
+                    session.commit()
+            """,
+            path="cpv3/core/seed.py",
+            note="outside module packages",
+        ),
+        Example.code(
+            """
+            from sqlalchemy.ext.asyncio import AsyncSession
+            from sqlalchemy.orm import Session
+
+            def _rename(session: Session) -> None:
+                session.flush()
+
+            async def rename(session: AsyncSession) -> None:
+                await session.run_sync(_rename)
+            """,
+            path=_REPOSITORY,
+            note="a sync Session in a run_sync callback",
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            import sqlalchemy as sa
+            from sqlalchemy.ext.asyncio import AsyncSession
+            from sqlalchemy.orm import Session as S, sessionmaker
+
+            engine = sa.create_engine("postgresql://db/app")
+            Factory = sessionmaker(engine, class_=AsyncSession)
+
+            async def active(session: S):
+                return session.scalars(select(User))
+            """,
+            Expect(
+                5,
+                10,
+                "sa.create_engine() makes a synchronous engine in module 'users', which blocks "
+                "the event loop: use create_async_engine() (sqlalchemy.ext.asyncio)",
+            ),
+            Expect(
+                6,
+                11,
+                "sessionmaker(class_=AsyncSession) is the pre-2.0 spelling: use "
+                "async_sessionmaker() (sqlalchemy.ext.asyncio)",
+            ),
+            Expect(
+                8,
+                27,
+                "parameter session of async def active() is a synchronous Session, which blocks "
+                "the event loop: inject an AsyncSession",
+            ),
+            path=_REPOSITORY,
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        ctx = self.ctx
+        if ctx.feature is None:
+            return
+        name = ctx.call_name(node)
+        if name not in _SYNC_PERSISTENCE:
+            return
+        shown = ctx.code_for(node.func)
+        feature = ctx.feature
+        if name in SYNC_SESSIONMAKERS:
+            cls = _keyword(node, "class_")
+            if cls is not None and ctx.qualname(cls.value) in ASYNC_SESSION_CLASSES:
+                self.report(
+                    node,
+                    f"{shown}(class_=AsyncSession) is the pre-2.0 spelling: use "
+                    "async_sessionmaker() (sqlalchemy.ext.asyncio)",
+                )
+                return
+            message = (
+                f"{shown}() makes synchronous sessions in module '{feature}', which block the "
+                "event loop: use async_sessionmaker() (sqlalchemy.ext.asyncio)"
+            )
+        elif name in SYNC_ENGINE_FACTORIES:
+            message = (
+                f"{shown}() makes a synchronous engine in module '{feature}', which blocks the "
+                "event loop: use create_async_engine() (sqlalchemy.ext.asyncio)"
+            )
+        else:
+            message = (
+                f"{shown}() opens a synchronous Session in module '{feature}', which blocks the "
+                "event loop: use an injected AsyncSession"
+            )
+        self.report(node, message)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        ctx = self.ctx
+        if ctx.feature is None or node.asynchronous is None:
+            return
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is None:
+                continue
+            typed = ctx.annotation_type(param.annotation.annotation)
+            if typed is None or not (typed in SYNC_SESSION_CLASSES or ctx.is_project_name(typed)):
+                continue
+            self.report(
+                param.annotation.annotation,
+                f"parameter {param.name.value} of async def {node.name.value}() is a synchronous "
+                "Session, which blocks the event loop: inject an AsyncSession",
+                when=IsKind(typed, SYNC_SESSION),
+            )

@@ -1,0 +1,85 @@
+"""CNF108 init-reexports-internals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conformance.rules.base import Example, Expect, FileRule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+else:
+    from conformance import lazycst as cst
+from conformance.rules.structure._common import _in_package_init
+
+
+class InitReexportsInternals(FileRule):
+    """## What it checks
+    A module package's `__init__.py` that imports from the module's repository, models or router,
+    making them reachable as `cpv3.modules.users.UserRepository`.
+
+    ## Why
+    A re-export turns an internal into the package's public surface: other modules start importing
+    `from cpv3.modules.users import UserRepository`, which bypasses the service and hides the
+    dependency from a reader of the import.
+
+    ## Example
+    ```python
+    # cpv3/modules/users/__init__.py
+    from .repository import UserRepository
+    ```
+
+    ## Use instead
+    Export nothing, or only the service surface:
+    ```python
+    from .service import UserService
+    ```
+
+    ## Fix
+    None.
+
+    ## Options
+    `roles` decides which files are the repository, models and router.
+    """
+
+    code = "CNF108"
+    name = "init-reexports-internals"
+    summary = "module __init__.py re-exports repository, model or router internals"
+    fix_hint = "export only the service surface (or nothing) from __init__.py"
+    catalog = "STR008"
+    applies_to = "roles"
+    VALID = (
+        Example.code("from .service import UserService\n", path="cpv3/modules/users/__init__.py"),
+    )
+    INVALID = (
+        Example.code(
+            "from .repository import UserRepository\n",
+            Expect(
+                1,
+                1,
+                "__init__.py of module 'users' re-exports UserRepository from its repository: "
+                "export only the service surface, or nothing",
+            ),
+            path="cpv3/modules/users/__init__.py",
+        ),
+    )
+
+    _INTERNAL = ("repository", "models", "router")
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not _in_package_init(self):
+            return
+        ctx = self.ctx
+        for fact in ctx.import_facts(node):
+            role, feature = ctx.role_of_module(fact.module)
+            if role is None and fact.name:
+                role, feature = ctx.role_of_module(fact.target)
+            if role in self._INTERNAL and feature == ctx.feature:
+                what = fact.name if fact.name and fact.name != "*" else "names"
+                self.report(
+                    node,
+                    f"__init__.py of module '{ctx.feature}' re-exports {what} from its {role}: "
+                    "export only the service surface, or nothing",
+                )
+                return

@@ -1,0 +1,74 @@
+"""CNF101 missing-module-file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from conformance.diagnostics import Location, Violation
+from conformance.rules.base import Example, Expect, ProjectRule
+from conformance.rules.structure._common import _tree
+
+if TYPE_CHECKING:
+    from conformance.project import Project
+
+
+class MissingRequiredFile(ProjectRule):
+    """## What it checks
+    A module package that lacks one of the `required-files` (default: `__init__.py`, `models.py`,
+    `schemas.py`, `repository.py`, `service.py`, `router.py`). A missing `__init__.py` is CNF104.
+
+    ## Why
+    The convention is only useful if it holds everywhere: a reader, a code generator or an agent
+    knows where each kind of code lives in every module. A module without `schemas.py` pushes its
+    DTOs somewhere else.
+
+    ## Example
+    ```
+    cpv3/modules/inventory/
+      __init__.py  models.py  repository.py  service.py  router.py
+    ```
+
+    ## Use instead
+    Add the missing file, even if it starts nearly empty.
+
+    ## Fix
+    None: `--fix` never creates files.
+
+    ## Options
+    `required-files`, `modules`. The finding has no line: suppress it with `per-file-ignores`.
+    """
+
+    code = "CNF101"
+    name = "missing-module-file"
+    summary = "module package lacks a required file"
+    fix_hint = "add the file (required-files lists what every module must have)"
+    catalog = "STR001"
+    VALID = (Example(files=_tree()),)
+    INVALID = (
+        Example(
+            files=_tree({"cpv3/modules/users/schemas.py": None}),
+            expect=(
+                Expect(
+                    None,
+                    None,
+                    "module 'users' has no schemas.py: add it (every module has "
+                    "__init__.py, models.py, schemas.py, repository.py, service.py, router.py)",
+                    path="cpv3/modules/users/schemas.py",
+                ),
+            ),
+        ),
+    )
+
+    def check(self, project: Project) -> Iterable[Violation]:
+        required = project.config.required_files
+        for package in project.layout.packages:
+            for name in required:
+                if name == "__init__.py" or name in package.files:
+                    continue
+                yield self.make_violation(
+                    f"{package.path}/{name}",
+                    Location(),
+                    f"module '{package.name}' has no {name}: add it (every module has "
+                    f"{', '.join(required)})",
+                    fingerprint_text=name,
+                )

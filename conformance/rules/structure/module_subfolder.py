@@ -1,0 +1,67 @@
+"""CNF103 module-subfolder."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from conformance.diagnostics import Location, Violation
+from conformance.rules.base import Example, Expect, ProjectRule
+from conformance.rules.structure._common import _tree
+
+if TYPE_CHECKING:
+    from conformance.project import Project
+
+
+class ModuleSubfolder(ProjectRule):
+    """## What it checks
+    A folder inside a module package (`users/api/`, `users/tests/`). `__pycache__`, hidden and
+    gitignored folders are not counted.
+
+    ## Why
+    Sub-packages are modules within the module: they escape the role-per-file convention and the
+    layering rules that rely on it. Tests belong outside `cpv3/modules`.
+
+    ## Example
+    ```
+    cpv3/modules/users/api/v2.py
+    ```
+
+    ## Use instead
+    Flatten the code into the module's files; put tests under `tests/`.
+
+    ## Fix
+    None.
+
+    ## Options
+    `exclude` (gitignore syntax) hides a folder from the checker entirely.
+    """
+
+    code = "CNF103"
+    name = "module-subfolder"
+    summary = "module package contains a sub-folder"
+    fix_hint = "flatten it into the module's files; tests live outside the modules folder"
+    catalog = "STR003"
+    VALID = (Example(files=_tree()),)
+    INVALID = (
+        Example(
+            files=_tree({"cpv3/modules/users/api/v2.py": "x = 1\n"}),
+            expect=(
+                Expect(
+                    None,
+                    None,
+                    "sub-folder api/ in module 'users': flatten it into the module's files",
+                    path="cpv3/modules/users/api",
+                ),
+            ),
+        ),
+    )
+
+    def check(self, project: Project) -> Iterable[Violation]:
+        for package in project.layout.packages:
+            for name in package.subdirs:
+                yield self.make_violation(
+                    f"{package.path}/{name}",
+                    Location(),
+                    f"sub-folder {name}/ in module '{package.name}': flatten it into the module's files",
+                    fingerprint_text=name,
+                )

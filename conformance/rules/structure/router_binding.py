@@ -1,0 +1,220 @@
+"""CNF112 router-binding."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, Optional, Tuple
+
+from conformance.conditions import Condition, Not
+from conformance.names import ROUTER_CLASSES as _ROUTER_CLASSES
+from conformance.rules.base import Example, Expect, FileRule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+else:
+    from conformance import lazycst as cst
+from conformance.rules.structure._common import _both, _CreatesRouter, _either
+
+
+class RouterBinding(FileRule):
+    """## What it checks
+    A module's `router.py` that does not bind exactly one module-level `APIRouter`, under the name
+    `router-name` (default `router`). An instance of a project subclass of `APIRouter`, or the
+    result of a project factory annotated `-> APIRouter`, counts as an `APIRouter`.
+
+    ## Why
+    The application includes each module's router by name (`users.router.router`); a second router
+    in the same module, or one under another name, is missed or registered twice.
+
+    ## Example
+    ```python
+    api = APIRouter(prefix="/users")
+    admin = APIRouter(prefix="/admin/users")
+    ```
+
+    ## Use instead
+    ```python
+    router = APIRouter(prefix="/users", tags=["users"])
+    ```
+
+    ## Fix
+    None.
+
+    ## Options
+    `router-name` (default `"router"`).
+    """
+
+    code = "CNF112"
+    name = "router-binding"
+    summary = "router.py does not bind exactly one module-level APIRouter named `router`"
+    fix_hint = "bind one module-level APIRouter, named as router-name says"
+    catalog = "STR012"
+    applies_to = "roles"
+    VALID = (
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users", tags=["users"])
+            """,
+        ),
+        Example.code(
+            """
+            from cpv3.core.db import Paginator
+            from cpv3.core.routing import ApiRouter as Router
+
+            router = Router(prefix="/users", tags=["users"])
+            paginate = Paginator(limit=100)
+            """,
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter
+
+
+                    class ApiRouter(APIRouter):
+                        pass
+                    """,
+                "cpv3/core/db.py": """
+                    class Paginator:
+                        def __init__(self, limit: int) -> None:
+                            self.limit = limit
+                    """,
+            },
+            note="a project subclass of APIRouter (in another file) is an APIRouter",
+        ),
+        Example.code(
+            """
+            from cpv3.core.routing import build_router
+
+            router = build_router("users")
+            """,
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter
+
+
+                    def build_router(name: str) -> APIRouter:
+                        return APIRouter(prefix=f"/{name}", tags=[name])
+                    """,
+            },
+            note="a project factory annotated to return an APIRouter",
+        ),
+    )
+    INVALID = (
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            api = APIRouter(prefix="/users", tags=["users"])
+            admin = APIRouter(prefix="/admin", tags=["admin"])
+            """,
+            Expect(3, 1, "APIRouter bound to 'api' in router.py: name it 'router'"),
+            Expect(4, 1, "second APIRouter 'admin' in router.py: one router per module"),
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            from cpv3.core.db import Paginator
+            from cpv3.core.routing import ApiRouter
+
+            paginate = Paginator(limit=100)
+            api = ApiRouter(prefix="/users", tags=["users"])
+            router = APIRouter(prefix="/admin", tags=["admin"])
+            """,
+            Expect(7, 1, "APIRouter bound to 'api' in router.py: name it 'router'"),
+            Expect(8, 1, "second APIRouter 'router' in router.py: one router per module"),
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter
+
+
+                    class ApiRouter(APIRouter):
+                        pass
+                    """,
+                "cpv3/core/db.py": """
+                    class Paginator:
+                        def __init__(self, limit: int) -> None:
+                            self.limit = limit
+                    """,
+            },
+        ),
+        Example.code(
+            """
+            from cpv3.core.db import Paginator
+
+            paginate = Paginator(limit=100)
+            """,
+            Expect(
+                1, 1, "router.py binds no module-level APIRouter: add `router = APIRouter(...)`"
+            ),
+            extra={
+                "cpv3/core/db.py": """
+                    class Paginator:
+                        def __init__(self, limit: int) -> None:
+                            self.limit = limit
+                    """,
+            },
+        ),
+        Example.code(
+            "x = 1\n",
+            Expect(
+                1, 1, "router.py binds no module-level APIRouter: add `router = APIRouter(...)`"
+            ),
+        ),
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if self.ctx.role != "router" or self.ctx.feature is None:
+            return
+        wanted = self.ctx.config.option("router-name")
+        # (statement, bound name, condition): condition None when the call is certainly an
+        # APIRouter; a call to a project class or factory is one if the index says so
+        found: List[Tuple[cst.CSTNode, str, Optional[Condition]]] = []
+        for statement in node.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target, value = small.targets[0].target, small.value
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    target, value = small.target, small.value
+                else:
+                    continue
+                if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
+                    continue
+                called = self.ctx.qualname(value.func)
+                if called in _ROUTER_CLASSES:
+                    found.append((statement, target.value, None))
+                elif called is not None and self.ctx.is_project_name(called):
+                    found.append((statement, target.value, _CreatesRouter(called)))
+        for position, (at, bound, condition) in enumerate(found):
+            earlier = found[:position]
+            if any(cond is None for _, _, cond in earlier):
+                self._second(at, bound, condition)
+                continue
+            uncertain = [cond for _, _, cond in earlier if cond is not None]
+            if uncertain:
+                self._second(at, bound, _both(condition, _either(uncertain)))
+            if bound != wanted:
+                first = _both(condition, Not(_either(uncertain)) if uncertain else None)
+                self.report(
+                    at,
+                    f"APIRouter bound to '{bound}' in router.py: name it '{wanted}'",
+                    when=first,
+                )
+        if any(cond is None for _, _, cond in found):
+            return
+        maybe = [cond for _, _, cond in found if cond is not None]
+        self.report(
+            node,
+            f"router.py binds no module-level APIRouter: add `{wanted} = APIRouter(...)`",
+            when=Not(_either(maybe)) if maybe else None,
+        )
+
+    def _second(self, statement: cst.CSTNode, bound: str, when: Optional[Condition]) -> None:
+        self.report(
+            statement,
+            f"second APIRouter '{bound}' in router.py: one router per module",
+            when=when,
+        )

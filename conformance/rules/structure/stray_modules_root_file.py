@@ -1,0 +1,69 @@
+"""CNF105 stray-modules-root-file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from conformance.diagnostics import Location, Violation
+from conformance.rules.base import Example, Expect, ProjectRule
+from conformance.rules.structure._common import _tree
+
+if TYPE_CHECKING:
+    from conformance.project import Project
+
+
+class StrayModulesRootFile(ProjectRule):
+    """## What it checks
+    A Python file directly in the folder that holds the module packages (`cpv3/modules/helpers.py`),
+    other than its `__init__.py`.
+
+    ## Why
+    Shared helpers next to the modules belong to no module and to every module: they become the
+    back door through which modules reach into each other.
+
+    ## Example
+    ```
+    cpv3/modules/helpers.py
+    ```
+
+    ## Use instead
+    Move shared code to a package outside `modules/` (`cpv3/core/`), or into the module that owns it.
+
+    ## Fix
+    None.
+
+    ## Options
+    `modules` decides which folder holds the packages.
+    """
+
+    code = "CNF105"
+    name = "stray-modules-root-file"
+    summary = "Python file directly in the modules folder"
+    fix_hint = "move shared code to a package outside the modules folder (e.g. cpv3/core/)"
+    catalog = "STR005"
+    VALID = (Example(files=_tree({"cpv3/modules/__init__.py": ""})),)
+    INVALID = (
+        Example(
+            files=_tree({"cpv3/modules/helpers.py": "x = 1\n"}),
+            expect=(
+                Expect(
+                    None,
+                    None,
+                    "helpers.py sits directly in cpv3/modules, outside every module: move it "
+                    "to a shared package (e.g. cpv3/core/) or into the module that owns it",
+                    path="cpv3/modules/helpers.py",
+                ),
+            ),
+        ),
+    )
+
+    def check(self, project: Project) -> Iterable[Violation]:
+        for path in project.layout.modules_root_files:
+            folder, _, name = path.rpartition("/")
+            yield self.make_violation(
+                path,
+                Location(),
+                f"{name} sits directly in {folder or '.'}, outside every module: move it to a "
+                "shared package (e.g. cpv3/core/) or into the module that owns it",
+                fingerprint_text=name,
+            )
