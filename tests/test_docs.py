@@ -57,3 +57,41 @@ def test_every_rule_names_its_catalog_entry_except_the_checkers_own() -> None:
         if rule.code.startswith("CNF9"):
             continue
         assert re.fullmatch(r"(STR|LAY|DI|API|PV|SA)\d{3}|-", rule.catalog), rule.code
+
+
+def test_one_rule_per_module_named_after_the_rule_in_its_family_package() -> None:
+    """A newcomer finds CNF430 in `rules/pydantic/pydantic_dict_method.py`: the family package,
+    then the rule's name with `-` as `_`; no module holds two rules."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from conformance.rules import FAMILIES
+    from conformance.rules.base import Rule
+
+    package_root = Path(__file__).resolve().parent.parent / "conformance" / "rules"
+    seen = set()
+    for rule in all_rules():
+        parts = rule.__module__.split(".")
+        assert parts[:2] == ["conformance", "rules"] and len(parts) == 4, rule.__module__
+        family, stem = parts[2], parts[3]
+        assert rule.code.startswith(FAMILY_OF_MODULE[family]), (rule.code, family)
+        assert stem == rule.name.replace("-", "_"), (rule.code, stem)
+        assert Path(inspect.getfile(rule)) == package_root / family / f"{stem}.py"
+        seen.add(rule.__module__)
+    for family in FAMILIES:
+        package = importlib.import_module(f"conformance.rules.{family}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            rules = [
+                value
+                for value in vars(module).values()
+                if isinstance(value, type)
+                and issubclass(value, Rule)
+                and value.__module__ == module.__name__
+                and getattr(value, "code", "")
+            ]
+            assert len(rules) == 1, (module.__name__, [r.code for r in rules])
+            assert module.__name__ in seen
