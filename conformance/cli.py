@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, TextIO
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from conformance import __version__
 
@@ -183,9 +183,58 @@ def _use_color(stream: TextIO, to_file: bool) -> bool:
     return bool(isatty and isatty())
 
 
+def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, List[str]]]:
+    """(configuration, absolute paths) of every project the run covers: ``--config`` applies one
+    configuration to every path; otherwise each path belongs to the closest configured folder
+    above it (conformance/projects.py). Raises ConfigError listing every problem of every
+    project."""
+    from dataclasses import replace
+
+    from conformance.config import ConfigError, load_config, with_overrides
+    from conformance.projects import PlannedProject, plan
+
+    if args.config is not None:
+        config_file = os.path.abspath(args.config)
+        planned = [
+            PlannedProject(
+                os.path.dirname(config_file), config_file, tuple(os.path.abspath(p) for p in paths)
+            )
+        ]
+    else:
+        planned = plan(paths)
+    out: List[Tuple[Any, List[str]]] = []
+    problems: List[str] = []
+    for project in planned:
+        try:
+            config = load_config(project.root, project.config_file)
+            if args.config is not None:
+                config = replace(config, subprojects=False)
+            overrides: Dict[str, Any] = {}
+            if args.select:
+                overrides["select"] = tuple(_split_codes(args.select))
+            if args.extend_select:
+                overrides["extend_select"] = config.extend_select + tuple(
+                    _split_codes(args.extend_select)
+                )
+            if args.ignore:
+                overrides["ignore"] = config.ignore + tuple(_split_codes(args.ignore))
+            if overrides:
+                config = with_overrides(config, **overrides)
+        except ConfigError as error:
+            problems.extend(p for p in error.problems if p not in problems)
+            continue
+        out.append((config, list(project.paths)))
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from conformance.config import ConfigError, find_config, load_config, with_overrides
+    from dataclasses import replace
+
+    from conformance.config import ConfigError
     from conformance.discovery import DiscoveryError
+    from conformance.paths import display_path, rebase, report_base
 
     paths = args.paths or ["."]
     for path in paths:
@@ -196,124 +245,38 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"error: --config {args.config}: no such file\n")
         return EXIT_ERROR
     try:
-        if args.config is not None:
-            config_file = os.path.abspath(args.config)
-            root = os.path.dirname(config_file)
-        else:
-            root, config_file = find_config(paths[0])
-        config = load_config(root, config_file)
-        overrides = {}
-        if args.select:
-            overrides["select"] = tuple(_split_codes(args.select))
-        if args.extend_select:
-            overrides["extend_select"] = config.extend_select + tuple(
-                _split_codes(args.extend_select)
-            )
-        if args.ignore:
-            overrides["ignore"] = config.ignore + tuple(_split_codes(args.ignore))
-        if overrides:
-            config = with_overrides(config, **overrides)
+        projects = _configs(args, paths)
     except ConfigError as error:
         for problem in error.problems:
             stderr.write(f"error: {problem}\n")
         return EXIT_ERROR
+    cwd = os.getcwd()
 
     if args.show_settings:
-        return _show_settings(config, stdout)
+        for number, (config, _) in enumerate(projects):
+            if number:
+                stdout.write("\n")
+            _show_settings(config, stdout, cwd)
+        return EXIT_CLEAN
 
     from conformance.engine import RunOptions, run
 
-    absolute = [os.path.abspath(p) for p in paths]
     if args.show_files:
         from conformance.discovery import discover
 
-        try:
-            layout = discover(config, absolute)
-        except DiscoveryError as error:
-            stderr.write(f"error: {error}\n")
-            return EXIT_ERROR
-        for file in layout.files:
-            role = f"  [{file.role}]" if file.role else ""
-            stdout.write(f"{file.path}{role}\n")
-        for package in layout.packages:
-            stdout.write(f"module package: {package.path}\n")
+        for config, absolute in projects:
+            try:
+                layout = discover(config, absolute)
+            except DiscoveryError as error:
+                stderr.write(f"error: {error}\n")
+                return EXIT_ERROR
+            for file in layout.files:
+                role = f"  [{file.role}]" if file.role else ""
+                stdout.write(f"{display_path(os.path.join(config.root, file.path), cwd)}{role}\n")
+            for package in layout.packages:
+                where = display_path(os.path.join(config.root, package.path), cwd)
+                stdout.write(f"module package: {where}\n")
         return EXIT_CLEAN
-
-    cache_dir: Optional[str] = None
-    if not args.no_cache:
-        cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
-            config.root, ".conformance_cache"
-        )
-    options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
-    # -- baseline (conformance/baseline.py) --
-    from dataclasses import replace
-
-    from conformance.baseline import BaselineError
-
-    options = replace(options, baseline_file=args.baseline, use_baseline=not args.update_baseline)
-    # -- end baseline --
-    # -- fixes (conformance/fixes.py) --
-    fix_applied = 0
-    if args.fix or args.diff:
-        from conformance.fixes import fix_paths
-
-        try:
-            outcome = fix_paths(
-                config, absolute, options, unsafe=args.unsafe_fixes, write=not args.diff
-            )
-        except (DiscoveryError, BaselineError) as error:
-            stderr.write(f"error: {error}\n")
-            return EXIT_ERROR
-        for problem in outcome.problems:
-            stderr.write(f"warning: {problem}\n")
-        if args.diff:
-            stdout.write(outcome.diff())
-            if not args.quiet:
-                stderr.write(_would_fix(outcome.fixed, len(outcome.changes)))
-            return EXIT_FINDINGS if outcome.changes else EXIT_CLEAN
-        fix_applied = outcome.fixed
-    # -- end fixes --
-    # -- progress (conformance/progress.py): a bar on a terminal for long cold runs --
-    from conformance.progress import ProgressBar, wants_progress
-
-    bar = ProgressBar(stderr) if wants_progress(stderr, os.environ, args.quiet) else None
-    if bar is not None:
-        from dataclasses import replace as _with
-
-        options = _with(options, progress=bar)
-    # -- end progress --
-    try:
-        result = run(config, absolute, options)
-    except DiscoveryError as error:
-        stderr.write(f"error: {error}\n")
-        return EXIT_ERROR
-    except BaselineError as error:
-        stderr.write(f"error: {error}\n")
-        return EXIT_ERROR
-    finally:
-        if bar is not None:
-            bar.close()
-
-    notes: List[str] = []
-    # -- baseline (conformance/baseline.py) --
-    if args.update_baseline:
-        try:
-            notes.append(_update_baseline(config, absolute, result, options))
-        except BaselineError as error:
-            stderr.write(f"error: {error}\n")
-            return EXIT_ERROR
-        except OSError as error:
-            stderr.write(f"error: cannot write the baseline: {error.strerror or error}\n")
-            return EXIT_ERROR
-    elif result.baselined:
-        noun = "finding" if result.baselined == 1 else "findings"
-        notes.append(f"note: {result.baselined} {noun} hidden by the baseline")
-    # -- end baseline --
-    if not result.project_packages:
-        tried = ", ".join(config.modules)
-        notes.append(
-            f"warning: no module package matched {tried} (set `modules` in [tool.conformance])"
-        )
 
     fmt = args.format or os.environ.get("CONFORMANCE_FORMAT") or "text"
     from conformance.reporters import FORMATS, ReportContext, render
@@ -323,19 +286,116 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"error: CONFORMANCE_FORMAT={fmt}: unknown format (one of {', '.join(FORMATS)})\n"
         )
         return EXIT_ERROR
+    # Every project's paths are printed relative to one base (the cwd; the repository root for
+    # SARIF and GitLab), so that a monorepo run points at files that exist.
+    base = report_base(fmt, projects[0][0].root if len(projects) == 1 else cwd, cwd)
+
+    violations: List[Any] = []
+    notes: List[str] = []
+    fix_applied = 0
+    files_checked = 0
+    diff_changes: List[Any] = []
+    for config, absolute in projects:
+        where = ""
+        if len(projects) > 1:
+            where = f"{display_path(config.root, cwd)}: "
+        cache_dir: Optional[str] = None
+        if not args.no_cache:
+            cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
+                config.root, ".conformance_cache"
+            )
+        options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
+        # -- baseline (conformance/baseline.py) --
+        from conformance.baseline import BaselineError
+
+        options = replace(
+            options, baseline_file=args.baseline, use_baseline=not args.update_baseline
+        )
+        # -- end baseline --
+        # -- fixes (conformance/fixes.py) --
+        if args.fix or args.diff:
+            from conformance.fixes import fix_paths
+
+            try:
+                outcome = fix_paths(
+                    config, absolute, options, unsafe=args.unsafe_fixes, write=not args.diff
+                )
+            except (DiscoveryError, BaselineError) as error:
+                stderr.write(f"error: {error}\n")
+                return EXIT_ERROR
+            for problem in outcome.problems:
+                stderr.write(f"warning: {where}{problem}\n")
+            if args.diff:
+                for change in outcome.changes:
+                    shown = display_path(os.path.join(config.root, change.path), cwd)
+                    diff_changes.append(replace(change, path=shown))
+                fix_applied += outcome.fixed
+                continue
+            fix_applied += outcome.fixed
+        # -- end fixes --
+        # -- progress (conformance/progress.py): a bar on a terminal for long cold runs --
+        from conformance.progress import ProgressBar, wants_progress
+
+        bar = ProgressBar(stderr) if wants_progress(stderr, os.environ, args.quiet) else None
+        if bar is not None:
+            options = replace(options, progress=bar)
+        # -- end progress --
+        try:
+            result = run(config, absolute, options)
+        except (DiscoveryError, BaselineError) as error:
+            stderr.write(f"error: {error}\n")
+            return EXIT_ERROR
+        finally:
+            if bar is not None:
+                bar.close()
+
+        # -- baseline (conformance/baseline.py) --
+        if args.update_baseline:
+            try:
+                notes.append(where + _update_baseline(config, absolute, result, options))
+            except BaselineError as error:
+                stderr.write(f"error: {error}\n")
+                return EXIT_ERROR
+            except OSError as error:
+                stderr.write(f"error: cannot write the baseline: {error.strerror or error}\n")
+                return EXIT_ERROR
+        elif result.baselined:
+            noun = "finding" if result.baselined == 1 else "findings"
+            notes.append(f"note: {where}{result.baselined} {noun} hidden by the baseline")
+        # -- end baseline --
+        if not result.project_packages:
+            tried = ", ".join(config.modules)
+            notes.append(
+                f"warning: {where}no module package matched {tried}"
+                " (set `modules` in [tool.conformance])"
+            )
+        violations.extend(rebase(result.violations, config.root, base))
+        files_checked += result.files_checked
+
+    if args.diff:
+        stdout.write("".join(change.diff() for change in diff_changes))
+        if not args.quiet:
+            stderr.write(_would_fix(fix_applied, len(diff_changes)))
+        return EXIT_FINDINGS if diff_changes else EXIT_CLEAN
+
+    from conformance.diagnostics import Violation
+
+    violations.sort(key=Violation.sort_key)
     context = ReportContext(
         tool_version=__version__,
         rules=_rule_infos(),
-        files_checked=result.files_checked,
+        files_checked=files_checked,
         color=fmt == "text" and _use_color(stdout, args.output_file is not None),
         show_statistics=args.statistics,
         fix_applied=fix_applied,
         unsafe_fixes_enabled=args.unsafe_fixes,
+        base=base,
+        warnings=tuple(note for note in notes if note.startswith("warning: ")),
     )
     if args.quiet and fmt == "text":
-        report = render("concise", result.violations, context)
+        report = render("concise", violations, context)
     else:
-        report = render(fmt, result.violations, context)
+        report = render(fmt, violations, context)
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8", newline="\n") as handle:
@@ -348,7 +408,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not args.quiet:
         for note in notes:
             stderr.write(note + "\n")
-    if result.violations and not args.exit_zero:
+    if violations and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -396,10 +456,12 @@ def _rule_infos() -> Dict[str, Any]:
     return {rule.code: rule_info(rule) for rule in all_rules()}
 
 
-def _show_settings(config: Any, stdout: TextIO) -> int:
+def _show_settings(config: Any, stdout: TextIO, cwd: str) -> int:
     """The effective configuration as a ``[tool.conformance]`` table (valid TOML)."""
     import json
     from dataclasses import fields
+
+    from conformance.paths import display_path
 
     def value(item: Any) -> str:
         if isinstance(item, (tuple, list)):
@@ -410,14 +472,15 @@ def _show_settings(config: Any, stdout: TextIO) -> int:
 
     config_file = config.config_file
     if config_file:
-        config_file = os.path.relpath(config_file, config.root).replace(os.sep, "/")
+        config_file = display_path(config_file, cwd)
+    stdout.write(f"# project root: {display_path(config.root, cwd)}\n")
     stdout.write(f"# configuration file: {config_file or '(none: defaults)'}\n")
     stdout.write("[tool.conformance]\n")
     tables: List[str] = []
     for f in fields(config):
         name = f.name.replace("_", "-")
         item = getattr(config, f.name)
-        if f.name in ("root", "config_file"):
+        if f.name in ("root", "config_file", "subprojects"):
             continue
         if f.name in ("roles", "layers", "per_file_ignores"):
             body = "".join(f"{json.dumps(key)} = {value(items)}\n" for key, items in item)

@@ -105,6 +105,10 @@ class Config:
     layers: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_LAYERS
     baseline: Optional[str] = None
     options: Tuple[Tuple[str, Any], ...] = field(default_factory=tuple)
+    # Not a key: whether folders below the root with a configuration of their own are projects of
+    # their own (not walked as part of this one). False under ``--config``, which applies one
+    # configuration to every path, as ruff's ``--config`` does.
+    subprojects: bool = True
 
     def option(self, key: str) -> Any:
         """A family option's value (its default when unset)."""
@@ -179,8 +183,9 @@ def _table_of(path: str, data: Mapping[str, Any]) -> Optional[Mapping[str, Any]]
 def find_config(start: str) -> Tuple[str, Optional[str]]:
     """The project root and config file for a run starting at ``start`` (a file or folder).
 
-    The nearest ``pyproject.toml`` with a ``[tool.conformance]`` table wins; without one, the root
-    is the nearest folder holding a ``pyproject.toml`` or ``.git``, else ``start`` itself.
+    The nearest ``conformance.toml``, or ``pyproject.toml`` with a ``[tool.conformance]`` table,
+    wins (``conformance.toml`` first within one folder); without one, the root is the nearest
+    folder holding a ``pyproject.toml`` or ``.git``, else ``start`` itself.
     """
     here = os.path.abspath(start)
     if not os.path.isdir(here):
@@ -188,6 +193,9 @@ def find_config(start: str) -> Tuple[str, Optional[str]]:
     fallback: Optional[str] = None
     current = here
     while True:
+        dedicated = os.path.join(current, "conformance.toml")
+        if os.path.isfile(dedicated):
+            return current, dedicated
         candidate = os.path.join(current, "pyproject.toml")
         if os.path.isfile(candidate):
             try:
@@ -205,6 +213,23 @@ def find_config(start: str) -> Tuple[str, Optional[str]]:
             break
         current = parent
     return (fallback or here), None
+
+
+def project_config(folder: str) -> Optional[str]:
+    """The configuration file that makes ``folder`` a project root of its own: its
+    ``conformance.toml``, or its ``pyproject.toml`` when that has a ``[tool.conformance]`` table
+    (an unreadable one counts, so that its error is reported instead of silently ignored)."""
+    dedicated = os.path.join(folder, "conformance.toml")
+    if os.path.isfile(dedicated):
+        return dedicated
+    candidate = os.path.join(folder, "pyproject.toml")
+    if not os.path.isfile(candidate):
+        return None
+    try:
+        data = _load_toml(candidate)
+    except Exception:
+        return candidate
+    return candidate if _table_of(candidate, data) is not None else None
 
 
 def load_config(root: str, config_file: Optional[str]) -> Config:

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
-from conformance.config import Config
+from conformance.config import Config, project_config
 from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.roles import RoleMatcher
 
@@ -104,6 +104,8 @@ class _Walker:
                 return True
         if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
             return True
+        if self.config.subprojects and project_config(entry.path) is not None:
+            return True  # another project, checked with its own configuration
         return self.excluded(rel, True)
 
     def walk(self, folder: str, files: Set[str], folders: Set[str], seen: Set[str]) -> None:

@@ -140,7 +140,7 @@ def test_invalid_toml_is_one_line(tmp_path: Path) -> None:
     assert "pyproject.toml" in result.stderr and "invalid TOML" in result.stderr
 
 
-def test_config_is_found_above_the_first_path_and_paths_stay_relative_to_it(tmp_path: Path) -> None:
+def test_config_is_found_above_the_path_and_paths_are_relative_to_the_cwd(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname="x"\n[tool.conformance]\nallowed-extra-files = ["notes.md"]\n'
@@ -150,7 +150,7 @@ def test_config_is_found_above_the_first_path_and_paths_stay_relative_to_it(tmp_
     result = run_cli(["check", "--format", "concise", "."], tmp_path / "cpv3" / "modules")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "cpv3/modules/users/utils.py: CNF102 extra file utils.py in module 'users': move its "
+        "users/utils.py: CNF102 extra file utils.py in module 'users': move its "
         "code into service.py or repository.py, or list it in allowed-extra-files"
     ]
 

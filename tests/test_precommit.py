@@ -226,3 +226,75 @@ def test_cli_with_what_pre_commit_may_pass(tmp_path: Path) -> None:
     result = run_cli(["check", "cpv3/modules/users/service.py"], tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def test_both_hooks_work_in_a_monorepo_with_the_backend_in_a_sub_folder(
+    tmp_path: Path, hook_repo: Dict[str, str], pre_commit_home: Path
+) -> None:
+    # The layout this project was made for: cofee_backend/ beside other apps, the configuration
+    # in cofee_backend/pyproject.toml, .pre-commit-config.yaml at the repository root.
+    files: Dict[str, str] = {}
+    for module in ("users", "billing"):
+        for name in SIX:
+            files[f"cofee_backend/cpv3/modules/{module}/{name}"] = ""
+        files[f"cofee_backend/cpv3/modules/{module}/router.py"] = ROUTER
+    files["cofee_backend/cpv3/__init__.py"] = ""
+    files["cofee_backend/pyproject.toml"] = '[tool.conformance]\nselect = ["CNF1", "CNF9"]\n'
+    files["web/build.py"] = "print('another app')\n"
+    files[".gitignore"] = ".conformance_cache/\n"
+    files[".pre-commit-config.yaml"] = (
+        "repos:\n"
+        f"  - repo: {hook_repo['repo']}\n"
+        f"    rev: {hook_repo['rev']}\n"
+        "    hooks:\n"
+        "      - id: conformance\n"
+        "      - id: conformance-full\n"
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+
+    stage(tmp_path, {"cofee_backend/cpv3/modules/users/service.py": QUERY})
+    result = pre_commit(tmp_path, pre_commit_home, "conformance")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"cofee_backend/cpv3/modules/users/service.py:5:12: CNF113 {SQL}" in result.stdout
+    _git(tmp_path, "commit", "-q", "-m", "query", "--no-verify")
+
+    _git(tmp_path, "rm", "-q", "cofee_backend/cpv3/modules/billing/service.py")
+    result = pre_commit(tmp_path, pre_commit_home, "conformance-full")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "cofee_backend/cpv3/modules/billing/service.py: CNF101" in result.stdout
+    assert "no module package" not in result.stdout
+
+
+def test_the_documented_repo_local_recipe_installs_from_a_path(
+    tmp_path: Path, hook_repo: Dict[str, str], pre_commit_home: Path
+) -> None:
+    # docs/ci.md: before a release, `repo: local` with the checker in additional_dependencies
+    # (a git URL there; a path here, which pip treats the same way).
+    files: Dict[str, str] = {}
+    for name in SIX:
+        files[f"cpv3/modules/users/{name}"] = ""
+    files["cpv3/modules/users/router.py"] = ROUTER
+    files["pyproject.toml"] = '[tool.conformance]\nselect = ["CNF1"]\n'
+    files[".gitignore"] = ".conformance_cache/\n"
+    files[".pre-commit-config.yaml"] = (
+        "repos:\n"
+        "  - repo: local\n"
+        "    hooks:\n"
+        "      - id: conformance-full\n"
+        "        name: conformance (whole tree)\n"
+        "        entry: conformance check\n"
+        "        language: python\n"
+        f"        additional_dependencies: ['{hook_repo['repo']}']\n"
+        "        pass_filenames: false\n"
+        "        always_run: true\n"
+        "        require_serial: true\n"
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    result = pre_commit(tmp_path, pre_commit_home, "conformance-full")
+    assert result.returncode == 0, result.stdout + result.stderr
+    _git(tmp_path, "rm", "-q", "cpv3/modules/users/service.py")
+    result = pre_commit(tmp_path, pre_commit_home, "conformance-full")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "cpv3/modules/users/service.py: CNF101" in result.stdout

@@ -257,7 +257,8 @@ def test_json_has_every_documented_field_with_its_type() -> None:
     assert output.endswith("}\n")
     assert "ü.py" in output  # ensure_ascii=False
     document = json.loads(output)
-    assert list(document) == ["version", "tool", "summary", "findings"]
+    assert list(document) == ["version", "tool", "base", "summary", "findings"]
+    assert document["base"] is None  # no base outside the command line
     assert document["version"] == 1
     assert document["tool"] == {"name": "module-conformance", "version": "0.1.0"}
     assert document["summary"] == {

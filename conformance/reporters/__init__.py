@@ -1,14 +1,14 @@
 """Renderers: each output format is a module with a pure ``render(violations, context) -> str``.
 
 Renderers never read files, environment or streams: ``cli.py`` hands them everything they need in a
-:class:`ReportContext` and writes what they return. Input is already sorted and relative to the
-project root; a renderer must keep that order.
+:class:`ReportContext` and writes what they return. Input is already sorted, with paths relative
+to ``ReportContext.base``; a renderer must keep that order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Mapping, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Sequence, Set, Tuple
 
 from conformance.diagnostics import Violation
 
@@ -40,6 +40,11 @@ class ReportContext:
     fix_applied: int = 0  # findings removed by --fix in this run
     unsafe_fixes_enabled: bool = False
     notes: Tuple[str, ...] = ()  # extra one-line notes for the text summary (e.g. warnings)
+    # Absolute folder the findings' paths are relative to (the cwd; the repository root for SARIF
+    # and GitLab); "" when unknown (a library caller rendering paths of its own).
+    base: str = ""
+    # Configuration and discovery warnings of the run (SARIF toolExecutionNotifications).
+    warnings: Tuple[str, ...] = ()
 
 
 def render(fmt: str, violations: Sequence[Violation], context: ReportContext) -> str:
@@ -60,3 +65,26 @@ def statistics(violations: Sequence[Violation]) -> Dict[str, int]:
     for violation in violations:
         counts[violation.code] = counts.get(violation.code, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def unique_fingerprints(
+    violations: Sequence[Violation], digest: Callable[[Violation, int], str]
+) -> List[str]:
+    """One fingerprint per finding, unique within the report: ``digest(violation, 0)`` for the
+    first finding of an identity, ``digest(violation, n)`` for its repeats (two identical calls in
+    one file). Only repeats are salted, so a finding's fingerprint does not depend on others
+    unless it repeats them; CI services merge findings that share a fingerprint."""
+    seen: Dict[str, int] = {}
+    used: Set[str] = set()
+    out: List[str] = []
+    for violation in violations:
+        base = digest(violation, 0)
+        occurrence = seen.get(base, 0)
+        fingerprint = digest(violation, occurrence)
+        while fingerprint in used:
+            occurrence += 1
+            fingerprint = digest(violation, occurrence)
+        seen[base] = occurrence + 1
+        used.add(fingerprint)
+        out.append(fingerprint)
+    return out

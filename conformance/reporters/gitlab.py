@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from conformance.diagnostics import Severity, Violation
-from conformance.reporters import ReportContext
+from conformance.reporters import ReportContext, unique_fingerprints
 
 
 def _digest(violation: Violation, occurrence: int) -> str:
@@ -27,18 +27,8 @@ def _digest(violation: Violation, occurrence: int) -> str:
 
 
 def render(violations: Sequence[Violation], context: ReportContext) -> str:
-    seen: dict[str, int] = {}
-    used: set[str] = set()
     items: list[dict[str, Any]] = []
-    for violation in violations:
-        base = _digest(violation, 0)
-        occurrence = seen.get(base, 0)
-        fingerprint = _digest(violation, occurrence)
-        while fingerprint in used:
-            occurrence += 1
-            fingerprint = _digest(violation, occurrence)
-        seen[base] = occurrence + 1
-        used.add(fingerprint)
+    for violation, fingerprint in zip(violations, unique_fingerprints(violations, _digest)):
         items.append(
             {
                 "description": f"{violation.code} {violation.message}",

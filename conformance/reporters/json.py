@@ -44,6 +44,8 @@ def render(violations: Sequence[Violation], context: ReportContext) -> str:
     document = {
         "version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": context.tool_version},
+        # The folder every finding's path is relative to (the working directory of the run).
+        "base": context.base or None,
         "summary": {
             "findings": len(violations),
             "files_checked": context.files_checked,

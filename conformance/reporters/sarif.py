@@ -1,21 +1,23 @@
 """SARIF 2.1.0, as GitHub code scanning reads it (see STYLE-ANCHORS section 3).
 
-Deterministic byte for byte: rules sorted by code, results in input order, no timestamps, and no
-absolute paths of the machine that ran the check: artifact URIs are relative to ``%SRCROOT%``, which
-is described but deliberately left without a ``uri`` (GitHub resolves relative URIs against the
-repository root; a machine path would leak and differ between runs).
+Deterministic byte for byte: rules sorted by code, results in input order, no timestamps. Artifact
+URIs are relative to ``%SRCROOT%``, the repository root (the git top level, else the project
+root); the command line sets its ``file:`` URI so that any SARIF consumer can resolve them, and
+GitHub maps the relative URIs onto the repository. Configuration warnings of the run are
+``invocations[0].toolExecutionNotifications``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pathlib
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
 from conformance.diagnostics import Severity, Violation
-from conformance.reporters import ReportContext
+from conformance.reporters import ReportContext, unique_fingerprints
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "module-conformance"
@@ -36,12 +38,25 @@ def artifact_uri(path: str) -> str:
     return quote(path, safe="/", encoding="utf-8", errors="strict")
 
 
-def fingerprint(violation: Violation) -> str:
+def fingerprint(violation: Violation, occurrence: int = 0) -> str:
     """What identifies a finding apart from where it sits: path, code and the flagged text. The
-    line is left out so that an edit above a finding does not make it look new."""
+    line is left out so that an edit above a finding does not make it look new; ``occurrence``
+    tells repeats of the same text in one file apart (GitHub merges alerts that share one)."""
     text = violation.fingerprint_text or violation.message
     identity = f"{violation.path}\x00{violation.code}\x00{text}"
+    if occurrence:
+        identity += f"\x00{occurrence}"
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def base_uri(folder: str) -> str:
+    """The ``file:`` URI of an absolute folder, with the trailing slash SARIF requires of a base."""
+    uri = pathlib.Path(folder).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _notification(text: str) -> str:
+    return text[len("warning: ") :] if text.startswith("warning: ") else text
 
 
 def _level(severity: Severity) -> str:
@@ -92,7 +107,7 @@ def _region(violation: Violation) -> dict[str, int]:
     return region
 
 
-def _result(violation: Violation, rule_index: int) -> dict[str, Any]:
+def _result(violation: Violation, rule_index: int, print_: str) -> dict[str, Any]:
     text = violation.message
     if violation.fix_hint:
         text = f"{text}\nhelp: {violation.fix_hint}"
@@ -108,7 +123,7 @@ def _result(violation: Violation, rule_index: int) -> dict[str, Any]:
         "level": _level(violation.severity),
         "message": {"text": text},
         "locations": [{"physicalLocation": physical}],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(violation)},
+        "partialFingerprints": {FINGERPRINT_KEY: print_},
     }
 
 
@@ -124,17 +139,26 @@ def render(violations: Sequence[Violation], context: ReportContext) -> str:
         "informationUri": INFORMATION_URI,
         "rules": [_rule(code, by_code[code], context) for code in codes],
     }
+    srcroot: dict[str, Any] = {
+        "description": {"text": "The root of the repository; artifact URIs are relative to it."}
+    }
+    if context.base:
+        srcroot["uri"] = base_uri(context.base)
+    prints = unique_fingerprints(violations, fingerprint)
     run: dict[str, Any] = {
         "tool": {"driver": driver},
-        "originalUriBaseIds": {
-            SRCROOT: {
-                "description": {
-                    "text": "The root of the checked project; artifact URIs are relative to it."
-                }
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": _notification(text)}}
+                    for text in context.warnings
+                ],
             }
-        },
+        ],
+        "originalUriBaseIds": {SRCROOT: srcroot},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(v, index[v.code]) for v in violations],
+        "results": [_result(v, index[v.code], p) for v, p in zip(violations, prints)],
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,175 @@
+"""Real layouts through the real CLI in temporary git repositories: where printed paths are
+relative to, one configuration per project in a monorepo, SARIF identities."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Dict, List
+
+from .conftest import git_init, run_cli, write_tree
+
+SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
+ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x", tags=["x"])\n'
+QUERY = "from sqlalchemy import select\n\n\ndef names():\n    return select(1), select(1)\n"
+
+
+def module(prefix: str, name: str, extra: Dict[str, str] = {}) -> Dict[str, str]:  # noqa: B006
+    files = {f"{prefix}/{name}/{file}": "" for file in SIX}
+    files[f"{prefix}/{name}/router.py"] = ROUTER
+    files.update({f"{prefix}/{name}/{k}": v for k, v in extra.items()})
+    return files
+
+
+def monorepo(root: Path) -> Path:
+    """The layout this project was made for: the backend in a sub-folder of a monorepo, its
+    configuration in the sub-folder, other apps beside it."""
+    files: Dict[str, str] = {
+        "cofee_backend/pyproject.toml": (
+            '[project]\nname = "backend"\n\n[tool.conformance]\nselect = ["CNF1"]\n'
+        ),
+        "cofee_backend/cpv3/__init__.py": "",
+        "frontend/tools/build.py": "print('not a backend')\n",
+        ".pre-commit-config.yaml": "repos: []\n",
+    }
+    files.update(module("cofee_backend/cpv3/modules", "users", {"utils.py": "x = 1\n"}))
+    files.update(module("cofee_backend/cpv3/modules", "billing"))
+    write_tree(root, files)
+    (root / "cofee_backend/cpv3/modules/billing/service.py").unlink()
+    git_init(root)
+    return root
+
+
+def concise(result_stdout: str) -> List[str]:
+    return [line.split(": ", 1)[0] for line in result_stdout.splitlines()]
+
+
+def test_a_monorepo_root_run_uses_the_backends_configuration(tmp_path: Path) -> None:
+    root = monorepo(tmp_path)
+    result = run_cli(["check", "--format", "concise"], root)
+    assert result.returncode == 1, result.stderr
+    assert concise(result.stdout) == [
+        "cofee_backend/cpv3/modules/billing/service.py",
+        "cofee_backend/cpv3/modules/users/utils.py",
+    ]
+    # only CNF1 is selected in the backend's configuration: its settings were used
+    assert all(" CNF1" in line for line in result.stdout.splitlines())
+    # the folder of every finding exists from the cwd
+    for path in concise(result.stdout):
+        assert (root / path).parent.is_dir()
+    assert "no module package" not in result.stderr
+
+
+def test_paths_are_relative_to_the_cwd_in_every_human_format(tmp_path: Path) -> None:
+    root = monorepo(tmp_path)
+    cwd = root / "cofee_backend" / "cpv3"
+    result = run_cli(["check", "--format", "concise", "."], cwd)
+    assert concise(result.stdout) == ["modules/billing/service.py", "modules/users/utils.py"]
+
+    document = json.loads(run_cli(["check", "--format", "json", "."], cwd).stdout)
+    assert document["base"] == str(cwd.resolve())
+    assert [f["path"] for f in document["findings"]] == concise(result.stdout)
+    assert os.path.isfile(os.path.join(document["base"], document["findings"][1]["path"]))
+
+    github = run_cli(["check", "--format", "github", "."], cwd).stdout
+    assert "file=modules/users/utils.py" in github
+    junit = run_cli(["check", "--format", "junit", "."], cwd).stdout
+    assert 'name="modules/users/utils.py"' in junit
+    text = run_cli(["check", "."], cwd).stdout
+    assert "modules/users/utils.py" in text and "cofee_backend/" not in text
+
+    # a path outside the cwd is printed with ..
+    outside = run_cli(["check", "--format", "concise", "../users"], cwd / "modules" / "billing")
+    assert concise(outside.stdout) == ["../users/utils.py"]
+
+
+def test_sarif_and_gitlab_paths_are_relative_to_the_repository_root(tmp_path: Path) -> None:
+    root = monorepo(tmp_path)
+    cwd = root / "cofee_backend"
+    sarif = json.loads(run_cli(["check", "--format", "sarif"], cwd).stdout)
+    run = sarif["runs"][0]
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == root.resolve().as_uri() + "/"
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert [u["uri"] for u in uris] == [
+        "cofee_backend/cpv3/modules/billing/service.py",
+        "cofee_backend/cpv3/modules/users/utils.py",
+    ]
+    assert all(u["uriBaseId"] == "%SRCROOT%" for u in uris)
+    assert (root / uris[1]["uri"]).is_file()
+
+    gitlab = json.loads(run_cli(["check", "--format", "gitlab"], cwd / "cpv3").stdout)
+    assert [item["location"]["path"] for item in gitlab] == [u["uri"] for u in uris]
+
+
+def test_each_project_of_a_monorepo_is_checked_with_its_own_settings(tmp_path: Path) -> None:
+    files: Dict[str, str] = {
+        "a/pyproject.toml": '[tool.conformance]\nallowed-extra-files = ["utils.py"]\n',
+        "b/conformance.toml": 'select = ["CNF102"]\n',
+    }
+    files.update(module("a/cpv3/modules", "users", {"utils.py": "x = 1\n"}))
+    files.update(module("b/cpv3/modules", "users", {"utils.py": "x = 1\n"}))
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert concise(result.stdout) == ["b/cpv3/modules/users/utils.py"]
+    settings = run_cli(["check", "--show-settings"], tmp_path).stdout
+    assert "# configuration file: a/pyproject.toml" in settings
+    assert "# configuration file: b/conformance.toml" in settings
+
+
+def test_a_nested_project_is_not_checked_as_part_of_its_parent(tmp_path: Path) -> None:
+    files: Dict[str, str] = {
+        "pyproject.toml": '[tool.conformance]\nmodules = ["app/modules/*"]\n',
+        "services/worker/pyproject.toml": '[tool.conformance]\nselect = ["CNF102"]\n',
+    }
+    files.update(module("app/modules", "users"))
+    files.update(module("services/worker/cpv3/modules", "jobs", {"extra.py": "x = 1\n"}))
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    listing = run_cli(["check", "--show-files"], tmp_path).stdout.splitlines()
+    assert "module package: app/modules/users" in listing
+    assert "module package: services/worker/cpv3/modules/jobs" in listing
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    # CNF102 once, from the worker's own run; the parent did not judge the worker's files
+    assert result.stdout.splitlines() == [
+        "services/worker/cpv3/modules/jobs/extra.py: CNF102 extra file extra.py in module 'jobs':"
+        " move its code into service.py or repository.py, or list it in allowed-extra-files"
+    ]
+
+
+def test_sarif_fingerprints_are_unique_and_warnings_are_notifications(tmp_path: Path) -> None:
+    files = module("cpv3/modules", "users", {"service.py": QUERY})
+    files["pyproject.toml"] = '[tool.conformance]\nselect = ["CNF113"]\n'
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    run = json.loads(run_cli(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
+    prints = [r["partialFingerprints"]["conformanceFingerprint/v1"] for r in run["results"]]
+    assert len(prints) == 2  # the same call twice on one line
+    assert len(set(prints)) == 2
+    assert run["invocations"][0]["toolExecutionNotifications"] == []
+
+    (tmp_path / "pyproject.toml").write_text('[tool.conformance]\nmodules = ["app/*"]\n')
+    run = json.loads(run_cli(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["warning"]
+    assert "no module package matched app/*" in notes[0]["message"]["text"]
+
+
+def test_show_files_and_diff_print_paths_relative_to_the_cwd(tmp_path: Path) -> None:
+    files = module("cpv3/modules", "users")
+    files["cpv3/modules/users/schemas.py"] = (
+        "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n"
+        "    class Config:\n        orm_mode = True\n"
+    )
+    write_tree(tmp_path, files)
+    (tmp_path / "pyproject.toml").write_text("[tool.conformance]\n")
+    git_init(tmp_path)
+    cwd = tmp_path / "cpv3" / "modules"
+    listing = run_cli(["check", "--show-files", "."], cwd).stdout.splitlines()
+    assert "users/router.py  [router]" in listing
+    assert "module package: users" in listing
+    diff = run_cli(["check", "--diff", "."], cwd).stdout
+    assert "--- a/users/schemas.py" in diff and "+++ b/users/schemas.py" in diff
