@@ -229,6 +229,17 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
     return out
 
 
+def _check_selection_flags(args: argparse.Namespace) -> None:
+    """An empty --select/--extend-select/--ignore is an error: an unset CI variable
+    (``--select "$RULES"``) must not silently check nothing."""
+    from conformance.config import ConfigError
+
+    for flag in ("select", "extend_select", "ignore"):
+        if any(not value.strip(" ,") for value in getattr(args, flag) or ()):
+            name = "--" + flag.replace("_", "-")
+            raise ConfigError([f"{name}: empty rule selection (name codes, prefixes or ALL)"])
+
+
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from dataclasses import replace
 
@@ -245,6 +256,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"error: --config {args.config}: no such file\n")
         return EXIT_ERROR
     try:
+        _check_selection_flags(args)
         projects = _configs(args, paths)
     except ConfigError as error:
         for problem in error.problems:

@@ -170,13 +170,13 @@ def _load_toml(path: str) -> Dict[str, Any]:
     return data
 
 
-def _table_of(path: str, data: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+def _table_of(path: str, data: Mapping[str, Any]) -> Any:
     """The conformance table of a TOML file: ``[tool.conformance]`` in pyproject.toml, the
-    top level in a dedicated file (``conformance.toml``)."""
+    top level in a dedicated file (``conformance.toml``). None when there is none; a value that
+    is not a table (``[tool] conformance = 1``) is returned as is, so that it is reported."""
     if os.path.basename(path) == "pyproject.toml":
         tool = data.get("tool", {})
-        table = tool.get("conformance") if isinstance(tool, Mapping) else None
-        return table if isinstance(table, Mapping) else None
+        return tool.get("conformance") if isinstance(tool, Mapping) else None
     return data
 
 
@@ -242,8 +242,13 @@ def load_config(root: str, config_file: Optional[str]) -> Config:
         raise ConfigError([f"{config_file}: cannot read: {error.strerror or error}"]) from None
     except Exception as error:
         raise ConfigError([f"{_display(config_file, root)}: invalid TOML: {error}"]) from None
-    table = _table_of(config_file, data) or {}
-    return validate(table, root=root, source=config_file)
+    table = _table_of(config_file, data)
+    if table is not None and not isinstance(table, Mapping):
+        got = "an array of tables" if isinstance(table, list) else _type_name(table)
+        raise ConfigError(
+            [f"{_display(config_file, root)}: [tool.conformance] must be a table, got {got}"]
+        )
+    return validate(table or {}, root=root, source=config_file)
 
 
 def _display(path: str, root: str) -> str:
@@ -274,6 +279,10 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
                 problem(f"{prefix}.{key} must be a list of strings, got {_type_name(value)}")
             else:
                 values[_LIST_KEYS[key]] = tuple(items)
+                if key in ("exclude", "extend-exclude"):
+                    for pattern in items:
+                        if not _valid_gitignore_pattern(pattern):
+                            problem(f"{prefix}.{key}: invalid pattern {json.dumps(pattern)}")
         elif key == "per-file-ignores":
             parsed = _string_list_table(value)
             if parsed is None:
@@ -386,6 +395,18 @@ def _check_option(spec: Option, value: Any) -> Any:
             return f"must be a list of strings, got {_type_name(value)}"
         return (tuple(items),)
     return (value,)
+
+
+def _valid_gitignore_pattern(pattern: str) -> bool:
+    """Whether pathspec (gitignore syntax) accepts ``pattern``: a lone ``!`` or a trailing
+    backslash is not a pattern."""
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except ValueError:
+        return False
+    return True
 
 
 def _string_list(value: Any) -> Optional[List[str]]:

@@ -48,6 +48,22 @@ def module_name(rel_path: str, src_roots: Sequence[str]) -> Tuple[str, bool]:
     return ".".join(p for p in parts if p), is_package
 
 
+def _gitignore_spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    """A ``.gitignore`` file's patterns. Git skips the lines it cannot read as a pattern (a lone
+    ``!``, a trailing backslash); so does this, instead of failing the run."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        valid: List[str] = []
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                continue
+            valid.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(valid)
+
+
 class _Walker:
     def __init__(self, config: Config) -> None:
         self.root = os.path.abspath(config.root)
@@ -88,7 +104,7 @@ class _Walker:
         spec: Optional[pathspec.GitIgnoreSpec] = None
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
-                spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+                spec = _gitignore_spec(handle.read().splitlines())
         except OSError:
             spec = None
         self.gitignores[folder] = spec

@@ -43,6 +43,7 @@ def run_cli(
     cwd: Path,
     env: Optional[Dict[str, str]] = None,
     input_text: Optional[str] = None,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess:
     """Run ``python -m conformance ARGS`` in a subprocess, as a user would."""
     full_env = dict(os.environ)
@@ -59,7 +60,7 @@ def run_cli(
         capture_output=True,
         text=True,
         input=input_text,
-        timeout=300,
+        timeout=timeout,
     )
 
 
