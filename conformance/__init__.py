@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from conformance.version import __version__
 
 __all__ = ["Config", "Violation", "__version__", "check"]
 
 if TYPE_CHECKING:
-    from conformance.config import Config
     from conformance.diagnostics import Violation
     from conformance.engine import check
+    from conformance.settings import Config
 
 
 def __getattr__(name: str) -> Any:
@@ -25,7 +25,7 @@ def __getattr__(name: str) -> Any:
 
         return check
     if name == "Config":
-        from conformance.config import Config
+        from conformance.settings import Config
 
         return Config
     if name == "Violation":

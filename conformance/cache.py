@@ -33,7 +33,7 @@ import pickle
 import time
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-from conformance import __version__
+from conformance.version import __version__
 
 CACHE_DIR_NAME = ".conformance_cache"
 _FORMAT = 2  # bump when the pickled shape changes incompatibly

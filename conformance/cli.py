@@ -11,15 +11,11 @@ import os
 import sys
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from conformance import __version__
+from conformance.version import __version__
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
-
-
-class UsageError(Exception):
-    """A bad command line that argparse cannot see (unknown rule code, bad combination)."""
 
 
 def _split_codes(values: Optional[Sequence[str]]) -> List[str]:
@@ -166,10 +162,9 @@ def main(
 def _jobs(value: Optional[int]) -> int:
     if value is not None:
         return max(1, value)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return max(1, os.cpu_count() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)  # macOS, Windows
 
 
 def _use_color(stream: TextIO, to_file: bool) -> bool:

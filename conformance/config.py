@@ -1,4 +1,5 @@
-"""``[tool.conformance]`` -> a frozen :class:`Config`. Defaults are the cpv3 convention.
+"""``[tool.conformance]`` -> a frozen :class:`Config` (``conformance.settings``), validated
+against the rule registry. Defaults are the cpv3 convention.
 
 Every problem in a configuration is collected and reported together (one line each), so a user
 fixes them in one go: unknown keys (with a suggestion), wrong types, unknown rule selectors, layers
@@ -8,60 +9,15 @@ naming unknown roles.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-DEFAULT_REQUIRED_FILES: Tuple[str, ...] = (
-    "__init__.py",
-    "models.py",
-    "schemas.py",
-    "repository.py",
-    "service.py",
-    "router.py",
-)
-
-DEFAULT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("router", ("router.py",)),
-    ("service", ("service.py",)),
-    ("repository", ("repository.py",)),
-    ("models", ("models.py",)),
-    ("schemas", ("schemas.py",)),
-)
-
-DEFAULT_LAYERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("router", ("service", "schemas")),
-    ("service", ("repository", "schemas", "models")),
-    ("repository", ("models", "schemas")),
-    ("models", ()),
-    ("schemas", ()),
-)
-
-#: Never descended into, whatever the configuration (ruff's defaults, plus migrations).
-DEFAULT_EXCLUDE: Tuple[str, ...] = (
-    ".bzr",
-    ".direnv",
-    ".eggs",
-    ".git",
-    ".hg",
-    ".mypy_cache",
-    ".nox",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".tox",
-    ".venv",
-    "__pypackages__",
-    "_build",
-    "build",
-    "dist",
-    "node_modules",
-    "site-packages",
-    "venv",
-    "**/migrations/**",
-)
+from conformance.rules import all_options, unknown_selectors
+from conformance.settings import DEFAULT_LAYERS, DEFAULT_ROLES, Config
+from conformance.settings import Option as Option  # rule families still import it from here
 
 
 class ConfigError(Exception):
@@ -70,68 +26,6 @@ class ConfigError(Exception):
     def __init__(self, problems: Sequence[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems: Tuple[str, ...] = tuple(problems)
-
-
-@dataclass(frozen=True)
-class Option:
-    """A configuration key that belongs to a rule family (declared in the family's module as
-    ``OPTIONS``), validated and documented like the core keys."""
-
-    key: str
-    kind: type  # str, bool, int or list (of str)
-    default: Any
-    doc: str
-    choices: Tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Config:
-    """The effective configuration of one run. Paths are POSIX, relative to ``root``."""
-
-    root: str = "."
-    config_file: Optional[str] = None
-    modules: Tuple[str, ...] = ("cpv3/modules/*",)
-    src: Tuple[str, ...] = (".", "src")
-    required_files: Tuple[str, ...] = DEFAULT_REQUIRED_FILES
-    allowed_extra_files: Tuple[str, ...] = ()
-    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
-    extend_exclude: Tuple[str, ...] = ()
-    respect_gitignore: bool = True
-    select: Tuple[str, ...] = ("ALL",)
-    extend_select: Tuple[str, ...] = ()
-    ignore: Tuple[str, ...] = ()
-    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
-    roles: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_ROLES
-    layers: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_LAYERS
-    baseline: Optional[str] = None
-    options: Tuple[Tuple[str, Any], ...] = field(default_factory=tuple)
-    # Not a key: whether folders below the root with a configuration of their own are projects of
-    # their own (not walked as part of this one). False under ``--config``, which applies one
-    # configuration to every path, as ruff's ``--config`` does.
-    subprojects: bool = True
-
-    def option(self, key: str) -> Any:
-        """A family option's value (its default when unset)."""
-        for name, value in self.options:
-            if name == key:
-                return value
-        for spec in family_options():
-            if spec.key == key:
-                return spec.default
-        raise KeyError(key)
-
-    def role_map(self) -> Dict[str, Tuple[str, ...]]:
-        return {role: patterns for role, patterns in self.roles}
-
-    def layer_map(self) -> Dict[str, Tuple[str, ...]]:
-        return {role: allowed for role, allowed in self.layers}
-
-    def digest(self) -> str:
-        """A stable hash of everything that can change findings (the cache key part)."""
-        payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "root"}
-        payload.pop("config_file", None)
-        text = json.dumps(payload, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 _LIST_KEYS = {
@@ -151,8 +45,6 @@ _OTHER_KEYS = {"respect-gitignore": "respect_gitignore", "baseline": "baseline"}
 
 def family_options() -> Tuple[Option, ...]:
     """The options every rule family declares."""
-    from conformance.rules import all_options
-
     return all_options()
 
 
@@ -327,7 +219,12 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
     config = Config(
         root=root,
         config_file=source,
-        options=tuple(sorted(option_values.items())),
+        # every declared option, so that a value never depends on where it is read from
+        options=tuple(
+            sorted(
+                {**{k: spec.default for k, spec in options_specs.items()}, **option_values}.items()
+            )
+        ),
         **values,
     )
     problems.extend(where + p for p in semantic_problems(config, prefix))
@@ -338,7 +235,6 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
 
 def semantic_problems(config: Config, prefix: str = "config") -> List[str]:
     """Problems that need more than the type of a value: selectors, roles named by layers."""
-    from conformance.rules import unknown_selectors
 
     out: List[str] = []
     for key, selectors in (
@@ -370,8 +266,6 @@ def semantic_problems(config: Config, prefix: str = "config") -> List[str]:
 
 def with_overrides(config: Config, **changes: Any) -> Config:
     """A copy with command-line overrides applied and re-validated."""
-    from dataclasses import replace
-
     updated = replace(config, **changes)
     problems = semantic_problems(updated, "command line")
     if problems:

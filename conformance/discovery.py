@@ -14,9 +14,10 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
-from conformance.config import Config, project_config
+from conformance.config import project_config
 from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.roles import RoleMatcher
+from conformance.settings import Config
 
 CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
 

@@ -11,7 +11,6 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from typing import (
-    Any,
     Callable,
     Dict,
     Iterable,
@@ -25,10 +24,15 @@ from typing import (
     Type,
 )
 
-from conformance import __version__
-from conformance.config import Config
 from conformance.diagnostics import Location, Violation
+from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
+from conformance.results import AnalysisSettings, Candidate, FileResult, NodeLocator, Place
+from conformance.roles import RoleMatcher
+from conformance.rules import all_rules, by_code, selected
+from conformance.rules.base import FileRule, ProjectRule, Rule
+from conformance.settings import Config
+from conformance.version import __version__
 
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
@@ -62,44 +66,44 @@ class RunResult:
     files_checked: int
     suppressed: int = 0
     parsed: int = 0  # files parsed in this run (not served by the cache)
-    results: Mapping[str, object] = field(default_factory=dict)  # path -> FileResult
+    results: Mapping[str, FileResult] = field(default_factory=dict)  # path -> FileResult
     baselined: int = 0  # findings hidden by the baseline
     project_packages: int = 0  # module packages in the whole project (not only those checked)
 
 
-def _selected_rules(config: Config) -> Tuple[List[Any], List[Any], List[Any]]:
-    from conformance.rules import selected
-    from conformance.rules.base import FileRule, ProjectRule
-
+def selected_rules(
+    config: Config,
+) -> Tuple[List[Type[Rule]], List[Type[FileRule]], List[Type[ProjectRule]]]:
+    """The rules a run applies: all of them, the file rules, the project rules."""
     rules = list(selected(config.select, config.ignore, config.extend_select))
     file_rules = [r for r in rules if issubclass(r, FileRule)]
     project_rules = [r for r in rules if issubclass(r, ProjectRule)]
     return rules, file_rules, project_rules
 
 
-def settings_digest(settings: object) -> str:
-    return hashlib.sha256(pickle.dumps(settings, protocol=4)).hexdigest()
-
-
 # -- worker side ---------------------------------------------------------------------------
 
-_WORKER_STATE: Dict[str, object] = {}
+
+@dataclass(frozen=True)
+class _WorkerSetup:
+    settings: AnalysisSettings
+    rules: Tuple[Type[FileRule], ...]
 
 
-def _worker_init(settings: object, codes: Tuple[str, ...]) -> None:
-    from conformance.rules import by_code
+_WORKER: List[_WorkerSetup] = []  # the setup of this worker process, once initialised
 
+
+def _worker_init(settings: AnalysisSettings, codes: Tuple[str, ...]) -> None:
     table = by_code()
-    _WORKER_STATE["settings"] = settings
-    _WORKER_STATE["rules"] = [table[c] for c in codes]
+    rules = tuple(rule for rule in (table[c] for c in codes) if issubclass(rule, FileRule))
+    _WORKER[:] = [_WorkerSetup(settings, rules)]
 
 
-def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[object]:
+def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[FileResult]:
     from conformance.filepass import analyze_file
 
-    settings = _WORKER_STATE["settings"]
-    rules = _WORKER_STATE["rules"]
-    return [analyze_file(f, data, settings, rules) for f, data in batch]  # type: ignore[arg-type]
+    setup = _WORKER[0]
+    return [analyze_file(f, data, setup.settings, setup.rules) for f, data in batch]
 
 
 # -- the file pass: read, key, cache, analyze ------------------------------------------------
@@ -118,14 +122,13 @@ def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str]]:
 
 
 def project_packages(layout: Layout) -> Tuple[str, ...]:
-    """Top-level package names of the project's modules (``filepass.project_packages_of``,
-    without importing the file pass and libcst on a warm run)."""
+    """Top-level package names of the project's modules."""
     return tuple(sorted({f.module.split(".", 1)[0] for f in layout.files if f.module}))
 
 
 def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple[str, ...]) -> str:
     """Digest of what the file pass depends on besides the file (``AnalysisSettings``)."""
-    return settings_digest((config, rule_codes, packages))
+    return hashlib.sha256(pickle.dumps((config, rule_codes, packages), protocol=4)).hexdigest()
 
 
 def read_inputs(layout: Layout, digest: str, options: RunOptions) -> List[Input]:
@@ -152,33 +155,29 @@ def read_inputs(layout: Layout, digest: str, options: RunOptions) -> List[Input]
 
 def analyze_files(
     layout: Layout,
-    settings: object,
-    file_rules: Sequence[type],
+    settings: AnalysisSettings,
+    file_rules: Sequence[Type[FileRule]],
     options: RunOptions,
     *,
     inputs: Optional[List[Input]] = None,
     scope: Optional[str] = None,
-) -> Tuple[Dict[str, object], int]:
+) -> Tuple[Dict[str, FileResult], int]:
     """The file pass over every file: results from the run manifest of ``scope`` or the per-file
     cache first, then the misses, in parallel when it pays. Returns (path -> FileResult, number
     of files parsed)."""
     from conformance.cache import Cache
 
     if inputs is None:
-        digest = analysis_digest(
-            settings.config,  # type: ignore[attr-defined]
-            settings.rule_codes,  # type: ignore[attr-defined]
-            settings.project_packages,  # type: ignore[attr-defined]
-        )
+        digest = analysis_digest(settings.config, settings.rule_codes, settings.project_packages)
         inputs = read_inputs(layout, digest, options)
     cache = Cache(options.cache_dir) if options.cache_dir else None
     manifest = cache.manifest(scope) if cache is not None and scope else {}
     manifest_keys: Dict[str, str] = {}
-    results: Dict[str, object] = {}
+    results: Dict[str, FileResult] = {}
     misses: List[Tuple[SourceFile, bytes, str]] = []
     for file, data, key, reason in inputs:
         if data is None:
-            from conformance.filepass import FileResult, parse_error
+            from conformance.filepass import parse_error
 
             results[file.path] = FileResult(
                 file.path, None, (parse_error(file.path, reason or "cannot read", None, None),)
@@ -187,20 +186,20 @@ def analyze_files(
         entry = manifest.get(file.path)
         if isinstance(entry, tuple) and len(entry) == 2:
             manifest_keys[file.path] = entry[0]
-            if entry[0] == key:
+            if entry[0] == key and isinstance(entry[1], FileResult):
                 results[file.path] = entry[1]
                 continue
         cached = cache.get(key) if cache is not None else None
-        if cached is not None:
+        if isinstance(cached, FileResult):
             results[file.path] = cached
         else:
             misses.append((file, data, key))
 
     if misses:
-        codes = tuple(rule.code for rule in file_rules)  # type: ignore[attr-defined]
+        codes = tuple(rule.code for rule in file_rules)
         jobs = max(1, options.jobs)
 
-        def done(index: int, result: object) -> None:
+        def done(index: int, result: FileResult) -> None:
             file, _, key = misses[index]
             results[file.path] = result
             if cache is not None:
@@ -212,7 +211,7 @@ def analyze_files(
             from conformance.filepass import analyze_file
 
             for index, (file, data, _) in enumerate(misses):
-                done(index, analyze_file(file, data, settings, file_rules))  # type: ignore[arg-type]
+                done(index, analyze_file(file, data, settings, file_rules))
                 if options.progress is not None:
                     options.progress(index + 1, len(misses))
 
@@ -234,11 +233,11 @@ def _batch_size(count: int, jobs: int) -> int:
 
 def _parallel(
     misses: Sequence[Tuple[SourceFile, bytes, str]],
-    settings: object,
+    settings: AnalysisSettings,
     codes: Tuple[str, ...],
     jobs: int,
     progress: Optional[Callable[[int, int], None]],
-    done: Callable[[int, object], None],
+    done: Callable[[int, FileResult], None],
 ) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # not imported by runs that parse nothing
@@ -262,20 +261,20 @@ def _parallel(
                 progress(index, len(misses))
 
 
-class LazyResults(Mapping[str, object]):
+class LazyResults(Mapping[str, FileResult]):
     """``path -> FileResult`` of a run whose findings came from the run cache: loaded (from the
     manifest, the per-file cache, or by analysis) only if someone asks."""
 
-    def __init__(self, load: Callable[[], Dict[str, object]]) -> None:
+    def __init__(self, load: Callable[[], Dict[str, FileResult]]) -> None:
         self._load = load
-        self._data: Optional[Dict[str, object]] = None
+        self._data: Optional[Dict[str, FileResult]] = None
 
-    def _loaded(self) -> Dict[str, object]:
+    def _loaded(self) -> Dict[str, FileResult]:
         if self._data is None:
             self._data = self._load()
         return self._data
 
-    def __getitem__(self, path: str) -> object:
+    def __getitem__(self, path: str) -> FileResult:
         return self._loaded()[path]
 
     def __iter__(self) -> Iterator[str]:
@@ -311,8 +310,8 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     reported = discover(config, paths)
     # Findings in the checked files can depend on any other file (a base class, a provider, an
     # import cycle): the index always covers the whole project, the report only what was asked.
-    layout = reported if _covers_root(config.root, paths) else discover(config, [config.root])
-    rules, file_rules, project_rules = _selected_rules(config)
+    layout = reported if covers_root(config.root, paths) else discover(config, [config.root])
+    rules, file_rules, project_rules = selected_rules(config)
     packages = project_packages(layout)
     codes = tuple(r.code for r in rules)
     digest = analysis_digest(config, codes, packages)
@@ -323,9 +322,7 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     inputs_key = run_key((key for _, _, key, _ in inputs), layout_digest(layout))
     stored = cache.outcome(scope, inputs_key) if cache is not None and scope else None
 
-    def analyze() -> Dict[str, object]:
-        from conformance.filepass import AnalysisSettings
-
+    def analyze() -> Dict[str, FileResult]:
         settings = AnalysisSettings(config, codes, packages)
         found, count = analyze_files(
             layout, settings, file_rules, options, inputs=inputs, scope=scope
@@ -334,7 +331,7 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
         return found
 
     analyzed: List[int] = []
-    results: Mapping[str, object]
+    results: Mapping[str, FileResult]
     if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], tuple):
         violations, suppressed = list(stored[0]), int(stored[1])
         results = LazyResults(analyze)
@@ -368,7 +365,7 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     )
 
 
-def _covers_root(root: str, paths: Sequence[str]) -> bool:
+def covers_root(root: str, paths: Sequence[str]) -> bool:
     """Whether the checked paths include the whole project root."""
     real_root = os.path.realpath(root)
     for path in paths:
@@ -393,7 +390,7 @@ def apply_baseline(
     layout: Layout,
     paths: Sequence[str],
     violations: List[Violation],
-    rules: Sequence[Any],
+    rules: Sequence[Type[Rule]],
     options: RunOptions,
 ) -> Tuple[List[Violation], int]:
     """Hide the baselined findings; add CNF903 for entries under the checked paths that no
@@ -410,15 +407,12 @@ def apply_baseline(
 
 
 def build_index(
-    config: Config, layout: Layout, results: Dict[str, object], packages: Sequence[str]
-) -> object:
-    from conformance.index import ProjectIndex
-    from conformance.roles import RoleMatcher
-
-    facts = [r.facts for r in results.values() if getattr(r, "facts", None) is not None]  # type: ignore[attr-defined]
+    config: Config, layout: Layout, results: Mapping[str, FileResult], packages: Sequence[str]
+) -> ProjectIndex:
+    facts = [r.facts for r in results.values() if r.facts is not None]
     roles = {f.module: (f.role, f.feature) for f in layout.files}
     return ProjectIndex(
-        facts,  # type: ignore[arg-type]
+        facts,
         project_packages=packages,
         roles=roles,
         role_for_module=RoleMatcher(config).for_module,
@@ -429,9 +423,9 @@ def build_index(
 def confirm(
     config: Config,
     layout: Layout,
-    results: Dict[str, object],
+    results: Mapping[str, FileResult],
     packages: Sequence[str],
-    project_rules: Sequence[type],
+    project_rules: Sequence[Type[ProjectRule]],
     cache_dir: Optional[str] = None,
 ) -> List[Violation]:
     """Local findings, candidates whose conditions hold on the complete index, and the findings
@@ -440,11 +434,11 @@ def confirm(
 
     index = build_index(config, layout, results, packages)
     out: List[Violation] = []
-    unlocated: Dict[str, List[Tuple[object, Violation]]] = {}
+    unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]] = {}
     for path in sorted(results):
         result = results[path]
-        out.extend(result.violations)  # type: ignore[attr-defined]
-        for candidate in result.candidates:  # type: ignore[attr-defined]
+        out.extend(result.violations)
+        for candidate in result.candidates:
             if candidate.condition.evaluate(index) is True:
                 violation = _with_detail(candidate, index)
                 if candidate.locator is not None and violation.location.line is None:
@@ -455,8 +449,8 @@ def confirm(
     project = Project(
         config=config,
         layout=layout,
-        index=index,  # type: ignore[arg-type]
-        facts={p: r.facts for p, r in results.items() if r.facts is not None},  # type: ignore[attr-defined]
+        index=index,
+        facts={p: r.facts for p, r in results.items() if r.facts is not None},
         files={f.path: f for f in layout.files},
     )
     for rule in project_rules:
@@ -465,7 +459,7 @@ def confirm(
 
 
 def _locate(
-    root: str, unlocated: Dict[str, List[Tuple[object, Violation]]], cache_dir: Optional[str]
+    root: str, unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]], cache_dir: Optional[str]
 ) -> List[Violation]:
     """Positions of confirmed cross-file findings. The file pass left them out (most candidates
     are dropped, and a position costs a code generation of the file); they are computed here for
@@ -491,14 +485,12 @@ def _locate(
             + b"\0"
             + pickle.dumps([locator for locator, _ in items], protocol=4)
         ).hexdigest()
-        found: Any = cache.get("loc" + key) if cache is not None else None
-        well_formed = isinstance(found, list) and len(found) == len(items)
-        if well_formed:
-            well_formed = all(place is None or len(place) == 3 for place in found)
-        if not well_formed:
-            from conformance.filepass import locate
+        stored = cache.get("loc" + key) if cache is not None else None
+        found = _places(stored, len(items))
+        if found is None:
+            from conformance.positions import locate
 
-            found = locate(data, [locator for locator, _ in items])  # type: ignore[misc]
+            found = locate(data, [locator for locator, _ in items])
             if cache is not None:
                 cache.put("loc" + key, found)
         for (_, violation), place in zip(items, found):
@@ -517,22 +509,34 @@ def _locate(
     return out
 
 
-def _with_detail(candidate: object, index: object) -> Violation:
+def _places(stored: object, count: int) -> Optional[List[Optional[Place]]]:
+    """Cached places of ``count`` findings, or None when the entry has another shape."""
+    if not isinstance(stored, list) or len(stored) != count:
+        return None
+    for place in stored:
+        if place is None:
+            continue
+        if not (isinstance(place, tuple) and len(place) == 3 and isinstance(place[0], Location)):
+            return None
+    return stored
+
+
+def _with_detail(candidate: Candidate, index: ProjectIndex) -> Violation:
     """Conditions may describe what they found (a cycle's path): ``{detail}`` in the message."""
-    violation: Violation = candidate.violation  # type: ignore[attr-defined]
+    violation = candidate.violation
     if "{detail}" not in violation.message:
         return violation
-    describe = getattr(candidate.condition, "detail", None)  # type: ignore[attr-defined]
+    describe = getattr(candidate.condition, "detail", None)
     text = describe(index) if callable(describe) else ""
     from dataclasses import replace
 
     return replace(violation, message=violation.message.replace("{detail}", text or ""))
 
 
-def _supersede(violations: List[Violation], rules: Iterable[type]) -> List[Violation]:
+def _supersede(violations: List[Violation], rules: Iterable[Type[Rule]]) -> List[Violation]:
     """Where two findings sit on the same node and one rule declares it supersedes the other's
     code, keep only the more specific one."""
-    supersedes = {r.code: set(r.supersedes) for r in rules if r.supersedes}  # type: ignore[attr-defined]
+    supersedes = {r.code: set(r.supersedes) for r in rules if r.supersedes}
     if not supersedes:
         return violations
     at: Dict[Tuple[str, Location], Set[str]] = {}
@@ -549,24 +553,23 @@ def _supersede(violations: List[Violation], rules: Iterable[type]) -> List[Viola
 
 def suppress(
     config: Config,
-    results: Dict[str, object],
+    results: Mapping[str, FileResult],
     violations: List[Violation],
-    rules: Sequence[Type[object]],
+    rules: Sequence[Type[Rule]],
 ) -> Tuple[List[Violation], int]:
     """Apply per-file-ignores and ``# noqa:`` comments; add CNF902 for unused ones."""
-    from conformance.rules import all_rules
     from conformance.suppressions import UNUSED_CODE, apply_noqa, parse_directives, per_file_ignored
 
     known = all_rules()
     names = {r.name: r.code for r in known}
     codes = {r.code for r in known}
-    selected_codes = {r.code for r in rules}  # type: ignore[attr-defined]
+    selected_codes = {r.code for r in rules}
     after_files = [
         v for v in violations if not per_file_ignored(v.path, v.code, config.per_file_ignores)
     ]
     directives = []
     for path in sorted(results):
-        noqa = getattr(results[path], "noqa", ())
+        noqa = results[path].noqa
         if noqa:
             directives.extend(parse_directives(path, noqa, names, codes))
     # A code that is not selected in this run cannot be judged unused.

@@ -65,9 +65,10 @@ from typing import (
 
 import libcst as cst
 
-from conformance.config import Config
 from conformance.diagnostics import FixSafety, Violation
 from conformance.engine import RunOptions, RunResult, run
+from conformance.recursion import deep_recursion
+from conformance.settings import Config
 
 #: Rounds of fixing before a file that still changes is declared not to converge.
 MAX_ROUNDS = 10
@@ -307,16 +308,16 @@ class _FileFixer:
 
     def __init__(self, config: Config, paths: Sequence[str], result: RunResult) -> None:
         from conformance.discovery import discover
-        from conformance.engine import _covers_root, _selected_rules, project_packages
-        from conformance.filepass import AnalysisSettings
+        from conformance.engine import covers_root, project_packages, selected_rules
+        from conformance.results import AnalysisSettings
         from conformance.rules import all_rules
 
         # The same settings as engine.run (project packages of the whole project, whatever paths
         # are checked): a finding of this analysis matches the run's by (code, location); one
         # that does not match is simply not fixed.
-        rules, file_rules, _ = _selected_rules(config)
+        rules, file_rules, _ = selected_rules(config)
         whole = (
-            result.layout if _covers_root(config.root, paths) else discover(config, [config.root])
+            result.layout if covers_root(config.root, paths) else discover(config, [config.root])
         )
         packages = project_packages(whole)
         self.settings = AnalysisSettings(config, tuple(r.code for r in rules), packages)
@@ -327,7 +328,13 @@ class _FileFixer:
 
     def fix(self, path: str, data: bytes, wanted: Sequence[Violation]) -> Optional[_Edit]:
         """The file's bytes with the wanted fixes applied, or None when nothing changes."""
-        from conformance.filepass import analyze_file, decode_source
+        # libcst's transformer and code generator recurse once per nesting level
+        with deep_recursion():
+            return self._fix(path, data, wanted)
+
+    def _fix(self, path: str, data: bytes, wanted: Sequence[Violation]) -> Optional[_Edit]:
+        from conformance.filepass import analyze_file
+        from conformance.source import decode_source
 
         file = self.files.get(path)
         if file is None:
@@ -432,7 +439,7 @@ def verify(original: str, fixed: str) -> None:
 
 def encode(text: str, encoding: str, bom: bool) -> bytes:
     """``text`` in the file's encoding, with its BOM; must decode back to the same text."""
-    from conformance.filepass import decode_source
+    from conformance.source import decode_source
 
     try:
         data = text.encode(encoding)

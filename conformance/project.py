@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict
 
-from conformance.config import Config
 from conformance.facts import FileFacts
 from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
 from conformance.roles import RoleMatcher
+from conformance.settings import Config
 
 
 @dataclass

@@ -15,7 +15,8 @@ import os
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from conformance.config import DEFAULT_EXCLUDE, find_config, project_config
+from conformance.config import find_config, project_config
+from conformance.settings import DEFAULT_EXCLUDE
 
 #: Folder names never searched for nested projects (the default excludes that are plain names).
 _SKIPPED_NAMES = frozenset(name for name in DEFAULT_EXCLUDE if "/" not in name and "*" not in name)

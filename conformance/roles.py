@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Dict, List, Optional, Pattern, Tuple
 
-from conformance.config import Config
+from conformance.settings import Config
 
 RoleAndFeature = Tuple[Optional[str], Optional[str]]
 

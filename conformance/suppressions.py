@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from conformance.diagnostics import FixSafety, Location, Violation
-from conformance.filepass import NoqaComment
+from conformance.results import NoqaComment
 from conformance.roles import glob_match
 
 UNUSED_CODE = "CNF902"

@@ -1,15 +1,20 @@
-"""Shared test helpers: temporary projects and the real CLI in a subprocess."""
+"""Shared test helpers: temporary projects, the real CLI in-process (``cli``) and in a
+subprocess (``run_cli``, for exit codes of the process, streams, workers and pre-commit)."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Sequence
+from typing import Callable, Dict, Mapping, Optional, Sequence
 
 import pytest
+
+from conformance.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,3 +79,35 @@ def project(tmp_path: Path) -> Path:
     """An empty project folder with a pyproject.toml and a git repository."""
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
     return tmp_path
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one in-process ``conformance`` command returned and wrote (the names of
+    ``subprocess.CompletedProcess``, so a test reads the same either way)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+CliRunner = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """``cli(args, cwd, env=None)``: run ``conformance ARGS`` through ``cli.main`` in this
+    process, in ``cwd``, with the environment ``run_cli`` gives a subprocess."""
+
+    def call(args: Sequence[str], cwd: Path, env: Optional[Mapping[str, str]] = None) -> CliResult:
+        monkeypatch.chdir(cwd)
+        for name in ("FORCE_COLOR", "NO_COLOR", "CONFORMANCE_FORMAT"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("CONFORMANCE_CACHE_DIR", str(cwd / ".test-cache"))
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        code = main(list(args), stdout=stdout, stderr=stderr)
+        return CliResult(code, stdout.getvalue(), stderr.getvalue())
+
+    return call

@@ -16,11 +16,12 @@ from typing import List, Type
 import libcst as cst
 import pytest
 
-from conformance.config import Config, validate
+from conformance.config import validate
 from conformance.engine import RunOptions, run
 from conformance.fixes import fix_paths, fixable
 from conformance.rules import all_rules
 from conformance.rules.base import Example, Rule
+from conformance.settings import Config
 
 from .conftest import write_tree
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Dict
 
-from conformance.config import Config
-from conformance.filepass import AnalysisSettings, analyze_file
+from conformance.filepass import analyze_file
 from conformance.index import (
     ORM_BASE,
     ORM_ENTITY,
@@ -15,6 +14,8 @@ from conformance.index import (
     ProjectIndex,
 )
 from conformance.model import SourceFile
+from conformance.results import AnalysisSettings
+from conformance.settings import Config
 
 from .conftest import dedent
 

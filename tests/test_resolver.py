@@ -13,9 +13,8 @@ from typing import Dict, List, Mapping, Tuple
 
 from conformance.conditions import RoleIs
 from conformance.config import validate
-from conformance.engine import RunOptions, build_index, run
+from conformance.engine import RunOptions, build_index, project_packages, run
 from conformance.facts import FileFacts, ImportFact
-from conformance.filepass import project_packages_of
 from conformance.index import ProjectIndex
 
 from .conftest import dedent, write_tree
@@ -39,14 +38,9 @@ def analyze(tmp_path: Path, files: Mapping[str, str]) -> Tuple[Dict[str, FileFac
     write_tree(tmp_path, tree)
     config = validate({}, root=str(tmp_path), source=None)
     result = run(config, [str(tmp_path)], RunOptions(jobs=1))
-    packages = project_packages_of([f.module for f in result.layout.files])
+    packages = project_packages(result.layout)
     index = build_index(config, result.layout, result.results, packages)
-    facts = {
-        path: r.facts  # type: ignore[attr-defined]
-        for path, r in result.results.items()
-        if r.facts is not None  # type: ignore[attr-defined]
-    }
-    assert isinstance(index, ProjectIndex)
+    facts = {path: r.facts for path, r in result.results.items() if r.facts is not None}
     return facts, index
 
 

@@ -4,7 +4,7 @@ A family is one package in this package (``structure``, ``layering``, ...) holdi
 per module, named after the rule (``pydantic/pydantic_dict_method.py`` holds CNF430); shared
 helpers live in underscore modules beside them. Adding a rule means adding one module (plus its
 generated docs page); nothing else lists rules. A family may declare configuration keys in an
-``OPTIONS`` tuple of :class:`conformance.config.Option` exported by its package.
+``OPTIONS`` tuple of :class:`conformance.settings.Option` exported by its package.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tupl
 from conformance.rules.base import FileRule, ProjectRule, Rule
 
 if TYPE_CHECKING:
-    from conformance.config import Option
+    from conformance.settings import Option
 
 #: Family modules, in code order (CNF1xx structure ... CNF9xx the checker itself).
 FAMILIES: Tuple[str, ...] = (

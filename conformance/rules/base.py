@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from conformance.conditions import Condition
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
     from conformance.project import Project
 
 #: The sections every rule docstring has, in this order (ruff's rule documentation).

@@ -1,0 +1,113 @@
+"""The effective configuration of a run (:class:`Config`) and the declaration of a rule
+family's configuration key (:class:`Option`): frozen data, no I/O.
+
+Reading and validating ``[tool.conformance]`` is ``conformance.config``; this module sits below the
+rules so that every layer can name the configuration without importing the rule registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
+
+DEFAULT_REQUIRED_FILES: Tuple[str, ...] = (
+    "__init__.py",
+    "models.py",
+    "schemas.py",
+    "repository.py",
+    "service.py",
+    "router.py",
+)
+
+DEFAULT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("router", ("router.py",)),
+    ("service", ("service.py",)),
+    ("repository", ("repository.py",)),
+    ("models", ("models.py",)),
+    ("schemas", ("schemas.py",)),
+)
+
+DEFAULT_LAYERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("router", ("service", "schemas")),
+    ("service", ("repository", "schemas", "models")),
+    ("repository", ("models", "schemas")),
+    ("models", ()),
+    ("schemas", ()),
+)
+
+#: Never descended into, whatever the configuration (ruff's defaults, plus migrations).
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "**/migrations/**",
+)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A configuration key that belongs to a rule family (declared in the family's module as
+    ``OPTIONS``), validated and documented like the core keys."""
+
+    key: str
+    kind: type  # str, bool, int or list (of str)
+    default: Any
+    doc: str
+    choices: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration of one run. Paths are POSIX, relative to ``root``."""
+
+    root: str = "."
+    config_file: Optional[str] = None
+    modules: Tuple[str, ...] = ("cpv3/modules/*",)
+    src: Tuple[str, ...] = (".", "src")
+    required_files: Tuple[str, ...] = DEFAULT_REQUIRED_FILES
+    allowed_extra_files: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    select: Tuple[str, ...] = ("ALL",)
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    roles: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_ROLES
+    layers: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_LAYERS
+    baseline: Optional[str] = None
+    options: Tuple[Tuple[str, Any], ...] = field(default_factory=tuple)
+    # Not a key: whether folders below the root with a configuration of their own are projects of
+    # their own (not walked as part of this one). False under ``--config``, which applies one
+    # configuration to every path, as ruff's ``--config`` does.
+    subprojects: bool = True
+
+    def option(self, key: str) -> Any:
+        """A family option's value. ``validate`` records every declared option (its default when
+        the configuration leaves it unset); rules ask through ``FileContext.option``, which
+        knows the declaration and its default."""
+        for name, value in self.options:
+            if name == key:
+                return value
+        raise KeyError(key)
+
+    def role_map(self) -> Dict[str, Tuple[str, ...]]:
+        return {role: patterns for role, patterns in self.roles}
+
+    def layer_map(self) -> Dict[str, Tuple[str, ...]]:
+        return {role: allowed for role, allowed in self.layers}
