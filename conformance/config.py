@@ -16,8 +16,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from conformance.rules import all_options, unknown_selectors
-from conformance.settings import DEFAULT_LAYERS, DEFAULT_ROLES, Config
-from conformance.settings import Option as Option  # rule families still import it from here
+from conformance.settings import DEFAULT_LAYERS, DEFAULT_ROLES, Config, Option
 
 
 class ConfigError(Exception):

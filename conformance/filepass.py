@@ -27,8 +27,6 @@ from conformance.scope import Resolver
 from conformance.source import decode_source, noqa_comments, syntax_error_place
 from conformance.walker import Walker
 
-__all__ = ["FileContext", "analyze_file", "parse_error"]  # FileContext: until rules import context
-
 
 def parse_error(path: str, message: str, line: Optional[int], column: Optional[int]) -> Violation:
     """CNF901 for a file the checker cannot read, decode or parse."""

@@ -19,13 +19,13 @@ from typing import (
 
 from conformance import names
 from conformance.conditions import Condition
-from conformance.config import Option
 from conformance.rules.base import FileRule
+from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 

@@ -15,7 +15,7 @@ from conformance.rules.base import FileRule
 if TYPE_CHECKING:
     import libcst as cst
 
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 from conformance.rules.fastapi._common import (

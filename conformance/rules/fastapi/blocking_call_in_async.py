@@ -19,7 +19,7 @@ from conformance.rules.base import Example, Expect
 if TYPE_CHECKING:
     import libcst as cst
 
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 from conformance.rules.fastapi._common import (

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Set, Tuple
 
 from conformance.conditions import Condition, IsKind
-from conformance.config import Option
 from conformance.facts import ImportFact
 from conformance.index import ORM_ENTITY, PYDANTIC_MODEL, ProjectIndex
 from conformance.names import ANNOTATED as _ANNOTATED
@@ -14,11 +13,12 @@ from conformance.names import APP_CLASSES, ROUTER_CLASSES, SESSION_CLASSES
 from conformance.names import DEPENDS as _DEPENDS
 from conformance.names import ROUTE_METHODS as _ROUTE_METHODS
 from conformance.rules.base import FileRule
+from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 

@@ -15,8 +15,8 @@ from typing import (
 )
 
 from conformance.conditions import AllOf, Condition, IsKind, Not
-from conformance.config import Option
 from conformance.index import PYDANTIC_MODEL, PYDANTIC_SETTINGS
+from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from conformance.conditions import AnyOf, Condition, IsKind, TypeIs
-from conformance.config import Option
 from conformance.index import ASYNC_SESSION, ORM_ENTITY, ProjectIndex
 from conformance.names import SYNC_SESSION_CLASSES
 from conformance.rules.base import FileRule
+from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 

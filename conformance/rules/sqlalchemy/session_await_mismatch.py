@@ -10,7 +10,7 @@ from conformance.rules.base import Example, Expect, FileRule
 if TYPE_CHECKING:
     import libcst as cst
 
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 from conformance.rules.sqlalchemy._common import (

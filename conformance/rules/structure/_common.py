@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 from conformance.conditions import AllOf, AnyOf, Condition
-from conformance.config import Option
 from conformance.index import API_ROUTER
 from conformance.names import SESSION_CLASSES
 from conformance.rules.base import FileRule
+from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst
