@@ -98,7 +98,21 @@ class FileState:
 
 
 class FileContext:
-    """What a file rule knows about the file it is in, and what it may ask."""
+    """What a file rule knows about the file it is in, and what it may ask. Closed: rules read
+    the properties and call the methods below, nothing else (no attributes of their own: keep
+    per-file state on the rule, or share it through :meth:`memo`)."""
+
+    __slots__ = (
+        "_file",
+        "_import_memo",
+        "_memo",
+        "_module_node",
+        "_qualnames",
+        "_roles",
+        "_settings",
+        "_source",
+        "_state",
+    )
 
     def __init__(
         self,
@@ -389,32 +403,6 @@ class FileContext:
         if below is None:
             return None  # positions are then computed in the file pass
         return NodeLocator(tuple(steps) + below, statement_steps)
-
-    # -- transitional: used by rule modules until they move to the API above ---------------------
-
-    @property
-    def resolver(self) -> Resolver:
-        return self._state.resolver
-
-    @property
-    def functions(self) -> List[cst.FunctionDef]:
-        return self._state.functions
-
-    @property
-    def generators(self) -> Set[int]:
-        return self._state.generators
-
-    @property
-    def imports(self) -> List[ImportFact]:
-        return self._state.imports
-
-    @property
-    def settings(self) -> AnalysisSettings:
-        return self._settings
-
-    @property
-    def module_node(self) -> cst.Module:
-        return self._module_node
 
 
 def file_facts(file: SourceFile, state: FileState) -> FileFacts:

@@ -30,22 +30,24 @@ else:
     from conformance import lazycst as cst
 
 
+ROUTER_PREFIX = Option(
+    "router-prefix",
+    str,
+    "",
+    'Template of the literal `prefix` every module\'s router has (CNF346), e.g. `"/{module}"`;'
+    " `{module}` is the module package name in kebab-case (`order_items` -> `order-items`)."
+    " Empty (the default): not checked.",
+)
+ROUTER_TAGS = Option(
+    "router-tags",
+    list,
+    (),
+    'Templates of the literal `tags` every module\'s router has (CNF346), e.g. `["{module}"]`;'
+    " `{module}` as for `router-prefix`. Empty (the default): not checked.",
+)
 OPTIONS = (
-    Option(
-        "router-prefix",
-        str,
-        "",
-        'Template of the literal `prefix` every module\'s router has (CNF346), e.g. `"/{module}"`;'
-        " `{module}` is the module package name in kebab-case (`order_items` -> `order-items`)."
-        " Empty (the default): not checked.",
-    ),
-    Option(
-        "router-tags",
-        list,
-        (),
-        'Templates of the literal `tags` every module\'s router has (CNF346), e.g. `["{module}"]`;'
-        " `{module}` as for `router-prefix`. Empty (the default): not checked.",
-    ),
+    ROUTER_PREFIX,
+    ROUTER_TAGS,
 )
 
 
@@ -202,7 +204,7 @@ def _without_arg(call: cst.Call, drop: cst.Arg) -> cst.Call:
 def _annotated_name(ctx: FileContext) -> Tuple[str, bool]:
     """How this file spells ``typing.Annotated`` (bare ``Annotated`` when it must be imported:
     the report then asks the fix engine for ``from typing import Annotated``)."""
-    names = ctx.resolver.module_scope.names or {}
+    names = ctx.module_bindings()
     for name, binding in names.items():
         if binding.kind == "import" and binding.qualname in ANNOTATED:
             return name, False

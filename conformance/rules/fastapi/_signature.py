@@ -98,7 +98,7 @@ class _Recorder(FileRule):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        owner = vars(ctx).setdefault("_fastapi_recorder", self)
+        owner = ctx.memo("fastapi.recorder", lambda: self)
         self.records = owner is self
         self._attr_refs: Set[str] = set()
 

@@ -132,7 +132,7 @@ class DependsNeverResolved(_Recorder):
         if ctx.in_function or node.decorators:
             return
         cls = ctx.class_def
-        if cls is not None and (cls.decorators or ctx.resolver.current.kind != "class"):
+        if cls is not None and (cls.decorators or ctx.scope_kind != "class"):
             return
         name = node.name.value
         if cls is not None and name == "__call__":

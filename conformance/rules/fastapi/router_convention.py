@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.fastapi._common import _kebab, _keyword, _RouterCalls, _string_value
+from conformance.rules.fastapi._common import (
+    ROUTER_PREFIX,
+    ROUTER_TAGS,
+    _kebab,
+    _keyword,
+    _RouterCalls,
+    _string_value,
+)
 from conformance.rules.fastapi._examples import _documented
 
 
@@ -98,8 +105,8 @@ class RouterConvention(_RouterCalls):
         if ctx.role != "router" or ctx.feature is None:
             return
         module = _kebab(ctx.feature)
-        prefix_template = ctx.config.option("router-prefix")
-        tags_templates = tuple(ctx.config.option("router-tags") or ())
+        prefix_template = ctx.option(ROUTER_PREFIX)
+        tags_templates = tuple(ctx.option(ROUTER_TAGS) or ())
         if prefix_template:
             arg = _keyword(call, "prefix")
             value = _string_value(arg.value) if arg is not None else None

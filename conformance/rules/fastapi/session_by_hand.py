@@ -138,7 +138,7 @@ class SessionByHand(FileRule):
         # Whether a function is a yield provider is known only at its end: hold its reports.
         self._held: Dict[int, List[Tuple[Any, Optional[str], Any]]] = {}
 
-    def report(self, node: Any, message: Optional[str] = None, **kwargs: Any) -> None:  # type: ignore[override]
+    def report(self, node: Any, message: Optional[str] = None, **kwargs: Any) -> None:
         function = self.ctx.function
         if function is None:
             super().report(node, message, **kwargs)

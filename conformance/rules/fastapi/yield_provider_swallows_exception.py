@@ -111,9 +111,9 @@ class YieldProviderSwallows(FileRule):
 
     def function_end(self, node: cst.FunctionDef) -> None:
         ctx = self.ctx
-        if len(ctx.functions) != 1 or ctx.class_def is not None or node.decorators:
+        if ctx.function_depth != 1 or ctx.class_def is not None or node.decorators:
             return
-        if id(node) not in ctx.generators:
+        if not ctx.is_generator(node):
             return
         qualname = f"{ctx.module}.{node.name.value}"
         for statement in _statements(node.body):

@@ -23,29 +23,32 @@ else:
     from conformance import lazycst as cst
 
 
+FRAMEWORK_ALLOWED_IMPORTS = Option(
+    "framework-allowed-imports",
+    list,
+    ("fastapi.Depends", "fastapi.params.Depends"),
+    "FastAPI/Starlette names that service, repository, models and schemas files may import "
+    "without CNF207 (a name or a module prefix, e.g. `fastapi.encoders`). The default lets a "
+    "dependency provider in service.py use `Depends`.",
+)
+SERVICE_SESSION_METHODS = Option(
+    "service-session-methods",
+    list,
+    ("commit", "rollback", "begin", "begin_nested", "close"),
+    "Session methods a service may call itself (transaction control) without CNF212; the "
+    "query methods (`execute`, `scalars`, `scalar`, `get`, `add`, `add_all`, `delete`, "
+    "`merge`, `flush`, `refresh`, `query`, ...) belong in the repository.",
+)
+CYCLES_INCLUDE_TYPE_CHECKING = Option(
+    "cycles-include-type-checking",
+    bool,
+    False,
+    "Count imports under `if TYPE_CHECKING:` as edges of module import cycles (CNF206).",
+)
 OPTIONS = (
-    Option(
-        "framework-allowed-imports",
-        list,
-        ("fastapi.Depends", "fastapi.params.Depends"),
-        "FastAPI/Starlette names that service, repository, models and schemas files may import "
-        "without CNF207 (a name or a module prefix, e.g. `fastapi.encoders`). The default lets a "
-        "dependency provider in service.py use `Depends`.",
-    ),
-    Option(
-        "service-session-methods",
-        list,
-        ("commit", "rollback", "begin", "begin_nested", "close"),
-        "Session methods a service may call itself (transaction control) without CNF212; the "
-        "query methods (`execute`, `scalars`, `scalar`, `get`, `add`, `add_all`, `delete`, "
-        "`merge`, `flush`, `refresh`, `query`, ...) belong in the repository.",
-    ),
-    Option(
-        "cycles-include-type-checking",
-        bool,
-        False,
-        "Count imports under `if TYPE_CHECKING:` as edges of module import cycles (CNF206).",
-    ),
+    FRAMEWORK_ALLOWED_IMPORTS,
+    SERVICE_SESSION_METHODS,
+    CYCLES_INCLUDE_TYPE_CHECKING,
 )
 
 
@@ -275,12 +278,12 @@ def _alias_nodes(node: cst.CSTNode, count: int) -> List[cst.CSTNode]:
     return names if len(names) == count else [node] * count
 
 
-_CACHE_ATTR = "_layering_findings"
+_FINDINGS_MEMO = "layering.import-findings"
 
 
 def _import_findings(ctx: FileContext, node: cst.CSTNode) -> List[_Finding]:
     """Every layering finding of one import statement, computed once per statement."""
-    cache: Dict[int, List[_Finding]] = ctx.__dict__.setdefault(_CACHE_ATTR, {})
+    cache: Dict[int, List[_Finding]] = ctx.memo(_FINDINGS_MEMO, dict)
     found = cache.get(id(node))
     if found is not None:
         return found
@@ -311,7 +314,7 @@ _NOT_HTTP = ("fastapi.concurrency", "starlette.concurrency")
 
 
 def _allowed_framework(ctx: FileContext, dotted: str) -> bool:
-    for entry in (*_NOT_HTTP, *ctx.config.option("framework-allowed-imports")):
+    for entry in (*_NOT_HTTP, *ctx.option(FRAMEWORK_ALLOWED_IMPORTS)):
         if dotted == entry or dotted.startswith(entry + "."):
             return True
     return False
@@ -412,9 +415,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
             )
         )
 
-    verdict = _verdict(
-        src_role, src_feature, role, feature, ctx.config.layers, whole or fact.name is None
-    )
+    verdict = _verdict(src_role, src_feature, role, feature, ctx.layers, whole or fact.name is None)
     if verdict is not None:
         when: Optional[Condition] = None
         shown_what = what
@@ -431,7 +432,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                 "CNF218",
                 at,
                 f"{file} imports {fact.name} from {_display(fact.module, feature)}{{detail}}",
-                ReexportReaches(fact.target, src_role, src_feature, ctx.config.layers),
+                ReexportReaches(fact.target, src_role, src_feature, ctx.layers),
                 (),
             )
         )

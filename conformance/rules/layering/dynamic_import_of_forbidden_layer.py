@@ -93,7 +93,7 @@ class DynamicImportOfForbiddenLayer(FileRule):
         if not ctx.is_project_name(target) or target == ctx.module:
             return
         role, feature = ctx.role_of_module(target)
-        verdict = _verdict(ctx.role, ctx.feature, role, feature, ctx.config.layers, True)
+        verdict = _verdict(ctx.role, ctx.feature, role, feature, ctx.layers, True)
         if verdict is None:
             return
         message = (

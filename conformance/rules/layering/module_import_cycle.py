@@ -11,7 +11,12 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.layering._common import _display, _file_name, _target_role
+from conformance.rules.layering._common import (
+    CYCLES_INCLUDE_TYPE_CHECKING,
+    _display,
+    _file_name,
+    _target_role,
+)
 from conformance.rules.layering._cycles import ClosesModuleCycle
 
 
@@ -94,7 +99,7 @@ class ModuleImportCycle(FileRule):
         if ctx.feature is None:
             return
         facts = ctx.import_facts(node)
-        base = len(ctx.imports)
+        base = ctx.import_count
         ordinals: List[int] = []
         shown = ""
         for number, fact in enumerate(facts):
@@ -106,7 +111,7 @@ class ModuleImportCycle(FileRule):
                 shown = _display(dotted, feature)
         if not ordinals:
             return
-        include = bool(ctx.config.option("cycles-include-type-checking"))
+        include = bool(ctx.option(CYCLES_INCLUDE_TYPE_CHECKING))
         tags: Tuple[str, ...] = ("deferred",) if ctx.in_function else ()
         self.report(
             node,

@@ -17,6 +17,7 @@ from conformance.rules.layering._common import (
     _SESSION_TYPES,
     _SQL_BUILDERS,
     SERVICE,
+    SERVICE_SESSION_METHODS,
 )
 from conformance.rules.layering._examples import _USERS_REPOSITORY
 
@@ -141,7 +142,7 @@ class ServiceRunsSql(FileRule):
         method = func.attr.value
         if method not in _SESSION_SQL_METHODS:
             return
-        if method in ctx.config.option("service-session-methods"):
+        if method in ctx.option(SERVICE_SESSION_METHODS):
             return
         receiver = ctx.instance_type(func.value)
         if receiver is None:

@@ -20,21 +20,22 @@ from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 
 
-OPTIONS = (
-    Option(
-        "pydantic-version",
-        str,
-        "2.0",
-        'The Pydantic version the code targets (`"2.0"`, `"2.11"`, ...). Never read from an '
-        "installed package. Advice that changed between v2 releases follows it: from 2.11, "
-        "CNF403 renames `allow_population_by_field_name` to `validate_by_name` instead of "
-        "`populate_by_name`.",
-    ),
+PYDANTIC_VERSION = Option(
+    "pydantic-version",
+    str,
+    "2.0",
+    'The Pydantic version the code targets (`"2.0"`, `"2.11"`, ...). Never read from an '
+    "installed package. Advice that changed between v2 releases follows it: from 2.11, "
+    "CNF403 renames `allow_population_by_field_name` to `validate_by_name` instead of "
+    "`populate_by_name`.",
 )
+OPTIONS = (PYDANTIC_VERSION,)
 
 
 SCHEMAS = "cpv3/modules/users/schemas.py"
@@ -156,16 +157,16 @@ _SETTINGS_KEYS = frozenset(
 )  # fmt: skip
 
 
-def _version(ctx: object) -> Tuple[int, int]:
+def _version(ctx: FileContext) -> Tuple[int, int]:
     """The target Pydantic version from the `pydantic-version` option ("2.11" -> (2, 11))."""
-    text = str(ctx.config.option("pydantic-version"))  # type: ignore[attr-defined]
+    text = str(ctx.option(PYDANTIC_VERSION))
     parts = re.findall(r"\d+", text)
     if not parts:
         return (2, 0)
     return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0)
 
 
-def _renamed_key(ctx: object, key: str) -> Optional[str]:
+def _renamed_key(ctx: FileContext, key: str) -> Optional[str]:
     new = _RENAMED_KEYS.get(key)
     if new == "populate_by_name" and _version(ctx) >= (2, 11):
         return "validate_by_name"
@@ -196,7 +197,7 @@ def _string(node: Optional[cst.BaseExpression]) -> Optional[str]:
 
 def _body(node: cst.ClassDef) -> Sequence[cst.BaseStatement]:
     body = node.body
-    return body.body if isinstance(body, cst.IndentedBlock) else ()  # type: ignore[return-value]
+    return body.body if isinstance(body, cst.IndentedBlock) else ()
 
 
 def _small_statements(node: cst.ClassDef) -> List[cst.BaseSmallStatement]:
@@ -220,38 +221,37 @@ def _assigned_name(small: cst.BaseSmallStatement) -> Optional[str]:
     return None
 
 
-def _class_scope(ctx: object) -> Optional[str]:
+def _class_scope(ctx: FileContext) -> Optional[str]:
     """The qualified name of the class whose body the walk is directly in, else None."""
-    scope = ctx.resolver.current  # type: ignore[attr-defined]
-    return scope.qualname if scope.kind == "class" else None
+    return ctx.scope_qualname if ctx.scope_kind == "class" else None
 
 
 def _decorator_target(
-    ctx: object, decorator: cst.Decorator
+    ctx: FileContext, decorator: cst.Decorator
 ) -> Tuple[Optional[str], Optional[cst.Call]]:
     """(qualified name, call) of `@name` / `@name(...)`."""
     expr = decorator.decorator
     call = expr if isinstance(expr, cst.Call) else None
     target = call.func if call is not None else expr
-    return ctx.qualname(target), call  # type: ignore[attr-defined]
+    return ctx.qualname(target), call
 
 
-def _has_decorator(ctx: object, node: cst.FunctionDef, qualname: str) -> bool:
+def _has_decorator(ctx: FileContext, node: cst.FunctionDef, qualname: str) -> bool:
     return any(_decorator_target(ctx, d)[0] == qualname for d in node.decorators)
 
 
-def _local_name(ctx: object, qualnames: FrozenSet[str], default: str) -> str:
+def _local_name(ctx: FileContext, qualnames: FrozenSet[str], default: str) -> str:
     """The name the file already binds to one of ``qualnames`` at module level, else ``default``
     (the fix then needs the import: see the report of the fix engine's import helper)."""
-    names = ctx.resolver.module_scope.names or {}  # type: ignore[attr-defined]
+    names = ctx.module_bindings()
     for name, binding in names.items():
         if binding.kind == "import" and binding.qualname in qualnames:
             return str(name)
     return default
 
 
-def _imports_pydantic_v1(ctx: object) -> bool:
-    names = ctx.resolver.module_scope.names or {}  # type: ignore[attr-defined]
+def _imports_pydantic_v1(ctx: FileContext) -> bool:
+    names = ctx.module_bindings()
     return any(
         b.kind == "import"
         and b.qualname is not None
@@ -284,7 +284,7 @@ def _keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
     )
 
 
-def _class_ref(ctx: object, expr: cst.BaseExpression) -> Optional[str]:
+def _class_ref(ctx: FileContext, expr: cst.BaseExpression) -> Optional[str]:
     """Tier T1: the qualified name of a class the expression names (an imported or defined class,
     ``cls`` in a classmethod, a module-level alias), never a value."""
     root: cst.BaseExpression = expr
@@ -292,7 +292,7 @@ def _class_ref(ctx: object, expr: cst.BaseExpression) -> Optional[str]:
         root = root.value
     if not isinstance(root, cst.Name):
         return None
-    binding = ctx.lookup(root.value)  # type: ignore[attr-defined]
+    binding = ctx.lookup(root.value)
     if binding is None:
         return None
     if isinstance(expr, cst.Name):
@@ -303,16 +303,16 @@ def _class_ref(ctx: object, expr: cst.BaseExpression) -> Optional[str]:
             return None
     elif binding.kind != "import":
         return None
-    qualname = ctx.qualname(expr)  # type: ignore[attr-defined]
+    qualname = ctx.qualname(expr)
     if qualname is None or qualname.startswith("builtins."):
         return None
     return str(qualname)
 
 
-def _instance_ref(ctx: object, expr: cst.BaseExpression) -> Optional[str]:
+def _instance_ref(ctx: FileContext, expr: cst.BaseExpression) -> Optional[str]:
     """Tier T2: the class of an instance the file proves (annotated parameter or variable, a name
     assigned from a constructor or ``model_validate``, ``self``, ``self.attr`` typed in the class)."""
-    typed = ctx.instance_type(expr)  # type: ignore[attr-defined]
+    typed = ctx.instance_type(expr)
     if typed is None or typed.startswith(("builtins.", "typing.")):
         return None
     return str(typed)

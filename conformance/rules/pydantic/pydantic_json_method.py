@@ -104,7 +104,7 @@ class JsonMethod(_ModelMethod):
 
     def message(self, node: cst.Call, receiver: str) -> str:
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value not in self.carry:  # type: ignore[operator]
+            if arg.keyword is not None and arg.keyword.value not in self.carry:
                 return (
                     f".json({arg.keyword.value}=...) on Pydantic model {_short(receiver)} raises "
                     "TypeError in Pydantic v2: use .model_dump_json() and "

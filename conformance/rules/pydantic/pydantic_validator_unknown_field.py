@@ -25,6 +25,8 @@ from conformance.rules.pydantic._common import (
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 
@@ -144,8 +146,8 @@ class FieldValidatorUnknownField(FileRule):
         ),
     )
 
-    def __init__(self, ctx: object) -> None:
-        super().__init__(ctx)  # type: ignore[arg-type]
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
         #: classes of this file: qualname -> (fields, all bases known)
         self.classes: Dict[str, Tuple[Set[str], bool]] = {}
 

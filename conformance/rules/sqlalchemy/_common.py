@@ -19,16 +19,15 @@ else:
     from conformance import lazycst as cst
 
 
-OPTIONS = (
-    Option(
-        "async-session-classes",
-        list,
-        (),
-        "Qualified names of further classes the CNF5xx rules treat as `AsyncSession` (project "
-        "subclasses are found on their own), e.g. "
-        '`["sqlmodel.ext.asyncio.session.AsyncSession"]`.',
-    ),
+ASYNC_SESSION_CLASSES = Option(
+    "async-session-classes",
+    list,
+    (),
+    "Qualified names of further classes the CNF5xx rules treat as `AsyncSession` (project "
+    "subclasses are found on their own), e.g. "
+    '`["sqlmodel.ext.asyncio.session.AsyncSession"]`.',
 )
+OPTIONS = (ASYNC_SESSION_CLASSES,)
 
 
 def _names(*pairs: Tuple[str, Sequence[str]]) -> FrozenSet[str]:
@@ -322,7 +321,7 @@ def _class_condition(ctx: FileContext, qualname: str, kind: str) -> Condition:
     """The class named ``qualname`` (through aliases) is an ``AsyncSession`` (or sync Session)."""
     condition: Condition = IsKind(qualname, kind)
     if kind == ASYNC_SESSION:
-        extra = tuple(ctx.config.option("async-session-classes") or ())
+        extra = tuple(ctx.option(ASYNC_SESSION_CLASSES) or ())
         if extra:
             condition = AnyOf((condition, TypeIs(qualname, extra)))
     return condition
@@ -454,13 +453,13 @@ def _class_body(node: cst.ClassDef) -> List[cst.BaseSmallStatement]:
 
 
 def _in_class_body(ctx: FileContext) -> bool:
-    return ctx.class_def is not None and ctx.resolver.current.kind == "class"
+    return ctx.class_def is not None and ctx.scope_kind == "class"
 
 
 def _local_name_of(ctx: FileContext, qualnames: FrozenSet[str], attr: str) -> Optional[str]:
     """How the file spells one of ``qualnames`` with what it already imports: a name bound to it,
     or ``mod.<attr>`` for a bound module ``mod`` whose ``attr`` it is. None if not bound."""
-    names = ctx.resolver.module_scope.names or {}
+    names = ctx.module_bindings()
     bound = [
         (local, binding.qualname)
         for local, binding in sorted(names.items())
@@ -488,7 +487,7 @@ def _spelling(
     local = _local_name_of(ctx, qualnames, name)
     if local is not None:
         return local, ()
-    if ctx.lookup(name) is None and name not in ctx.resolver.module_scope.names:  # type: ignore[operator]
+    if ctx.lookup(name) is None and name not in ctx.module_bindings():
         return name, ((module, name),)
     return None
 
@@ -502,7 +501,7 @@ def _mapped_annotation(ctx: FileContext, annotation: cst.BaseExpression) -> bool
 
 
 def _orm_condition(ctx: FileContext) -> Condition:
-    return IsKind(ctx.resolver.current.qualname, ORM_ENTITY)
+    return IsKind(ctx.scope_qualname, ORM_ENTITY)
 
 
 def _assigned_calls(

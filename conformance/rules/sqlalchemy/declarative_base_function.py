@@ -201,10 +201,10 @@ class DeclarativeBaseFunction(FileRule):
             if arg.star or arg.keyword is None or arg.keyword.value != "metadata":
                 return None
             body = f"metadata = {ctx.code_for(arg.value)}"
-        indent = ctx.module_node.default_indent
+        indent = ctx.default_indent
         text = f"class {name}({base}):\n{indent}{body}\n"
         try:
-            new = cst.parse_statement(text, config=ctx.module_node.config_for_parsing)
+            new = ctx.parse_statement(text)
         except Exception:
             return None
         return new.with_changes(leading_lines=statement.leading_lines), imports

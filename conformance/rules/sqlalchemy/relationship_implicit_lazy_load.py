@@ -151,7 +151,7 @@ class RelationshipWithoutLoading(FileRule):
         if _keyword(call, "lazy") is not None or _has_star_kwargs(call):
             return
         assert ctx.class_def is not None
-        cls = ctx.resolver.current.qualname
+        cls = ctx.scope_qualname
         self.report(
             call,
             f"relationship {attr} of {ctx.class_def.name.value} loads lazily on first access "

@@ -148,7 +148,7 @@ class SessionQuery(FileRule):
         parent = ctx.ancestors[-1] if ctx.ancestors else None
         grand = ctx.ancestors[-2] if len(ctx.ancestors) > 1 else None
         if (
-            "CNF507" in ctx.settings.rule_codes
+            ctx.is_selected("CNF507")
             and isinstance(parent, cst.Attribute)
             and isinstance(grand, cst.Call)
             and _query_get(grand) is not None

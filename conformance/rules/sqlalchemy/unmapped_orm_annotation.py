@@ -135,7 +135,7 @@ class UnmappedAnnotation(FileRule):
         for target in node.targets:
             if isinstance(target.target, cst.Name) and target.target.value == "__allow_unmapped__":
                 if isinstance(node.value, cst.Name) and node.value.value == "True":
-                    self.ctx.add_extra(_ALLOW_UNMAPPED_KEY, self.ctx.resolver.current.qualname)
+                    self.ctx.add_extra(_ALLOW_UNMAPPED_KEY, self.ctx.scope_qualname)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         ctx = self.ctx
@@ -152,7 +152,7 @@ class UnmappedAnnotation(FileRule):
             or typed.startswith(("typing.ClassVar", "typing_extensions.ClassVar"))
         ):
             return
-        cls = ctx.resolver.current.qualname
+        cls = ctx.scope_qualname
         parts: List[Condition] = [
             _orm_condition(ctx),
             Not(HasMarkedBase(cls, _ALLOW_UNMAPPED_KEY)),

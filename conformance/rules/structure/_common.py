@@ -20,14 +20,13 @@ else:
     from conformance import lazycst as cst
 
 
-OPTIONS = (
-    Option(
-        "router-name",
-        str,
-        "router",
-        "Name of the module-level `APIRouter` that every router.py binds (CNF112).",
-    ),
+ROUTER_NAME = Option(
+    "router-name",
+    str,
+    "router",
+    "Name of the module-level `APIRouter` that every router.py binds (CNF112).",
 )
+OPTIONS = (ROUTER_NAME,)
 
 
 _VALID_NAME = re.compile(r"^[a-z_][a-z0-9_]*\Z")

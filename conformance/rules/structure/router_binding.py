@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.structure._common import _both, _CreatesRouter, _either
+from conformance.rules.structure._common import ROUTER_NAME, _both, _CreatesRouter, _either
 
 
 class RouterBinding(FileRule):
@@ -167,7 +167,7 @@ class RouterBinding(FileRule):
     def visit_Module(self, node: cst.Module) -> None:
         if self.ctx.role != "router" or self.ctx.feature is None:
             return
-        wanted = self.ctx.config.option("router-name")
+        wanted = self.ctx.option(ROUTER_NAME)
         # (statement, bound name, condition): condition None when the call is certainly an
         # APIRouter; a call to a project class or factory is one if the index says so
         found: List[Tuple[cst.CSTNode, str, Optional[Condition]]] = []
