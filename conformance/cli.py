@@ -62,7 +62,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="pyproject.toml or conformance.toml to use instead of discovery",
     )
-    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print only a count of findings per rule (a JSON array with --format json)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="check the text on standard input as if it were the file PATH (with the project's"
+        " index); give `-` or no path",
+    )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a file of the project changes (needs the `watch` extra)",
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument(
         "--show-files",
@@ -119,18 +134,28 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
-    explain = sub.add_parser("explain", help="print a rule's documentation")
-    explain.add_argument("rule", metavar="CODE|NAME")
+    explain = sub.add_parser(
+        "explain", help="print a rule's documentation (a code prefix lists that family)"
+    )
+    explain.add_argument("rule", metavar="CODE|NAME|PREFIX")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+
+    from conformance.commands import COMMANDS
+
+    for command in COMMANDS.values():
+        command.add_parser(sub)
     return parser
 
 
 def main(
     argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
 ) -> int:
+    from conformance.commands import COMMANDS
+
     args_list = list(sys.argv[1:] if argv is None else argv)
     if (
         args_list
-        and args_list[0] not in ("check", "rules", "explain")
+        and args_list[0] not in ("check", "rules", "explain", *COMMANDS)
         and not args_list[0].startswith("-")
     ):
         args_list.insert(0, "check")
@@ -146,6 +171,12 @@ def main(
             return _rules(args, stdout)
         if args.command == "explain":
             return _explain(args, stdout, stderr)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command].run(args, stdout, stderr)
+        if args.watch:
+            from conformance.commands.watch import watch
+
+            return watch(lambda: _check(args, stdout, stderr), args, stdout, stderr)
         return _check(args, stdout, stderr)
     except KeyboardInterrupt:
         stderr.write("error: interrupted\n")
@@ -243,6 +274,22 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from conformance.paths import display_path, rebase, report_base
 
     paths = args.paths or ["."]
+    stdin_data: Optional[bytes] = None
+    if args.stdin_filename is not None:
+        if args.paths not in ([], ["-"]):
+            stderr.write("error: --stdin-filename checks standard input: give `-` or no path\n")
+            return EXIT_ERROR
+        if not os.path.isfile(args.stdin_filename):
+            stderr.write(
+                f"error: --stdin-filename {args.stdin_filename}: no such file (the text is"
+                " checked as that project file)\n"
+            )
+            return EXIT_ERROR
+        paths = [args.stdin_filename]
+        stdin_data = sys.stdin.buffer.read()
+    elif "-" in paths:
+        stderr.write("error: `-` reads standard input: give --stdin-filename PATH as well\n")
+        return EXIT_ERROR
     for path in paths:
         if not os.path.exists(path):
             stderr.write(f"error: {path}: no such file or folder\n")
@@ -298,6 +345,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     base = report_base(fmt, projects[0][0].root if len(projects) == 1 else cwd, cwd)
 
     violations: List[Any] = []
+    fixes: Dict[Any, Any] = {}
+    sources: Dict[str, str] = {}
     notes: List[str] = []
     fix_applied = 0
     files_checked = 0
@@ -312,6 +361,12 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 config.root, ".conformance_cache"
             )
         options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
+        stdin_path: Optional[str] = None
+        if stdin_data is not None:
+            from conformance.discovery import relative
+
+            stdin_path = relative(config.root, absolute[0])
+            options = replace(options, sources={stdin_path: stdin_data})
         # -- baseline (conformance/baseline.py) --
         from conformance.baseline import BaselineError
 
@@ -325,7 +380,11 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
             try:
                 outcome = fix_paths(
-                    config, absolute, options, unsafe=args.unsafe_fixes, write=not args.diff
+                    config,
+                    absolute,
+                    options,
+                    unsafe=args.unsafe_fixes,
+                    write=not args.diff and stdin_data is None,
                 )
             except (DiscoveryError, BaselineError) as error:
                 stderr.write(f"error: {error}\n")
@@ -339,6 +398,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 fix_applied += outcome.fixed
                 continue
             fix_applied += outcome.fixed
+            if stdin_path is not None and stdin_data is not None:
+                return _fix_stdin(
+                    args, config, absolute, options, outcome, stdin_path, stdin_data, stdout, stderr
+                )
         # -- end fixes --
         # -- progress (conformance/progress.py): a bar on a terminal for long cold runs --
         from conformance.progress import ProgressBar, wants_progress
@@ -376,8 +439,22 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 f"warning: {where}no module package matched {tried}"
                 " (set `modules` in [tool.conformance])"
             )
-        violations.extend(rebase(result.violations, config.root, base))
+        shown = rebase(result.violations, config.root, base)
+        violations.extend(shown)
         files_checked += result.files_checked
+        # -- agent output: fix edits (json) and code frames (text), keyed by the shown finding --
+        unsaved: Dict[str, bytes] = dict(options.sources or {})
+        if fmt == "json" and not args.statistics:
+            found = _finding_fixes(config, absolute, result, unsaved, cache_dir)
+            for original, moved in zip(result.violations, shown):
+                if original in found:
+                    fixes[moved] = found[original]
+        if fmt == "text" and not args.quiet and not args.statistics:
+            texts = _sources(config.root, result.violations, unsaved)
+            for original, moved in zip(result.violations, shown):
+                if original.path in texts:
+                    sources[moved.path] = texts[original.path]
+        # -- end agent output --
 
     if args.diff:
         stdout.write("".join(change.diff() for change in diff_changes))
@@ -393,13 +470,22 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         rules=_rule_infos(),
         files_checked=files_checked,
         color=fmt == "text" and _use_color(stdout, args.output_file is not None),
-        show_statistics=args.statistics,
         fix_applied=fix_applied,
         unsafe_fixes_enabled=args.unsafe_fixes,
         base=base,
         warnings=tuple(note for note in notes if note.startswith("warning: ")),
+        fixes=fixes,
+        sources=sources,
     )
-    if args.quiet and fmt == "text":
+    if args.statistics:
+        from conformance.reporters import json as json_report
+        from conformance.reporters import text as text_report
+
+        if fmt == "json":
+            report = json_report.render_statistics(violations, context)
+        else:
+            report = text_report.render_statistics(violations, context)
+    elif args.quiet and fmt == "text":
         report = render("concise", violations, context)
     else:
         report = render(fmt, violations, context)
@@ -418,6 +504,70 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if violations and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _finding_fixes(
+    config: Any, paths: List[str], result: Any, sources: Dict[str, bytes], cache_dir: Optional[str]
+) -> Any:
+    from conformance.fix_edits import finding_fixes
+
+    return finding_fixes(config, paths, result, sources, cache_dir)
+
+
+def _sources(root: str, violations: Sequence[Any], overrides: Dict[str, bytes]) -> Dict[str, str]:
+    """The text of each file with a located finding, for the code frames (unreadable or
+    undecodable files get no frame)."""
+    from conformance.filepass import decode_source
+
+    out: Dict[str, str] = {}
+    for path in sorted({v.path for v in violations if v.location.line is not None}):
+        data = overrides.get(path)
+        try:
+            if data is None:
+                with open(os.path.join(root, path), "rb") as handle:
+                    data = handle.read()
+            out[path] = decode_source(data)[0]
+        except (OSError, ValueError, LookupError, UnicodeDecodeError):
+            continue
+    return out
+
+
+def _fix_stdin(
+    args: argparse.Namespace,
+    config: Any,
+    paths: List[str],
+    options: Any,
+    outcome: Any,
+    path: str,
+    data: bytes,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    """``--fix --stdin-filename``: the fixed text on stdout (the file is not written), what is
+    left on stderr, one concise line per finding."""
+    from dataclasses import replace
+
+    from conformance.engine import run
+    from conformance.reporters import ReportContext, render
+
+    fixed = next((c.fixed for c in outcome.changes if c.path == path), data)
+    stdout.flush()
+    binary = getattr(stdout, "buffer", None)
+    if binary is not None:
+        binary.write(fixed)
+        binary.flush()
+    else:
+        stdout.write(fixed.decode(outcome_encoding(outcome, path), errors="replace"))
+    result = run(config, paths, replace(options, sources={path: fixed}))
+    context = ReportContext(tool_version=__version__, unsafe_fixes_enabled=args.unsafe_fixes)
+    stderr.write(render("concise", result.violations, context))
+    if result.violations and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def outcome_encoding(outcome: Any, path: str) -> str:
+    return next((c.encoding for c in outcome.changes if c.path == path), "utf-8")
 
 
 def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -> str:
@@ -511,13 +661,27 @@ def _rules(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from conformance.docs import explain
+    """One rule's documentation, or a family's list for a code prefix (``CNF2``)."""
+    import json
+
+    from conformance.docs import explain, explain_family, family, rule_json
     from conformance.rules import lookup
 
     try:
         rule = lookup(args.rule)
     except KeyError:
-        stderr.write(f"error: unknown rule '{args.rule}' (see `conformance rules`)\n")
-        return EXIT_ERROR
-    stdout.write(explain(rule))
+        rules = family(args.rule)
+        if not rules:
+            stderr.write(f"error: unknown rule '{args.rule}' (see `conformance rules`)\n")
+            return EXIT_ERROR
+        if args.format == "json":
+            payload = [rule_json(r) for r in rules]
+            stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        else:
+            stdout.write(explain_family(args.rule, rules))
+        return EXIT_CLEAN
+    if args.format == "json":
+        stdout.write(json.dumps(rule_json(rule), indent=2, ensure_ascii=False) + "\n")
+    else:
+        stdout.write(explain(rule))
     return EXIT_CLEAN

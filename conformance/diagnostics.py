@@ -68,3 +68,25 @@ class Violation:
             self.code,
             self.message,
         )
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text from (``row``, ``column``) up to (``end_row``, ``end_column``), exclusive,
+    by ``content``. 1-based rows and columns (Unicode code points), as ruff's JSON edits; rows are
+    separated by ``\\n``, ``\\r\\n`` or ``\\r``. An insertion has equal start and end."""
+
+    content: str
+    row: int
+    column: int
+    end_row: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class FindingFix:
+    """A finding's fix as text edits: applying ``edits`` to the file's text gives what ``--fix``
+    writes for this finding alone."""
+
+    message: str
+    edits: Tuple[Edit, ...]

@@ -46,11 +46,11 @@ def rule_info(rule: Type[Rule]) -> RuleInfo:
     )
 
 
-def rules_table() -> str:
+def rules_table(rules: Optional[Sequence[Type[Rule]]] = None) -> str:
     from conformance.rules import all_rules
 
     lines = [f"{'code':<8} {'name':<44} {'default':<8} {'fix':<7} summary"]
-    for rule in all_rules():
+    for rule in all_rules() if rules is None else rules:
         default = "on" if rule.default else "opt-in"
         lines.append(
             f"{rule.code:<8} {rule.name:<44} {default:<8} {_fix_label(rule):<7} {rule.summary}"
@@ -58,24 +58,44 @@ def rules_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def rule_json(rule: Type[Rule]) -> Dict[str, object]:
+    """A rule as ``conformance rules --format json`` and ``explain --format json`` give it."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "summary": rule.summary,
+        "default": rule.default,
+        "fix": _fix_label(rule),
+        "catalog": rule.catalog,
+        "family": FAMILY_TITLES.get(rule.code[:4], ""),
+        "url": DOCS_URL.format(code=rule.code),
+        "docs": rule.docs(),
+    }
+
+
 def rules_json() -> str:
     from conformance.rules import all_rules
 
-    payload = [
-        {
-            "code": rule.code,
-            "name": rule.name,
-            "summary": rule.summary,
-            "default": rule.default,
-            "fix": _fix_label(rule),
-            "catalog": rule.catalog,
-            "family": FAMILY_TITLES.get(rule.code[:4], ""),
-            "url": DOCS_URL.format(code=rule.code),
-            "docs": rule.docs(),
-        }
-        for rule in all_rules()
-    ]
+    payload = [rule_json(rule) for rule in all_rules()]
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def family(prefix: str) -> List[Type[Rule]]:
+    """The rules whose code starts with ``prefix`` (``CNF2``, ``cnf20``); empty when none."""
+    from conformance.rules import all_rules
+
+    key = prefix.strip().upper()
+    if not key.startswith("CNF") or len(key) < 4:
+        return []
+    return [rule for rule in all_rules() if rule.code.startswith(key)]
+
+
+def explain_family(prefix: str, rules: Sequence[Type[Rule]]) -> str:
+    """What ``conformance explain CNF2`` prints: the family's title and its rules."""
+    title = FAMILY_TITLES.get(prefix.strip().upper()[:4], "")
+    heading = f"# {prefix.strip().upper()}: {title}" if title else f"# {prefix.strip().upper()}"
+    hint = "Run `conformance explain CODE` for a rule's documentation."
+    return f"{heading}\n\n{rules_table(rules)}\n{hint}\n"
 
 
 def _header(rule: Type[Rule]) -> List[str]:

@@ -171,7 +171,11 @@ def fix_paths(
     options = options if options is not None else RunOptions()
     layout = discover(config, paths)
     originals: Dict[str, bytes] = {}
+    given = options.sources or {}
     for file in layout.files:
+        if file.path in given:
+            originals[file.path] = given[file.path]
+            continue
         try:
             with open(os.path.join(layout.root, file.path), "rb") as handle:
                 originals[file.path] = handle.read()
@@ -330,9 +334,35 @@ class _FileFixer:
         """The file's bytes with the wanted fixes applied, or None when nothing changes."""
         # libcst's transformer and code generator recurse once per nesting level
         with deep_recursion():
-            return self._fix(path, data, wanted)
+            prepared = self._prepare(path, data)
+            if prepared is None:
+                return None
+            text = self._apply(prepared, wanted)
+        if text is None:
+            return None
+        result = prepared[0]
+        return _Edit(encode(text, result.encoding, result.bom), result.encoding)
 
-    def _fix(self, path: str, data: bytes, wanted: Sequence[Violation]) -> Optional[_Edit]:
+    def fix_each(self, path: str, data: bytes, wanted: Sequence[Violation]) -> Dict[Violation, str]:
+        """For each wanted finding, the file's text with that finding's fix alone applied (one
+        analysis of the file for all of them). A finding whose fix changes nothing, or cannot be
+        applied safely, is left out."""
+        out: Dict[Violation, str] = {}
+        with deep_recursion():
+            prepared = self._prepare(path, data)
+            if prepared is None:
+                return {}
+            for violation in wanted:
+                try:
+                    text = self._apply(prepared, [violation])
+                except FixError:
+                    continue
+                if text is not None:
+                    out[violation] = text
+        return out
+
+    def _prepare(self, path: str, data: bytes) -> Optional[Tuple[Any, cst.Module]]:
+        """The file analysed with its fixes kept: (result, module), None when it has none."""
         from conformance.filepass import analyze_file
         from conformance.source import decode_source
 
@@ -350,6 +380,13 @@ class _FileFixer:
                 "libcst does not reproduce this file byte for byte (blank or whitespace-only lines"
                 " at its end?), so it is not fixed"
             )
+        return result, module
+
+    def _apply(
+        self, prepared: Tuple[Any, cst.Module], wanted: Sequence[Violation]
+    ) -> Optional[str]:
+        """The module's text with the wanted fixes applied (verified), None when unchanged."""
+        result, module = prepared
         keys = {(v.code, v.location) for v in wanted}
         chosen: Dict[int, Any] = {}
         needs: Dict[int, Tuple[ImportSpec, ...]] = {}
@@ -393,7 +430,9 @@ class _FileFixer:
         if text == source:
             return None
         verify(source, text)
-        return _Edit(encode(text, result.encoding, result.bom), result.encoding)
+        # The bytes must be writable as --fix would write them.
+        encode(text, result.encoding, result.bom)
+        return text
 
 
 class _Apply(cst.CSTTransformer):

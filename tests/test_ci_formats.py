@@ -216,7 +216,8 @@ def test_concise_and_text_print_one_line_per_finding(
     assert len(concise) == len(refs)
     for line, ref in zip(concise, refs):
         where = ":".join(str(p) for p in (ref["path"], ref["line"], ref["column"]) if p)
-        assert line == f"{where}: {ref['code']} {ref['message']}"
+        marker = "[*] " if ref["fix"] and ref["fix"]["applicability"] == "safe" else ""
+        assert line == f"{where}: {ref['code']} {marker}{ref['message']}"
     text = report(tree, "text")
     for ref in refs:
         assert ref["path"] in text and ref["message"] in text

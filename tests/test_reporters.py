@@ -162,7 +162,7 @@ def test_unknown_format_is_rejected() -> None:
 def test_concise_is_one_exact_line_per_finding() -> None:
     assert render("concise", SAMPLE, context()).splitlines() == [
         "cpv3/modules/billing: CNF101 module `billing` has no `service.py`",
-        "cpv3/modules/billing/router.py:3:1: CNF201 router imports [red]BillingRepository[/red]",
+        "cpv3/modules/billing/router.py:3:1: CNF201 [*] router imports [red]BillingRepository[/red]",
         (
             "cpv3/modules/my module/módulos/ü.py:7:5: CNF402 50% of 3 "
             "lines: a, b [red]x[/red] <&> \"q\" 'q'"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Mapping, Sequence, Set, Tuple
 
-from conformance.diagnostics import Violation
+from conformance.diagnostics import FindingFix, Violation
 
 FORMATS: Tuple[str, ...] = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 
@@ -45,6 +45,10 @@ class ReportContext:
     base: str = ""
     # Configuration and discovery warnings of the run (SARIF toolExecutionNotifications).
     warnings: Tuple[str, ...] = ()
+    # A finding's fix as edits (JSON ``fix.edits``); findings without an entry have none known.
+    fixes: Mapping[Violation, FindingFix] = field(default_factory=dict)
+    # path -> the file's text, for the text format's code frames (files with findings only).
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def render(fmt: str, violations: Sequence[Violation], context: ReportContext) -> str:

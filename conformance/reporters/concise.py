@@ -1,5 +1,6 @@
-"""One line per finding, ``path:line:col: CODE message``: the shape editors, terminals and agents
-recognise as a clickable location, so nothing else may be printed (no header, no summary)."""
+"""One line per finding, ``path:line:col: CODE [*] message``: the shape editors, terminals and
+agents recognise as a clickable location, so nothing else may be printed (no header, no summary).
+``[*]`` marks a finding that ``--fix`` would fix in this run, as ruff's concise output does."""
 
 from __future__ import annotations
 
@@ -43,5 +44,10 @@ def is_fix_applicable(violation: Violation, unsafe_fixes_enabled: bool) -> bool:
 
 
 def render(violations: Sequence[Violation], context: ReportContext) -> str:
-    lines = [f"{location_prefix(v)}: {v.code} {single_line(v.message)}" for v in violations]
+    lines = [
+        f"{location_prefix(v)}: {v.code} "
+        + ("[*] " if is_fix_applicable(v, context.unsafe_fixes_enabled) else "")
+        + single_line(v.message)
+        for v in violations
+    ]
     return "".join(f"{line}\n" for line in lines)

@@ -20,9 +20,21 @@ TOOL_NAME = "module-conformance"
 def _finding(violation: Violation, context: ReportContext) -> dict[str, Any]:
     location = violation.location
     info = context.rules.get(violation.code)
-    fix: dict[str, str] | None = None
+    fix: dict[str, Any] | None = None
     if violation.fix is not None:
         fix = {"applicability": violation.fix.value}
+        known = context.fixes.get(violation)
+        fix["message"] = known.message if known is not None else None
+        fix["edits"] = None
+        if known is not None:
+            fix["edits"] = [
+                {
+                    "content": edit.content,
+                    "location": {"row": edit.row, "column": edit.column},
+                    "end_location": {"row": edit.end_row, "column": edit.end_column},
+                }
+                for edit in known.edits
+            ]
     return {
         "path": violation.path,
         "line": location.line,
@@ -37,6 +49,31 @@ def _finding(violation: Violation, context: ReportContext) -> dict[str, Any]:
         "fix": fix,
         "url": info.url if info is not None and info.url else None,
     }
+
+
+SCHEMA_FILE = "report.schema.json"
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of this format, shipped in the package (``conformance/schemas/``)."""
+    from importlib.resources import files
+
+    text = (
+        files("conformance").joinpath("schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    )
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def render_statistics(violations: Sequence[Violation], context: ReportContext) -> str:
+    """``--statistics --format json``: one entry per rule, most frequent first (ruff's shape)."""
+    from conformance.reporters.text import statistics_rows
+
+    rows = [
+        {"code": code, "name": name, "count": int(count), "fixable": fix != "-"}
+        for count, code, name, fix in statistics_rows(violations, context)
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
 def render(violations: Sequence[Violation], context: ReportContext) -> str:

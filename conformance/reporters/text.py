@@ -1,4 +1,6 @@
-"""The default human report: findings grouped by file, a ``help:`` line per finding, a summary.
+"""The default human report: findings grouped by file, each with a code frame (the source lines,
+a caret under the range, as ruff shows them) and a ``help:`` line when the hint adds something
+the message does not say, then a summary.
 
 rich is imported inside :func:`render` so that machine formats never pay for it. User-supplied
 text (paths, messages, hints, notes) is appended as :class:`rich.text.Text` spans, never parsed as
@@ -17,6 +19,7 @@ from conformance.reporters import ReportContext
 from conformance.reporters.concise import is_fix_applicable, location_prefix, printable_path
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
 #: Wide enough that rich never wraps a long path or message; soft wrap disables wrapping anyway.
@@ -59,6 +62,81 @@ def _finding_line(violation: Violation, context: ReportContext) -> Text:
     return line
 
 
+#: Lines of a long range shown before and after the elision.
+_FRAME_EDGE = 2
+_TAB = "    "
+
+
+def _frame_text(line: str) -> str:
+    """A source line as printed: tabs expanded (so carets line up), control characters escaped
+    (a stray escape sequence in a file must not reach the terminal)."""
+    line = line.rstrip("\r\n").replace("\t", _TAB)
+    if line.isprintable():
+        return line
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
+
+
+def _frame(violation: Violation, source: str) -> list[Text]:
+    """The code frame of a finding with a position: the lines of its range (long ranges elided
+    in the middle), a gutter with line numbers, carets under the flagged columns."""
+    from rich.text import Text
+
+    from conformance.fix_edits import split_lines
+
+    location = violation.location
+    if location.line is None:
+        return []
+    lines = split_lines(source)
+    first = location.line
+    last = max(first, location.end_line or first)
+    if first > len(lines):
+        return []
+    last = min(last, len(lines))
+    numbers = list(range(first, last + 1))
+    if len(numbers) > 2 * _FRAME_EDGE + 1:
+        numbers = numbers[:_FRAME_EDGE] + [0] + numbers[-_FRAME_EDGE:]
+    width = len(str(last))
+    gutter = " " * width + " |"
+    out = [Text(gutter, style="blue")]
+    for number in numbers:
+        if number == 0:
+            out.append(Text(" " * width + " :", style="blue"))
+            continue
+        raw = lines[number - 1].rstrip("\r\n")
+        shown = _frame_text(raw)
+        row = Text()
+        row.append(f"{number:>{width}} | ", style="blue")
+        row.append(shown)
+        out.append(row)
+        if number not in (first, last):
+            continue
+        start_col = (location.column or 1) if number == first else len(raw) - len(raw.lstrip()) + 1
+        if number == last and location.end_column is not None:
+            end_col = location.end_column
+        else:
+            end_col = len(raw) + 1
+        start = len(_frame_text(raw[: start_col - 1]))
+        end = max(len(_frame_text(raw[: max(end_col - 1, 0)])), start + 1)
+        carets = Text()
+        carets.append(gutter + " ", style="blue")
+        carets.append(" " * start)
+        carets.append("^" * (end - start), style="bold red")
+        out.append(carets)
+    out.append(Text(gutter, style="blue"))
+    return out
+
+
+def adds_to(hint: str, message: str) -> bool:
+    """Whether a fix hint says something the message does not (a hint that repeats the message,
+    or is part of it, is noise under it)."""
+
+    def words(text: str) -> str:
+        return " ".join(text.lower().replace("`", "").rstrip(".").split())
+
+    said, hinted = words(message), words(hint)
+    return bool(hinted) and hinted not in said
+
+
 def _help_line(violation: Violation) -> Text:
     from rich.text import Text
 
@@ -77,7 +155,7 @@ def _fix_label(fixes: Sequence[FixSafety | None]) -> str:
     return "-"
 
 
-def _statistics_rows(
+def statistics_rows(
     violations: Sequence[Violation], context: ReportContext
 ) -> list[tuple[str, str, str, str]]:
     """Rows of (count, code, name, fix), most frequent first, so adoption starts where it pays."""
@@ -99,7 +177,7 @@ def _statistics_table(violations: Sequence[Violation], context: ReportContext) -
     from rich.text import Text
 
     header = ("Count", "Code", "Name", "Fix")
-    rows = _statistics_rows(violations, context)
+    rows = statistics_rows(violations, context)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def cells(row: tuple[str, str, str, str]) -> str:
@@ -142,12 +220,10 @@ def _summary(violations: Sequence[Violation], context: ReportContext) -> list[Te
     return lines
 
 
-def render(violations: Sequence[Violation], context: ReportContext) -> str:
+def _console(buffer: io.StringIO, context: ReportContext) -> Console:
     from rich.console import Console
-    from rich.text import Text
 
-    buffer = io.StringIO()
-    console = Console(
+    return Console(
         file=buffer,
         force_terminal=context.color,
         no_color=not context.color,
@@ -165,13 +241,34 @@ def render(violations: Sequence[Violation], context: ReportContext) -> str:
         # cli.py has already decided all of that and passed it in the context.
         _environ={},
     )
+
+
+def render_statistics(violations: Sequence[Violation], context: ReportContext) -> str:
+    """``--statistics`` alone: only the table (ruff's), nothing when there are no findings."""
+    buffer = io.StringIO()
+    console = _console(buffer, context)
+    if violations:
+        for line in _statistics_table(violations, context):
+            console.print(line)
+    return buffer.getvalue()
+
+
+def render(violations: Sequence[Violation], context: ReportContext) -> str:
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = _console(buffer, context)
     for index, (path, found) in enumerate(_group_by_file(violations).items()):
         if index:
             console.print()
         console.print(Text(printable_path(path), style="bold underline"))
         for violation in found:
             console.print(_finding_line(violation, context))
-            if violation.fix_hint:
+            source = context.sources.get(violation.path)
+            if source is not None:
+                for line in _frame(violation, source):
+                    console.print(line)
+            if adds_to(violation.fix_hint, violation.message):
                 console.print(_help_line(violation))
     if violations:
         console.print()
