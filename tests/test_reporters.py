@@ -288,7 +288,12 @@ def test_json_has_every_documented_field_with_its_type() -> None:
         assert finding["severity"] in ("error", "warning")
     folder, router, module = document["findings"]
     assert folder["line"] is None and folder["fix"] is None
-    assert router["fix"] == {"applicability": "safe"}
+    # Without known edits (the renderer alone): the message, and null edits.
+    assert router["fix"] == {
+        "applicability": "safe",
+        "message": "Use BillingService via Depends()",
+        "edits": None,
+    }
     assert router["url"] == "https://example.invalid/rules/CNF201"
     assert (router["line"], router["column"], router["end_line"], router["end_column"]) == (
         3,
@@ -296,7 +301,11 @@ def test_json_has_every_documented_field_with_its_type() -> None:
         3,
         42,
     )
-    assert module["fix"] == {"applicability": "unsafe"}
+    assert module["fix"] == {
+        "applicability": "unsafe",
+        "message": "Apply the fix for CNF402",
+        "edits": None,
+    }
     assert module["fix_hint"] is None
     assert module["message"] == TRICKY_MESSAGE
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from conformance.diagnostics import FixSafety, Violation
+from conformance.fix_edits import fix_message
 from conformance.reporters import ReportContext
 
 SCHEMA_VERSION = 1
@@ -24,7 +25,7 @@ def _finding(violation: Violation, context: ReportContext) -> dict[str, Any]:
     if violation.fix is not None:
         fix = {"applicability": violation.fix.value}
         known = context.fixes.get(violation)
-        fix["message"] = known.message if known is not None else None
+        fix["message"] = known.message if known is not None else fix_message(violation)
         fix["edits"] = None
         if known is not None:
             fix["edits"] = [
