@@ -439,19 +439,19 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 f"warning: {where}no module package matched {tried}"
                 " (set `modules` in [tool.conformance])"
             )
-        shown = rebase(result.violations, config.root, base)
-        violations.extend(shown)
+        rebased = rebase(result.violations, config.root, base)
+        violations.extend(rebased)
         files_checked += result.files_checked
         # -- agent output: fix edits (json) and code frames (text), keyed by the shown finding --
         unsaved: Dict[str, bytes] = dict(options.sources or {})
         if fmt == "json" and not args.statistics:
             found = _finding_fixes(config, absolute, result, unsaved, cache_dir)
-            for original, moved in zip(result.violations, shown):
+            for original, moved in zip(result.violations, rebased):
                 if original in found:
                     fixes[moved] = found[original]
         if fmt == "text" and not args.quiet and not args.statistics:
             texts = _sources(config.root, result.violations, unsaved)
-            for original, moved in zip(result.violations, shown):
+            for original, moved in zip(result.violations, rebased):
                 if original.path in texts:
                     sources[moved.path] = texts[original.path]
         # -- end agent output --
