@@ -517,7 +517,7 @@ def _finding_fixes(
 def _sources(root: str, violations: Sequence[Any], overrides: Dict[str, bytes]) -> Dict[str, str]:
     """The text of each file with a located finding, for the code frames (unreadable or
     undecodable files get no frame)."""
-    from conformance.filepass import decode_source
+    from conformance.source import decode_source
 
     out: Dict[str, str] = {}
     for path in sorted({v.path for v in violations if v.location.line is not None}):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 from conformance.diagnostics import Edit, FindingFix, Violation
 
 if TYPE_CHECKING:
-    from conformance.config import Config
+    from conformance.settings import Config
     from conformance.engine import RunResult
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -161,8 +161,8 @@ def finding_fixes(
         key = _cache_key(config, path, data, wanted) if cache_dir else None
         known = _cached(cache_dir, key, wanted)
         if known is None:
-            from conformance.source import decode_source
             from conformance.fixes import FixError, _FileFixer
+            from conformance.source import decode_source
 
             if fixer is None:
                 fixer = _FileFixer(config, paths, result)
