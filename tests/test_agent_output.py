@@ -13,7 +13,7 @@ import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
 from conformance.diagnostics import Edit
-from conformance.fix_edits import apply_edits, text_edits
+from conformance.edits import apply_edits, text_edits
 from conformance.reporters.json import schema
 
 from .agent_tree import FILES, FINDINGS, agent_tree

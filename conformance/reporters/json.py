@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from conformance.diagnostics import FixSafety, Violation
-from conformance.fix_edits import fix_message
+from conformance.edits import fix_message
 from conformance.reporters import ReportContext
 
 SCHEMA_VERSION = 1

@@ -81,7 +81,7 @@ def _frame(violation: Violation, source: str) -> list[Text]:
     in the middle), a gutter with line numbers, carets under the flagged columns."""
     from rich.text import Text
 
-    from conformance.fix_edits import split_lines
+    from conformance.edits import split_lines
 
     location = violation.location
     if location.line is None:
