@@ -122,7 +122,7 @@ def test_text_edits_replace_whole_words() -> None:
 
 def test_concise_marks_fixable_findings(tree: Path) -> None:
     lines = run_cli(["check", "--format", "concise"], tree).stdout.splitlines()
-    assert lines[0].startswith("cpv3/modules/users/models.py:13:12: CNF503 [*] legacy Column()")
+    assert lines[0].startswith("cpv3/modules/users/models.py:13:12: CNF503 [*] ")
     assert len(lines) == len(FINDINGS) and all(" [*] " in line for line in lines)
 
 
@@ -130,9 +130,10 @@ def test_text_shows_a_code_frame_with_carets_under_the_range(tree: Path) -> None
     out = run_cli(["check"], tree).stdout
     assert "\x1b[" not in out  # not a terminal: no colour
     lines = out.splitlines()
-    at = lines.index(
-        "cpv3/modules/users/models.py:13:12: CNF503 [*] legacy Column() in ORM class User:"
-        " declare name: Mapped[...] = mapped_column(...)"
+    at = next(
+        number
+        for number, line in enumerate(lines)
+        if line.startswith("cpv3/modules/users/models.py:13:12: CNF503 [*] ")
     )
     assert lines[at + 1 : at + 5] == [
         "   |",
@@ -167,12 +168,17 @@ def test_stdin_text_is_checked_as_that_file(tree: Path) -> None:
     )
     assert "models.py" not in result.stdout  # the unsaved text is clean
     assert "router.py:13:35: CNF301" in result.stdout  # the rest of its module package
-    broken = FILES[path] + "    email = Column(String(8))\n"
+    broken = FILES[path] + (
+        "\n\nclass Group(Base):\n"
+        '    __tablename__ = "groups"\n\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    title = Column(String(8))\n"
+    )
     result = run_cli(
         ["check", "--format", "concise", "--stdin-filename", path], tree, input_text=broken
     )
     assert result.returncode == 1
-    assert result.stdout.count("models.py:") == 2 and "models.py:14:13: CNF503" in result.stdout
+    assert result.stdout.count("models.py:") == 2 and "models.py:20:13: CNF503" in result.stdout
     assert (tree / path).read_text(encoding="utf-8") == FILES[path]  # nothing written
 
 
@@ -214,10 +220,7 @@ def test_statistics_alone_prints_only_the_table(tree: Path) -> None:
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Count", "Code", "Name", "Fix"]
-    assert (
-        lines[1].split() == ["2", "CNF401", "pydantic-class-config", "safe"]
-        or lines[1].split()[0] == "1"
-    )
+    assert lines[1].split()[0] == "1" and lines[1].split()[-1] == "safe"
     assert len(lines) == 1 + len({code for _, _, code in FINDINGS})
     assert "Found" not in result.stdout and "models.py" not in result.stdout
 

@@ -29,4 +29,7 @@ class _Command:
         return result
 
 
-COMMANDS: Dict[str, _Command] = {}
+COMMANDS: Dict[str, _Command] = {
+    "hook": _Command("hook", "conformance.commands.hook"),
+    "mcp": _Command("mcp", "conformance.commands.mcp"),
+}

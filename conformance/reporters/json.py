@@ -18,7 +18,7 @@ SCHEMA_VERSION = 1
 TOOL_NAME = "module-conformance"
 
 
-def _finding(violation: Violation, context: ReportContext) -> dict[str, Any]:
+def finding(violation: Violation, context: ReportContext) -> dict[str, Any]:
     location = violation.location
     info = context.rules.get(violation.code)
     fix: dict[str, Any] | None = None
@@ -78,7 +78,7 @@ def render_statistics(violations: Sequence[Violation], context: ReportContext) -
 
 
 def render(violations: Sequence[Violation], context: ReportContext) -> str:
-    findings: list[dict[str, Any]] = [_finding(v, context) for v in violations]
+    findings: list[dict[str, Any]] = [finding(v, context) for v in violations]
     document = {
         "version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": context.tool_version},

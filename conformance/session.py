@@ -1,0 +1,108 @@
+"""Checking for long-lived callers (the language server, the MCP server, the Claude Code hook):
+files with overridden, unsaved text, configurations found per file and kept between checks.
+
+This is the one place these callers reach the engine, so that moving them to the incremental
+engine's in-memory API changes this module only. Today each check is a :func:`engine.run` with
+``RunOptions.sources`` (the per-file content-hash cache makes an unchanged file cost a lookup).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from conformance.diagnostics import FindingFix, Violation
+from conformance.engine import RunOptions, RunResult, run
+from conformance.fix_edits import finding_fixes
+from conformance.settings import Config
+
+
+@dataclass
+class Checked:
+    """One project's part of a check. ``violations`` have paths relative to ``config.root``."""
+
+    config: Config
+    result: RunResult
+    fixes: Dict[Violation, FindingFix] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> List[Violation]:
+        return self.result.violations
+
+    def absolute(self, violation: Violation) -> str:
+        return os.path.join(self.config.root, *violation.path.split("/"))
+
+
+class Session:
+    """Configurations by project root, loaded once (``reload()`` after a configuration file
+    changed), and checks of paths with unsaved text."""
+
+    def __init__(self, *, cache: bool = True, jobs: int = 1) -> None:
+        self.cache = cache
+        self.jobs = jobs
+        self._configs: Dict[Tuple[str, Optional[str]], Config] = {}
+
+    def reload(self) -> None:
+        self._configs.clear()
+
+    def config(self, root: str, config_file: Optional[str]) -> Config:
+        """The configuration of a project (raises ``ConfigError``)."""
+        from conformance.config import load_config
+
+        key = (root, config_file)
+        if key not in self._configs:
+            self._configs[key] = load_config(root, config_file)
+        return self._configs[key]
+
+    def project_of(self, path: str) -> Config:
+        from conformance.config import find_config
+
+        return self.config(*find_config(os.path.abspath(path)))
+
+    def cache_dir(self, config: Config) -> Optional[str]:
+        if not self.cache:
+            return None
+        return os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
+            config.root, ".conformance_cache"
+        )
+
+    def check(
+        self,
+        paths: Sequence[str],
+        overrides: Optional[Mapping[str, bytes]] = None,
+        *,
+        fixes: bool = False,
+    ) -> List[Checked]:
+        """Check ``paths`` (absolute, or relative to the cwd), each with its project's
+        configuration and the whole project's index. ``overrides`` maps absolute file paths to
+        the text to check instead of the file on disk (files that exist on disk only). With
+        ``fixes``, every fixable finding's edits are computed too. Raises ``ConfigError`` and
+        ``DiscoveryError``."""
+        from conformance.discovery import relative
+        from conformance.projects import plan
+
+        given = {os.path.abspath(p): data for p, data in (overrides or {}).items()}
+        out: List[Checked] = []
+        for project in plan([os.path.abspath(p) for p in paths]):
+            config = self.config(project.root, project.config_file)
+            sources = {
+                relative(config.root, path): data
+                for path, data in given.items()
+                if _inside(path, config.root)
+            }
+            options = RunOptions(
+                jobs=self.jobs, cache_dir=self.cache_dir(config), sources=sources or None
+            )
+            result = run(config, list(project.paths), options)
+            checked = Checked(config, result)
+            if fixes:
+                checked.fixes = finding_fixes(
+                    config, list(project.paths), result, sources, self.cache_dir(config)
+                )
+            out.append(checked)
+        return out
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([path, root]) == root
