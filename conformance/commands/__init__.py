@@ -32,4 +32,5 @@ class _Command:
 COMMANDS: Dict[str, _Command] = {
     "hook": _Command("hook", "conformance.commands.hook"),
     "mcp": _Command("mcp", "conformance.commands.mcp"),
+    "graph": _Command("graph", "conformance.graph.command"),
 }
