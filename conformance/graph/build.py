@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from conformance.config import Config
 from conformance.diagnostics import Violation
 from conformance.facts import FileFacts, ImportFact
 from conformance.graph.model import (
@@ -26,6 +25,7 @@ from conformance.graph.model import (
 from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
 from conformance.roles import RoleMatcher
+from conformance.settings import Config
 
 #: Findings of the layering family (CNF2xx) are the ones drawn on edges.
 LAYERING_PREFIX = "CNF2"

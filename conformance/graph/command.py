@@ -54,26 +54,6 @@ def add_parser(sub: Any) -> None:
     )
 
 
-def _config(paths: Sequence[str], config_file: Optional[str]) -> Any:
-    """The configuration as ``check`` finds it. Raises ConfigError."""
-    from conformance.config import find_config, load_config
-
-    if config_file is not None:
-        absolute = os.path.abspath(config_file)
-        return load_config(os.path.dirname(absolute), absolute)
-    root, found = find_config(paths[0])
-    return load_config(root, found)
-
-
-def _jobs(value: Optional[int]) -> int:
-    if value is not None:
-        return max(1, value)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined,unused-ignore]
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return max(1, os.cpu_count() or 1)
-
-
 def drawn_modules(
     root: str, paths: Sequence[str], packages: Sequence[Any]
 ) -> Optional[Tuple[str, ...]]:
@@ -91,40 +71,19 @@ def drawn_modules(
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from conformance.config import ConfigError
-    from conformance.discovery import DiscoveryError
+    from conformance.graph.build import Options, build
+    from conformance.graph.render import render
+    from conformance.snapshot import SnapshotError, load_config, take
 
     paths = args.paths or ["."]
-    for path in paths:
-        if not os.path.exists(path):
-            stderr.write(f"error: {path}: no such file or folder\n")
-            return EXIT_ERROR
-    if args.config is not None and not os.path.isfile(args.config):
-        stderr.write(f"error: --config {args.config}: no such file\n")
-        return EXIT_ERROR
     try:
-        config = _config(paths, args.config)
-    except ConfigError as error:
+        config = load_config(paths, args.config)
+        snapshot = take(config, jobs=args.jobs, cache=not args.no_cache)
+    except SnapshotError as error:
         for problem in error.problems:
             stderr.write(f"error: {problem}\n")
         return EXIT_ERROR
-
-    from conformance.baseline import BaselineError
-    from conformance.engine import RunOptions, build_index, project_packages, run
-    from conformance.graph.build import Options, build
-    from conformance.graph.render import render
-
-    cache_dir: Optional[str] = None
-    if not args.no_cache:
-        cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
-            config.root, ".conformance_cache"
-        )
-    try:
-        result = run(config, [config.root], RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir))
-    except (DiscoveryError, BaselineError) as error:
-        stderr.write(f"error: {error}\n")
-        return EXIT_ERROR
-    layout = result.layout
+    layout = snapshot.layout
     names = sorted({p.name for p in layout.packages})
     if not names:
         tried = ", ".join(config.modules)
@@ -138,16 +97,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"error: --module {args.module}: no module package of that name{hint}\n")
         return EXIT_ERROR
 
-    results = dict(result.results)
-    facts = {path: r.facts for path, r in results.items() if getattr(r, "facts", None) is not None}  # type: ignore[attr-defined]
-    index = build_index(config, layout, results, project_packages(layout))
     options = Options(
         layers=args.layers,
         module=args.module,
         violations_only=args.violations_only,
         modules=drawn_modules(config.root, paths, layout.packages),
     )
-    graph = build(config, layout, facts, index, result.violations, options)  # type: ignore[arg-type]
+    graph = build(config, layout, snapshot.facts, snapshot.index, snapshot.violations, options)
     text = render(graph, args.format)
     if args.output_file:
         try:
