@@ -11,7 +11,7 @@ import difflib
 import os
 from typing import Any, List, Optional, Sequence, TextIO, Tuple
 
-from conformance.graph.render import FORMATS
+from conformance.graph.formats import FORMATS
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -72,7 +72,7 @@ def drawn_modules(
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from conformance.graph.build import Options, build
-    from conformance.graph.render import render
+    from conformance.graph.formats import render
     from conformance.snapshot import SnapshotError, load_config, take
 
     paths = args.paths or ["."]

@@ -1,15 +1,13 @@
 """Text renderings of a graph: Mermaid (GitHub Markdown, PR comments), DOT (Graphviz) and JSON
-(the schema is ``docs/graph-schema.json``). The HTML page is ``html.py``."""
+(the schema is ``docs/graph-schema.json``). The HTML page is ``html.py``; ``formats.py`` picks
+one."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Dict, List, Set
 
 from conformance.graph.model import LAYERS_VIEW, Edge, Graph, Node
-
-FORMATS = ("mermaid", "dot", "json", "html")
 
 #: Version of the JSON document's schema (not of the tool).
 JSON_VERSION = 1
@@ -17,20 +15,6 @@ JSON_VERSION = 1
 VIOLATION_COLOR = "#d32f2f"
 CYCLE_COLOR = "#ef6c00"
 FINDINGS_COLOR = "#b45309"
-
-
-def render(graph: Graph, fmt: str) -> str:
-    if fmt == "mermaid":
-        return mermaid(graph)
-    if fmt == "dot":
-        return dot(graph)
-    if fmt == "json":
-        return json.dumps(as_json(graph), indent=2, sort_keys=False) + "\n"
-    if fmt == "html":
-        from conformance.graph.html import page
-
-        return page(graph)
-    raise ValueError(fmt)
 
 
 def node_caption(node: Node) -> str:
