@@ -1,46 +1,88 @@
-"""The content-hash cache of file-pass results, and the run-level manifest of a warm run.
+"""The cache store: one SQLite database of plain data in the cache folder.
 
-A file's cached result is keyed by everything that can change it: the checker's own code (a digest
-of the package's source files, so an edited rule never serves stale results, installed or not), the
-digest of the analysis settings (effective configuration, selected rules, project packages), the
-file's path, module name and role, and the SHA-256 of its bytes. Whatever depends on *other* files
-is not in the cached result at all: it travels as conditions and is re-decided from the index on
-every run (see ``conditions.py``), so a change elsewhere can never leave a stale finding.
+What it holds, each row addressable by its key so a run loads what it needs and nothing else:
 
-Three kinds of entries live in the cache folder, all written atomically (a temporary file of this
-process, then a rename), so two runs at once never leave a torn entry, and all validated on load, so
-a corrupt or truncated entry reads as a miss and is rewritten:
+* ``results``: one file-pass result per *content key*. The key covers everything that can change
+  the result: the checker's own code (a digest of the package's source files, so an edited rule
+  never serves stale results, installed or not), the digest of the analysis settings, the file's
+  path, module name and role, and the SHA-256 of its bytes. Whatever depends on *other* files is
+  not in the result: it travels as conditions, re-decided on the index (``conditions.py``).
+* ``files``: per run scope (project root and settings) and path, the ``stat`` of the file when it
+  was last hashed (size, ``mtime_ns``, inode) and its SHA-256: a file whose ``stat`` did not change
+  is not read again, as git and mypy do. The content hash stays the truth: a file is trusted by its
+  ``stat`` only when it was older than a few seconds when hashed (a file written within the
+  timestamp granularity of the last hash is hashed again: git's "racily clean" entries).
+* ``outcomes``: the findings of the last run of a scope with the digest of all its inputs; a warm
+  run with nothing changed reuses them without loading any file result (nor importing libcst).
+* ``decided``: per run scope and path, the file's final findings with the index keys its
+  verdicts read (``incremental.py``); a scope's rows always describe one run (a generation number
+  in ``meta``: a run writes its rows only if no other run wrote the scope since it read it).
+* ``locations``: positions of confirmed cross-file findings, by file content.
 
-* ``ab/cdef...``: one pickled ``(key, result)`` per file result, the fallback that survives
-  interrupted runs and branch switches;
-* ``runs/<scope>.files``: the manifest of the last run of that scope (project root, checked paths,
-  settings): ``path -> (key, result)`` in one file, so a warm run unpickles one file instead of
-  thousands;
-* ``runs/<scope>.outcome``: the findings of the last run of that scope with the digest of all its
-  inputs (every file's key and the layout). The run after confirmation and suppression is a pure
-  function of those inputs, so when the digest matches, a warm run reuses the findings without
-  loading any file result (and without importing libcst).
+Plain data only, never pickle: a cache folder can come from someone else (committed to a
+repository, restored from a shared CI cache), and reading it must never run code. Values are JSON
+of plain values (``plain.py``), decoded against the expected types; a row of the wrong shape is a
+miss. The database itself is checked before use: a file that is not a database, or one with tables,
+views or triggers that this checker did not create, is replaced by a fresh one (``trusted_schema``
+is off, and the checker registers no SQL functions, so nothing in the file can call out).
 
-Nothing is keyed by modification times: content hashing of a large tree costs a fraction of a
-second, and it is always right.
+SQLite gives the rest: transactions (a run's writes land together or not at all, a killed run never
+leaves a torn row), concurrent readers with one writer (write-ahead log; a run that cannot get the
+write lock within a few seconds skips writing, which only costs speed), indexed lookups. Any error
+of the store reads as a miss: the cache can make a run faster, never wrong, never failed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import sqlite3
 import time
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from conformance.version import __version__
 
 CACHE_DIR_NAME = ".conformance_cache"
-_FORMAT = 2  # bump when the pickled shape changes incompatibly
-_RUNS = "runs"
-_MANIFEST_SUFFIX = ".files"
-_OUTCOME_SUFFIX = ".outcome"
-_STALE_RUN_SECONDS = 30 * 24 * 3600  # manifests of scopes unused this long are removed
+DATABASE_NAME = "cache.sqlite3"
+SCHEMA_VERSION = 4  # bump when a table or a stored value's shape changes incompatibly
+
+#: A file modified this close to the moment it was hashed may change again within the timestamp
+#: granularity of the file system: its ``stat`` is not trusted on the next run.
+RACY_SECONDS = 2.0
+
+#: Rows not written or confirmed for this long are removed (other configurations, old contents).
+STALE_SECONDS = 30 * 24 * 3600
+
+_BUSY_TIMEOUT_MS = 5000
+_CHUNK = 500  # keys per ``IN (...)`` query (SQLite's host-parameter limit is 999 on old builds)
+
+_TABLES: Dict[str, str] = {
+    "meta": "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "results": (
+        "CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT NOT NULL, stamp INTEGER NOT NULL)"
+        " WITHOUT ROWID"
+    ),
+    "files": (
+        "CREATE TABLE files (scope TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
+        " mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL,"
+        " PRIMARY KEY (scope, path)) WITHOUT ROWID"
+    ),
+    "outcomes": (
+        "CREATE TABLE outcomes (scope TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL,"
+        " stamp INTEGER NOT NULL) WITHOUT ROWID"
+    ),
+    "decided": (
+        "CREATE TABLE decided (scope TEXT NOT NULL, path TEXT NOT NULL, value TEXT NOT NULL,"
+        " PRIMARY KEY (scope, path)) WITHOUT ROWID"
+    ),
+    "locations": (
+        "CREATE TABLE locations (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+        " stamp INTEGER NOT NULL) WITHOUT ROWID"
+    ),
+}
+
+#: (size, mtime_ns, inode, sha256 hex of the bytes) of a file when it was last hashed
+FileStat = Tuple[int, int, int, str]
 
 _TOOL_DIGEST: Optional[str] = None
 
@@ -53,7 +95,7 @@ def tool_digest() -> str:
     """
     global _TOOL_DIGEST
     if _TOOL_DIGEST is None:
-        digest = hashlib.sha256(f"{_FORMAT}\0{__version__}\0".encode())
+        digest = hashlib.sha256(f"{SCHEMA_VERSION}\0{__version__}\0".encode())
         package = os.path.dirname(os.path.abspath(__file__))
         sources: List[str] = []
         for folder, subdirs, files in os.walk(package):
@@ -70,13 +112,17 @@ def tool_digest() -> str:
     return _TOOL_DIGEST
 
 
-def content_key(settings_digest: str, path: str, module: str, role: str, data: bytes) -> str:
-    """The cache key of one file's result."""
+def content_digest(data: bytes) -> str:
+    """SHA-256 of a file's bytes (what the ``files`` table remembers per ``stat``)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def content_key(settings_digest: str, path: str, module: str, role: str, data_digest: str) -> str:
+    """The cache key of one file's result (``data_digest``: :func:`content_digest` of its bytes)."""
     digest = hashlib.sha256()
-    for part in (tool_digest(), settings_digest, path, module, role):
+    for part in (tool_digest(), settings_digest, path, module, role, data_digest):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
-    digest.update(data)
     return digest.hexdigest()
 
 
@@ -88,132 +134,96 @@ def run_key(keys: Iterable[str], layout_digest: str) -> str:
     return digest.hexdigest()
 
 
-def _load(path: str) -> Any:
-    """Unpickle a file; None when it is missing, truncated or corrupt."""
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # any damage at all reads as a miss
-        return None
-
-
-def _store(path: str, value: object) -> bool:
-    """Pickle ``value`` to ``path`` atomically: a temporary file of this process, then a rename.
-    Readers see the old entry or the new one, never a part. False when the disk refused."""
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        return True
-    except OSError:  # a read-only or full disk only costs speed
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        return False
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 class Cache:
-    """A cache folder: per-file results (two-level fan-out by key prefix) and run manifests."""
+    """The store of one cache folder. Opened on first use; every method degrades to a miss (reads)
+    or a no-op (writes) when the store cannot be used."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
-        self._prepared = False
-        self._folders: Set[str] = set()
+        self.path = os.path.join(directory, DATABASE_NAME)
+        self._db: Optional[sqlite3.Connection] = None
+        self._opened = False
+        self._stamp = int(time.time())
+        self._results: List[Tuple[str, str]] = []
+        self._locations: List[Tuple[str, str]] = []
+        self._stats: List[Tuple[str, List[Tuple[str, FileStat]], List[str]]] = []
+        self._outcome: Optional[Tuple[str, str, str]] = None
+        self._decided: Optional[Tuple[str, int, List[Tuple[str, str]], List[str]]] = None
 
-    # -- per-file entries --------------------------------------------------------------------
+    # -- opening ---------------------------------------------------------------------------------
 
-    def _path(self, key: str) -> str:
-        return os.path.join(self.directory, key[:2], key[2:])
+    def _connection(self) -> Optional[sqlite3.Connection]:
+        if self._opened:
+            return self._db
+        self._opened = True
+        self._prepare_folder()
+        self._db = self._open()
+        if self._db is None and os.path.exists(self.path):
+            # Not a database, damaged, or not ours: start again (only costs speed).
+            self._discard()
+            self._db = self._open()
+        return self._db
 
-    def get(self, key: str) -> Optional[object]:
-        """The value stored under ``key``, or None (missing, damaged, or written by another
-        format)."""
-        entry = _load(self._path(key))
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key:
-            value: object = entry[1]
-            return value
-        return None
-
-    def put(self, key: str, value: object) -> None:
-        self._prepare()
-        folder = os.path.join(self.directory, key[:2])
-        if folder not in self._folders:
-            try:
-                os.makedirs(folder, exist_ok=True)
-            except OSError:
-                return
-            self._folders.add(folder)
-        _store(self._path(key), (key, value))
-
-    # -- run manifests -----------------------------------------------------------------------
-
-    def _run_path(self, scope: str, suffix: str) -> str:
-        return os.path.join(self.directory, _RUNS, scope + suffix)
-
-    def manifest(self, scope: str) -> Dict[str, Tuple[str, object]]:
-        """``path -> (key, result)`` of the last run of ``scope``; empty when there is none or
-        it is damaged. An entry is used only when its key equals the file's key now."""
-        data = _load(self._run_path(scope, _MANIFEST_SUFFIX))
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
-            return {}
-        files = data.get("files")
-        if not isinstance(files, dict):
-            return {}
-        return files
-
-    def put_manifest(self, scope: str, files: Dict[str, Tuple[str, object]]) -> None:
-        if self._prepare_runs():
-            _store(self._run_path(scope, _MANIFEST_SUFFIX), {"format": _FORMAT, "files": files})
-
-    def outcome(self, scope: str, key: str) -> Optional[Any]:
-        """The findings stored by the last run of ``scope`` if its inputs had digest ``key``."""
-        data = _load(self._run_path(scope, _OUTCOME_SUFFIX))
-        if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("key") != key:
+    def _open(self) -> Optional[sqlite3.Connection]:
+        try:
+            db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except (sqlite3.Error, OSError):
             return None
-        return data.get("value")
-
-    def put_outcome(self, scope: str, key: str, value: object) -> None:
-        if self._prepare_runs():
-            _store(
-                self._run_path(scope, _OUTCOME_SUFFIX),
-                {"format": _FORMAT, "key": key, "value": value},
-            )
-
-    def _prepare_runs(self) -> bool:
-        self._prepare()
-        folder = os.path.join(self.directory, _RUNS)
-        if folder in self._folders:
-            return True
         try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError:
+            db.execute("PRAGMA trusted_schema = OFF")
+            db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            if not self._schema_is_ours(db):
+                db.close()
+                return None
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # read-only folder or a file system without shared memory: rollback journal
+            db.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error:
+            db.close()
+            return None
+        return db
+
+    def _schema_is_ours(self, db: sqlite3.Connection) -> bool:
+        """True when the database holds exactly our tables (creating them in an empty one)."""
+        rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        if not rows:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                if not db.execute("SELECT 1 FROM sqlite_master").fetchall():
+                    for sql in _TABLES.values():
+                        db.execute(sql)
+                    db.execute(
+                        "INSERT INTO meta VALUES ('schema', ?), ('pruned', ?)",
+                        (str(SCHEMA_VERSION), str(self._stamp)),
+                    )
+                db.execute("COMMIT")
+            except sqlite3.OperationalError:
+                _rollback(db)
+                return False
+            rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        found = {(kind, name): sql for kind, name, sql in rows if not name.startswith("sqlite_")}
+        expected = {("table", name): sql for name, sql in _TABLES.items()}
+        if found != expected:
             return False
-        self._folders.add(folder)
-        self._prune_runs(folder)
-        return True
+        version = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        return version is not None and version[0] == str(SCHEMA_VERSION)
 
-    @staticmethod
-    def _prune_runs(folder: str) -> None:
-        """Remove manifests of scopes not run for a month (other configurations, old paths)."""
-        limit = time.time() - _STALE_RUN_SECONDS
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    try:
-                        if entry.stat().st_mtime < limit:
-                            os.unlink(entry.path)
-                    except OSError:
-                        pass
-        except OSError:
-            pass
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(self.path + suffix)
+            except OSError:
+                pass
 
-    def _prepare(self) -> None:
+    def _prepare_folder(self) -> None:
         """Create the folder with a .gitignore of its own, so it never shows up in git."""
-        if self._prepared:
-            return
-        self._prepared = True
         try:
             os.makedirs(self.directory, exist_ok=True)
         except OSError:
@@ -226,9 +236,279 @@ class Cache:
             if os.path.exists(marker):
                 continue
             temporary = f"{marker}.{os.getpid()}.tmp"
-            try:  # atomically too: a concurrent run or git never sees it half written
+            try:  # atomically: a concurrent run or git never sees it half written
                 with open(temporary, "w", encoding="utf-8") as handle:
                     handle.write(text)
                 os.replace(temporary, marker)
             except OSError:
                 pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+        self._opened = False
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _query(self, sql: str, parameters: Sequence[Any] = ()) -> List[Tuple[Any, ...]]:
+        db = self._connection()
+        if db is None:
+            return []
+        try:
+            return db.execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return []
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """A busy or read-only store is left alone; a damaged one is replaced by a fresh one."""
+        if isinstance(error, sqlite3.OperationalError) or not isinstance(
+            error, sqlite3.DatabaseError
+        ):
+            return
+        self.close()
+        self._discard()
+
+    def file_stats(self, scope: str) -> Dict[str, FileStat]:
+        """``path -> (size, mtime_ns, inode, digest)`` recorded by the last runs of ``scope``."""
+        out: Dict[str, FileStat] = {}
+        rows = self._query(
+            "SELECT path, size, mtime_ns, inode, digest FROM files WHERE scope = ?", (scope,)
+        )
+        for path, size, mtime_ns, inode, digest in rows:
+            if _all_int(size, mtime_ns, inode) and type(path) is str and _is_hex(digest):
+                out[path] = (size, mtime_ns, inode, digest)
+        return out
+
+    def values(self, table: str, keys: Sequence[str], kind: Any) -> Dict[str, Any]:
+        """``key -> value`` of the rows of ``keys`` that decode as ``kind`` (others are misses)."""
+        from conformance.plain import Malformed, loads
+
+        if table not in ("results", "locations"):
+            raise ValueError(table)
+        out: Dict[str, Any] = {}
+        wanted = sorted(set(keys))
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk)
+            for key, text in rows:
+                if type(text) is not str:
+                    continue
+                try:
+                    out[key] = loads(text, kind)
+                except Malformed:
+                    continue
+        return out
+
+    def decided(self, scope: str, kind: Any) -> Tuple[int, Dict[str, Any]]:
+        """(generation, ``path -> record``) of ``scope``, read in one transaction; a row that
+        does not decode as ``kind`` is left out (its file is then decided again)."""
+        from conformance.plain import Malformed, loads
+
+        db = self._connection()
+        if db is None:
+            return 0, {}
+        try:
+            db.execute("BEGIN")
+            row = db.execute("SELECT value FROM meta WHERE name = ?", (_generation(scope),))
+            found = row.fetchone()
+            rows = db.execute("SELECT path, value FROM decided WHERE scope = ?", (scope,))
+            texts = rows.fetchall()
+            db.execute("COMMIT")
+        except sqlite3.Error as error:
+            _rollback(db)
+            self._failed(error)
+            return 0, {}
+        generation = int(found[0]) if found is not None and str(found[0]).isdigit() else 0
+        out: Dict[str, Any] = {}
+        for path, text in texts:
+            if type(path) is not str or type(text) is not str:
+                continue
+            try:
+                out[path] = loads(text, kind)
+            except Malformed:
+                continue
+        return generation, out
+
+    def outcome(self, scope: str, key: str, kind: Any) -> Any:
+        """The findings stored by the last run of ``scope`` if its inputs had digest ``key``."""
+        from conformance.plain import Malformed, loads
+
+        rows = self._query("SELECT key, value FROM outcomes WHERE scope = ?", (scope,))
+        if not rows or rows[0][0] != key or type(rows[0][1]) is not str:
+            return None
+        try:
+            return loads(rows[0][1], kind)
+        except Malformed:
+            return None
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def put_result(self, key: str, text: str) -> None:
+        """Queue a file result (JSON text) for :meth:`commit`."""
+        self._results.append((key, text))
+
+    def put_location(self, key: str, text: str) -> None:
+        self._locations.append((key, text))
+
+    def put_stats(
+        self, scope: str, rows: Sequence[Tuple[str, FileStat]], gone: Sequence[str]
+    ) -> None:
+        """Queue the ``stat`` rows of ``scope`` that changed and the paths no longer there."""
+        self._stats.append((scope, list(rows), list(gone)))
+
+    def put_decided(
+        self, scope: str, generation: int, rows: Sequence[Tuple[str, str]], gone: Sequence[str]
+    ) -> None:
+        """Queue the records of a run that read ``generation`` of ``scope``: written only if no
+        other run wrote the scope in between (then the other run's records stay, whole)."""
+        self._decided = (scope, generation, list(rows), list(gone))
+
+    def put_outcome(self, scope: str, key: str, text: str) -> None:
+        self._outcome = (scope, key, text)
+
+    def commit(self) -> bool:
+        """Write everything queued in one transaction. False when the store refused (busy,
+        read-only, damaged): the run is then just not cached."""
+        results, locations, stats, outcome = (
+            self._results,
+            self._locations,
+            self._stats,
+            self._outcome,
+        )
+        decided, self._decided = self._decided, None
+        self._results, self._locations, self._stats, self._outcome = [], [], [], None
+        if not (results or locations or outcome or decided or any(r or g for _, r, g in stats)):
+            return True
+        db = self._connection()
+        if db is None:
+            return False
+        stamp = self._stamp
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                [(key, text, stamp) for key, text in results],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO locations VALUES (?, ?, ?)",
+                [(key, text, stamp) for key, text in locations],
+            )
+            for scope, rows, gone in stats:
+                db.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                    [(scope, path, *stat) for path, stat in rows],
+                )
+                db.executemany(
+                    "DELETE FROM files WHERE scope = ? AND path = ?", [(scope, p) for p in gone]
+                )
+            if decided is not None:
+                self._write_decided(db, *decided)  # skipped when another run's records won
+            if outcome is not None:
+                db.execute("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)", (*outcome, stamp))
+            self._prune(db)
+            db.execute("COMMIT")
+            return True
+        except sqlite3.Error as error:
+            _rollback(db)
+            self._failed(error)
+            return False
+
+    @staticmethod
+    def _write_decided(
+        db: sqlite3.Connection,
+        scope: str,
+        generation: int,
+        rows: Sequence[Tuple[str, str]],
+        gone: Sequence[str],
+    ) -> bool:
+        name = _generation(scope)
+        found = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        now = int(found[0]) if found is not None and str(found[0]).isdigit() else 0
+        if now != generation:
+            return False
+        db.executemany(
+            "INSERT OR REPLACE INTO decided VALUES (?, ?, ?)",
+            [(scope, path, text) for path, text in rows],
+        )
+        db.executemany(
+            "DELETE FROM decided WHERE scope = ? AND path = ?", [(scope, p) for p in gone]
+        )
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, str(generation + 1)))
+        return True
+
+    def touch(self, scope: str, table: str, keys: Sequence[str]) -> None:
+        """Mark the rows a run of ``scope`` used as used now, so pruning keeps them; at most once a
+        day per scope (a warm run then costs one indexed read here)."""
+        if table not in ("results", "locations") or not keys:
+            return
+        name = f"touched:{table}:{scope}"
+        row = self._query("SELECT value FROM meta WHERE name = ?", (name,))
+        last = int(row[0][0]) if row and str(row[0][0]).isdigit() else 0
+        if self._stamp - last < 24 * 3600:
+            return
+        db = self._connection()
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for chunk in _chunks(sorted(set(keys))):
+                marks = ",".join("?" * len(chunk))
+                db.execute(
+                    f"UPDATE {table} SET stamp = ? WHERE key IN ({marks})", (self._stamp, *chunk)
+                )
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, str(self._stamp)))
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            _rollback(db)
+
+    def _prune(self, db: sqlite3.Connection) -> None:
+        """Remove rows unused for a month, at most once a day (inside the caller's transaction)."""
+        row = db.execute("SELECT value FROM meta WHERE name = 'pruned'").fetchone()
+        last = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+        if self._stamp - last < 24 * 3600:
+            return
+        limit = self._stamp - STALE_SECONDS
+        for table in ("results", "locations", "outcomes"):
+            db.execute(f"DELETE FROM {table} WHERE stamp < ?", (limit,))
+        db.execute("DELETE FROM files WHERE scope NOT IN (SELECT scope FROM outcomes)")
+        db.execute("DELETE FROM decided WHERE scope NOT IN (SELECT scope FROM outcomes)")
+        db.execute(
+            "DELETE FROM meta WHERE name LIKE 'touched:%' AND CAST(value AS INTEGER) < ?", (limit,)
+        )
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (str(self._stamp),))
+
+
+def _generation(scope: str) -> str:
+    return f"generation:{scope}"
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    try:
+        db.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
+def _all_int(*values: object) -> bool:
+    return all(type(value) is int for value in values)
+
+
+def _is_hex(value: object) -> bool:
+    if type(value) is not str or len(value) != 64:
+        return False
+    try:
+        int(value, 16)
+    except ValueError:
+        return False
+    return True

@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from dataclasses import dataclass, field
 from typing import (
+    TYPE_CHECKING,
+    Any,
     Callable,
     Dict,
     Iterable,
@@ -34,11 +37,11 @@ from conformance.rules.base import FileRule, ProjectRule, Rule
 from conformance.settings import Config
 from conformance.version import __version__
 
+if TYPE_CHECKING:
+    from conformance.cache import Cache
+
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
-
-#: Files whose manifest entries may be stale (served from per-file entries) before it is rewritten.
-MANIFEST_SLACK = 32
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,19 @@ class RunOptions:
     # Fix mode (conformance/fixes.py): file contents to check instead of what is on disk,
     # relative path -> bytes (the fix rounds check their in-memory result before writing).
     sources: Optional[Mapping[str, bytes]] = None
+    # A long-lived process (``workspace.py``): file results and decided records kept in memory
+    # from one run to the next.
+    state: Optional[EngineState] = None
+
+
+@dataclass
+class EngineState:
+    """What a long-lived process keeps between runs: file results by content key, and each
+    file's decided record (``incremental.py``) of the last run of ``scope``."""
+
+    results: Dict[str, FileResult] = field(default_factory=dict)
+    decided: Dict[str, Any] = field(default_factory=dict)
+    scope: Optional[str] = None
 
 
 @dataclass
@@ -108,21 +124,42 @@ def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[FileResul
 
 # -- the file pass: read, key, cache, analyze ------------------------------------------------
 
-#: (file, its bytes, its cache key, why it cannot be read): bytes None and a reason when unreadable
-Input = Tuple[SourceFile, Optional[bytes], str, Optional[str]]
+
+@dataclass
+class Input:
+    """One file of the run: its cache key and, once read, its bytes.
+
+    ``data`` is None when the file was not read (its ``stat`` matched the store, so its digest is
+    known without reading) or could not be read (``reason`` then says why). ``stat`` is the row to
+    record for the next run, None when nothing new was learnt.
+    """
+
+    file: SourceFile
+    key: str
+    data: Optional[bytes] = None
+    reason: Optional[str] = None
+    stat: Optional[Tuple[int, int, int, str]] = None
+
+    @property
+    def readable(self) -> bool:
+        return self.reason is None
 
 
-def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str]]:
+def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str], Optional[Any]]:
+    """The bytes of a file, why they cannot be read, and the ``stat`` taken before reading (a
+    change after the ``stat`` then shows as a different ``stat`` on the next run)."""
     try:
         # unbuffered: one read of the whole file, without a buffer object per file
         with open(os.path.join(root, file.path), "rb", buffering=0) as handle:
-            return handle.readall(), None
+            status = os.fstat(handle.fileno())
+            return handle.readall(), None, status
     except OSError as error:
-        return None, error.strerror or str(error)
+        return None, error.strerror or str(error), None
 
 
 def project_packages(layout: Layout) -> Tuple[str, ...]:
-    """Top-level package names of the project's modules."""
+    """Top-level package names of the project's modules (``filepass.project_packages_of``,
+    without importing the file pass and libcst on a warm run)."""
     return tuple(sorted({f.module.split(".", 1)[0] for f in layout.files if f.module}))
 
 
@@ -131,26 +168,71 @@ def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple
     return hashlib.sha256(pickle.dumps((config, rule_codes, packages), protocol=4)).hexdigest()
 
 
-def read_inputs(layout: Layout, digest: str, options: RunOptions) -> List[Input]:
-    """Every file's bytes and cache key (content hashing, never modification times)."""
-    from conformance.cache import content_key
+def _unreadable(file: SourceFile, error: Optional[str]) -> Input:
+    reason = f"cannot read: {error}"
+    key = "!" + hashlib.sha256(f"{file.path}\0{reason}".encode()).hexdigest()
+    return Input(file, key, None, reason)
+
+
+def read_inputs(
+    layout: Layout,
+    digest: str,
+    options: RunOptions,
+    known: Optional[Mapping[str, Tuple[int, int, int, str]]] = None,
+) -> List[Input]:
+    """Every file's cache key. A file whose ``stat`` (size, mtime_ns, inode) equals the one
+    ``known`` recorded when it was last hashed is not read; every other file is read and hashed."""
+    from conformance.cache import RACY_SECONDS, content_digest, content_key
 
     inputs: List[Input] = []
     sources = options.sources
+    known = known or {}
+    trusted_before = int((time.time() - RACY_SECONDS) * 1e9)
     for file in layout.files:
-        data: Optional[bytes]
+        role = file.role or ""
         if sources is not None and file.path in sources:
-            data, error = sources[file.path], None
-        else:
-            data, error = _read(layout.root, file)
+            data_digest = content_digest(sources[file.path])
+            key = content_key(digest, file.path, file.module, role, data_digest)
+            inputs.append(Input(file, key, sources[file.path]))
+            continue
+        row = known.get(file.path)
+        if row is not None:
+            try:
+                status = os.stat(os.path.join(layout.root, file.path))
+            except OSError:
+                status = None
+            if (
+                status is not None
+                and (status.st_size, status.st_mtime_ns, status.st_ino) == row[:3]
+            ):
+                key = content_key(digest, file.path, file.module, role, row[3])
+                inputs.append(Input(file, key))
+                continue
+        data, error, status = _read(layout.root, file)
         if data is None:
-            reason = f"cannot read: {error}"
-            key = "!" + hashlib.sha256(f"{file.path}\0{reason}".encode()).hexdigest()
-            inputs.append((file, None, key, reason))
-        else:
-            key = content_key(digest, file.path, file.module, file.role or "", data)
-            inputs.append((file, data, key, None))
+            inputs.append(_unreadable(file, error))
+            continue
+        data_digest = content_digest(data)
+        key = content_key(digest, file.path, file.module, role, data_digest)
+        stat = None
+        if status is not None and status.st_mtime_ns < trusted_before:
+            stat = (status.st_size, status.st_mtime_ns, status.st_ino, data_digest)
+        inputs.append(Input(file, key, data, stat=stat))
     return inputs
+
+
+def _reread(root: str, item: Input, digest: str) -> Input:
+    """An input known by its ``stat`` only, read now (its result was not in the store). Keyed
+    by what was read: if the file changed since its ``stat``, the old key must not get the new
+    result."""
+    from conformance.cache import content_digest, content_key
+
+    data, error, _ = _read(root, item.file)
+    if data is None:
+        return _unreadable(item.file, error)
+    file = item.file
+    key = content_key(digest, file.path, file.module, file.role or "", content_digest(data))
+    return Input(file, key, data)
 
 
 def analyze_files(
@@ -160,40 +242,53 @@ def analyze_files(
     options: RunOptions,
     *,
     inputs: Optional[List[Input]] = None,
+    cache: Optional[Cache] = None,
     scope: Optional[str] = None,
+    memory: Optional[Dict[str, FileResult]] = None,
 ) -> Tuple[Dict[str, FileResult], int]:
-    """The file pass over every file: results from the run manifest of ``scope`` or the per-file
-    cache first, then the misses, in parallel when it pays. Returns (path -> FileResult, number
-    of files parsed)."""
-    from conformance.cache import Cache
+    """The file pass over every file: results from the store first, then the misses, in parallel
+    when it pays. Returns (path -> FileResult, number of files parsed)."""
+    from conformance.plain import Unencodable, dumps
 
+    digest = analysis_digest(settings.config, settings.rule_codes, settings.project_packages)
     if inputs is None:
-        digest = analysis_digest(settings.config, settings.rule_codes, settings.project_packages)
         inputs = read_inputs(layout, digest, options)
-    cache = Cache(options.cache_dir) if options.cache_dir else None
-    manifest = cache.manifest(scope) if cache is not None and scope else {}
-    manifest_keys: Dict[str, str] = {}
+    stored: Dict[str, FileResult] = {}
+    if memory:
+        stored = {i.key: memory[i.key] for i in inputs if i.key in memory}
+    if cache is not None:
+        wanted = [i.key for i in inputs if i.readable and i.key not in stored]
+        stored.update(cache.values("results", wanted, FileResult))
     results: Dict[str, FileResult] = {}
     misses: List[Tuple[SourceFile, bytes, str]] = []
-    for file, data, key, reason in inputs:
-        if data is None:
+    for position, item in enumerate(inputs):
+        if not item.readable:
             from conformance.filepass import parse_error
 
+            file = item.file
             results[file.path] = FileResult(
-                file.path, None, (parse_error(file.path, reason or "cannot read", None, None),)
+                file.path, None, (parse_error(file.path, item.reason or "cannot read", None, None),)
             )
             continue
-        entry = manifest.get(file.path)
-        if isinstance(entry, tuple) and len(entry) == 2:
-            manifest_keys[file.path] = entry[0]
-            if entry[0] == key and isinstance(entry[1], FileResult):
-                results[file.path] = entry[1]
+        found = stored.get(item.key)
+        if found is not None:
+            results[item.file.path] = found
+            if memory is not None:
+                memory[item.key] = found
+            continue
+        if item.data is None:
+            item = inputs[position] = _reread(layout.root, item, digest)
+            if not item.readable:
+                from conformance.filepass import parse_error
+
+                results[item.file.path] = FileResult(
+                    item.file.path,
+                    None,
+                    (parse_error(item.file.path, item.reason or "cannot read", None, None),),
+                )
                 continue
-        cached = cache.get(key) if cache is not None else None
-        if isinstance(cached, FileResult):
-            results[file.path] = cached
-        else:
-            misses.append((file, data, key))
+        assert item.data is not None
+        misses.append((item.file, item.data, item.key))
 
     if misses:
         codes = tuple(rule.code for rule in file_rules)
@@ -202,8 +297,13 @@ def analyze_files(
         def done(index: int, result: FileResult) -> None:
             file, _, key = misses[index]
             results[file.path] = result
+            if memory is not None:
+                memory[key] = result
             if cache is not None:
-                cache.put(key, result)
+                try:
+                    cache.put_result(key, dumps(result, FileResult))
+                except Unencodable:
+                    pass  # a family fact that is not plain data: this file is just not cached
 
         if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
             _parallel(misses, settings, codes, jobs, options.progress, done)
@@ -214,14 +314,8 @@ def analyze_files(
                 done(index, analyze_file(file, data, settings, file_rules))
                 if options.progress is not None:
                     options.progress(index + 1, len(misses))
-
-    if cache is not None and scope:
-        # Rewriting the manifest costs as much as loading it, so a few changed files are served
-        # from their per-file entries until enough of the manifest is stale.
-        readable = [(f, key) for f, data, key, _ in inputs if data is not None]
-        stale = sum(1 for f, key in readable if manifest_keys.get(f.path) != key)
-        if stale > max(MANIFEST_SLACK, len(readable) // 20) or len(readable) != len(manifest):
-            cache.put_manifest(scope, {f.path: (key, results[f.path]) for f, key in readable})
+    if cache is not None and scope is not None:
+        cache.touch(scope, "results", list(stored))
     return results, len(misses)
 
 
@@ -304,8 +398,28 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     With a cache, a run whose inputs (every file's key and the layout) equal those of the last run
     of the same scope reuses its findings: no file result is loaded and libcst is not imported.
     """
-    from conformance.cache import Cache, run_key
+    from conformance.cache import Cache
+
+    # In-memory sources (fix rounds) use the file results of the store only.
+    cache = Cache(options.cache_dir) if options.cache_dir else None
+    try:
+        return _run(config, paths, options, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+#: What the outcome row of a scope holds: the findings after confirmation and suppression, and
+#: the number of suppressed ones.
+Outcome = Tuple[Tuple[Violation, ...], int]
+
+
+def _run(
+    config: Config, paths: Sequence[str], options: RunOptions, cache: Optional[Cache]
+) -> RunResult:
+    from conformance.cache import run_key
     from conformance.discovery import discover
+    from conformance.plain import dumps
 
     reported = discover(config, paths)
     # Findings in the checked files can depend on any other file (a base class, a provider, an
@@ -315,34 +429,71 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
     packages = project_packages(layout)
     codes = tuple(r.code for r in rules)
     digest = analysis_digest(config, codes, packages)
-    inputs = read_inputs(layout, digest, options)
-    # In-memory sources (fix rounds) use the per-file cache only.
-    cache = Cache(options.cache_dir) if options.cache_dir and options.sources is None else None
     scope = run_scope(config, digest) if cache is not None else None
-    inputs_key = run_key((key for _, _, key, _ in inputs), layout_digest(layout))
-    stored = cache.outcome(scope, inputs_key) if cache is not None and scope else None
+    known = cache.file_stats(scope) if cache is not None and scope else {}
+    inputs = read_inputs(layout, digest, options, known)
+    whole_run = cache is not None and scope is not None and options.sources is None
+    inputs_key = run_key((item.key for item in inputs), layout_digest(layout))
+    stored = None
+    if cache is not None and scope is not None and whole_run:
+        stored = cache.outcome(scope, inputs_key, Outcome)
 
-    def analyze() -> Dict[str, FileResult]:
-        settings = AnalysisSettings(config, codes, packages)
+    settings = AnalysisSettings(config, codes, packages)
+    by_path = {item.file.path: item for item in inputs}
+    # content key -> file result, loaded or analysed in this run (or kept by a long-lived process)
+    memory: Dict[str, FileResult] = options.state.results if options.state is not None else {}
+    analyzed: List[int] = []
+
+    def results_of(wanted: Sequence[str]) -> Dict[str, FileResult]:
+        items = [by_path[path] for path in wanted]
+        if not items:
+            return {}
         found, count = analyze_files(
-            layout, settings, file_rules, options, inputs=inputs, scope=scope
+            layout,
+            settings,
+            file_rules,
+            options,
+            inputs=items,
+            cache=cache,
+            scope=scope,
+            memory=memory,
         )
         analyzed.append(count)
         return found
 
-    analyzed: List[int] = []
     results: Mapping[str, FileResult]
-    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], tuple):
-        violations, suppressed = list(stored[0]), int(stored[1])
-        results = LazyResults(analyze)
+    if stored is not None:
+        violations, suppressed = list(stored[0]), stored[1]
+
+        def load_all() -> Dict[str, FileResult]:
+            found = results_of(list(by_path))
+            if cache is not None:
+                cache.commit()
+            return found
+
+        results = LazyResults(load_all)
     else:
-        fresh = analyze()
-        results = fresh
-        violations = confirm(config, layout, fresh, packages, project_rules, options.cache_dir)
-        violations = _supersede(violations, rules)
-        violations, suppressed = suppress(config, fresh, violations, rules)
-        if cache is not None and scope:
-            cache.put_outcome(scope, inputs_key, (tuple(violations), suppressed))
+        violations, suppressed = _decide(
+            config,
+            layout,
+            inputs,
+            packages,
+            rules,
+            project_rules,
+            cache,
+            scope or run_scope(config, digest),
+            results_of,
+            memory,
+            options.state,
+        )
+        results = LazyResults(lambda: results_of(list(by_path)))
+        if cache is not None and whole_run and scope:
+            cache.put_outcome(scope, inputs_key, dumps((tuple(violations), suppressed), Outcome))
+    if cache is not None and scope is not None and options.sources is None:
+        rows = [(item.file.path, item.stat) for item in inputs if item.stat is not None]
+        present = {f.path for f in layout.files}
+        cache.put_stats(scope, rows, [path for path in known if path not in present])
+        cache.commit()
     if reported is not layout:
         checked = {f.path for f in reported.files}
         folders = tuple(p.path + "/" for p in reported.packages)
@@ -359,10 +510,64 @@ def run(config: Config, paths: Sequence[str], options: RunOptions = RunOptions()
         files_checked=len(reported.files),
         project_packages=len(layout.packages),
         suppressed=suppressed,
-        parsed=analyzed[0] if analyzed else 0,
+        parsed=sum(analyzed),
         results=results,
         baselined=baselined,
     )
+
+
+def _decide(
+    config: Config,
+    layout: Layout,
+    inputs: Sequence[Input],
+    packages: Sequence[str],
+    rules: Sequence[Type[Rule]],
+    project_rules: Sequence[Type[ProjectRule]],
+    cache: Optional[Cache],
+    scope: str,
+    results_of: Callable[[Sequence[str]], Dict[str, FileResult]],
+    memory: Dict[str, FileResult],
+    state: Optional[EngineState] = None,
+) -> Tuple[List[Violation], int]:
+    """Confirm, place and suppress, deciding again only what changed since the records of the
+    last run of ``scope`` (``incremental.py``)."""
+    from conformance.incremental import Decided, decide
+    from conformance.plain import dumps
+
+    generation, previous = 0, {}  # type: Tuple[int, Dict[str, Decided]]
+    if state is not None and state.scope == scope:
+        previous = state.decided
+    elif cache is not None and scope is not None:
+        generation, previous = cache.decided(scope, Decided)
+
+    def old_results(keys: Sequence[str]) -> Dict[str, FileResult]:
+        found = {key: memory[key] for key in keys if key in memory}
+        missing = [key for key in keys if key not in found]
+        if cache is not None and missing:
+            found.update(cache.values("results", missing, FileResult))
+        return found
+
+    decision = decide(
+        config,
+        layout,
+        {item.file.path: item.key for item in inputs},
+        previous,
+        packages,
+        rules,
+        project_rules,
+        results_of,
+        old_results,
+        lambda unlocated: _locate(layout.root, unlocated, cache),
+    )
+    if state is not None:
+        state.decided, state.scope = decision.decided, scope
+        live = {item.key for item in inputs} | {r.key for r in decision.decided.values()}
+        for key in [key for key in memory if key not in live]:
+            del memory[key]  # older versions of the files: the next diff needs only these
+    elif cache is not None and scope is not None:
+        rows = [(path, dumps(decision.decided[path], Decided)) for path in sorted(decision.redone)]
+        cache.put_decided(scope, generation, rows, decision.gone)
+    return decision.violations, decision.suppressed
 
 
 def covers_root(root: str, paths: Sequence[str]) -> bool:
@@ -390,7 +595,7 @@ def apply_baseline(
     layout: Layout,
     paths: Sequence[str],
     violations: List[Violation],
-    rules: Sequence[Type[Rule]],
+    rules: Sequence[Any],
     options: RunOptions,
 ) -> Tuple[List[Violation], int]:
     """Hide the baselined findings; add CNF903 for entries under the checked paths that no
@@ -420,79 +625,49 @@ def build_index(
     )
 
 
-def confirm(
-    config: Config,
-    layout: Layout,
-    results: Mapping[str, FileResult],
-    packages: Sequence[str],
-    project_rules: Sequence[Type[ProjectRule]],
-    cache_dir: Optional[str] = None,
-) -> List[Violation]:
-    """Local findings, candidates whose conditions hold on the complete index, and the findings
-    of project rules."""
-    from conformance.project import Project
-
-    index = build_index(config, layout, results, packages)
-    out: List[Violation] = []
-    unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]] = {}
-    for path in sorted(results):
-        result = results[path]
-        out.extend(result.violations)
-        for candidate in result.candidates:
-            if candidate.condition.evaluate(index) is True:
-                violation = _with_detail(candidate, index)
-                if candidate.locator is not None and violation.location.line is None:
-                    unlocated.setdefault(path, []).append((candidate.locator, violation))
-                else:
-                    out.append(violation)
-    out.extend(_locate(layout.root, unlocated, cache_dir))
-    project = Project(
-        config=config,
-        layout=layout,
-        index=index,
-        facts={p: r.facts for p, r in results.items() if r.facts is not None},
-        files={f.path: f for f in layout.files},
-    )
-    for rule in project_rules:
-        out.extend(rule().check(project))
-    return out
+#: Where each confirmed cross-file finding of a file is: (location, statement line, fingerprint),
+#: or None when the node was not found again.
+Places = Tuple[Optional[Place], ...]
 
 
 def _locate(
-    root: str, unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]], cache_dir: Optional[str]
+    root: str, unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]], cache: Optional[Cache]
 ) -> List[Violation]:
     """Positions of confirmed cross-file findings. The file pass left them out (most candidates
     are dropped, and a position costs a code generation of the file); they are computed here for
     the confirmed ones only, and cached by file content so a warm run never parses."""
     from dataclasses import replace
 
-    from conformance.cache import Cache
+    from conformance.plain import dumps, encode
 
-    cache = Cache(cache_dir) if cache_dir else None
     out: List[Violation] = []
+    keys: Dict[str, Tuple[bytes, str]] = {}
     for path, items in sorted(unlocated.items()):
         try:
             with open(os.path.join(root, path), "rb") as handle:
                 data = handle.read()
         except OSError:
+            continue
+        steps = encode(tuple(locator for locator, _ in items), Tuple[NodeLocator, ...])
+        key = hashlib.sha256(
+            b"locations-v3\0" + __version__.encode() + b"\0" + data + b"\0" + repr(steps).encode()
+        ).hexdigest()
+        keys[path] = (data, key)
+    stored: Dict[str, Places] = {}
+    if cache is not None and keys:
+        stored = cache.values("locations", [key for _, key in keys.values()], Places)
+    for path, items in sorted(unlocated.items()):
+        if path not in keys:
             out.extend(violation for _, violation in items)
             continue
-        key = hashlib.sha256(
-            b"locations-v2\0"
-            + __version__.encode()
-            + b"\0"
-            + data
-            + b"\0"
-            + pickle.dumps([locator for locator, _ in items], protocol=4)
-        ).hexdigest()
-        stored = cache.get("loc" + key) if cache is not None else None
-        found = _places(stored, len(items))
-        if found is None:
+        data, key = keys[path]
+        found = stored.get(key)
+        if found is None or len(found) != len(items):
             from conformance.positions import locate
 
-            found = locate(data, [locator for locator, _ in items])
+            found = tuple(locate(data, [locator for locator, _ in items]))
             if cache is not None:
-                cache.put("loc" + key, found)
+                cache.put_location(key, dumps(found, Places))
         for (_, violation), place in zip(items, found):
             if place is None:
                 out.append(replace(violation, location=Location(1, 1, 1, 1)))
@@ -507,18 +682,6 @@ def _locate(
                     )
                 )
     return out
-
-
-def _places(stored: object, count: int) -> Optional[List[Optional[Place]]]:
-    """Cached places of ``count`` findings, or None when the entry has another shape."""
-    if not isinstance(stored, list) or len(stored) != count:
-        return None
-    for place in stored:
-        if place is None:
-            continue
-        if not (isinstance(place, tuple) and len(place) == 3 and isinstance(place[0], Location)):
-            return None
-    return stored
 
 
 def _with_detail(candidate: Candidate, index: ProjectIndex) -> Violation:

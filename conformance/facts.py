@@ -1,4 +1,4 @@
-"""Per-file facts: what one file defines and imports, as small picklable values.
+"""Per-file facts: what one file defines and imports, as small plain values.
 
 The file pass extracts these once per file (in a worker, cached by content); the project index
 merges them. Names are absolute dotted qualified names (``cpv3.modules.users.schemas.UserOut``,
@@ -80,7 +80,8 @@ class FileFacts:
     """Everything the index needs from one file.
 
     ``extra`` lets a rule family keep facts of its own (key: ``"<family>.<what>"``, value: a tuple of
-    picklable values) without touching this module; ``ProjectIndex.extra(key)`` gathers them.
+    plain values: strings, numbers, tuples) without touching this module;
+    ``ProjectIndex.extra(key)`` gathers them.
     """
 
     path: str

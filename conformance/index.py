@@ -110,6 +110,7 @@ class ProjectIndex:
         for file_facts in facts:
             self.add(file_facts)
         self._kind_cache: Dict[str, Tuple[FrozenSet[str], bool]] = {}
+        self._memo: Dict[str, Any] = {}
 
     def add(self, facts: FileFacts) -> None:
         """Merge one file's facts."""
@@ -264,6 +265,14 @@ class ProjectIndex:
                 if found != (None, None):
                     return found
         return None, None
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per index: what a rule derives from the whole project (the import
+        graph of the module packages). Use this, not a cache of the rule's own, so that the
+        incremental engine knows which facts the answer read (``tracking.py``)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     def extra(self, key: str) -> List[Tuple[str, Any]]:
         """Family-specific facts stored under ``key`` by every file, as (module, value) pairs,

@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from conformance import cache as cache_module
 
@@ -129,9 +131,10 @@ def test_a_new_file_changes_the_outcome(tmp_path: Path) -> None:
 
 
 def test_content_key_covers_the_checker_code(monkeypatch: object) -> None:
-    key = cache_module.content_key("settings", "a.py", "a", "", b"x = 1\n")
+    data = cache_module.content_digest(b"x = 1\n")
+    key = cache_module.content_key("settings", "a.py", "a", "", data)
     monkeypatch.setattr(cache_module, "_TOOL_DIGEST", "another build")  # type: ignore[attr-defined]
-    assert cache_module.content_key("settings", "a.py", "a", "", b"x = 1\n") != key
+    assert cache_module.content_key("settings", "a.py", "a", "", data) != key
 
 
 # -- the warm run equals the cold run ----------------------------------------------------------
@@ -157,25 +160,37 @@ def test_a_warm_run_reports_exactly_what_the_cold_run_reported(tmp_path: Path) -
 # -- damage and concurrency -------------------------------------------------------------------
 
 
-def _damage(folder: Path, how: str) -> int:
-    damaged = 0
-    for path in cache_files(folder):
-        data = path.read_bytes()
-        if how == "truncate":
-            path.write_bytes(data[: len(data) // 2])
-        elif how == "empty":
-            path.write_bytes(b"")
-        else:
-            path.write_bytes(b"\x80\x05garbage" + data[::-1][:64])
-        damaged += 1
-    return damaged
+def database(folder: Path) -> Path:
+    return folder / cache_module.DATABASE_NAME
 
 
-def _all_loadable(folder: Path) -> None:
-    for path in cache_files(folder):
-        assert not path.name.endswith(".tmp"), f"temporary file left behind: {path}"
-        with path.open("rb") as handle:
-            pickle.load(handle)
+def rows(folder: Path, table: str) -> List[Tuple[object, ...]]:
+    with closing(sqlite3.connect(str(database(folder)))) as db:
+        return list(db.execute(f"SELECT * FROM {table}"))
+
+
+def _damage(folder: Path, how: str) -> None:
+    path = database(folder)
+    data = path.read_bytes()
+    if how == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "garbage":
+        path.write_bytes(b"\x80\x05garbage" + data[::-1][:64])
+    else:  # a page in the middle overwritten: a database file that SQLite finds malformed
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + b"\xff" * 4096 + data[middle + 4096 :])
+
+
+def _intact(folder: Path) -> None:
+    """The store is a sound database of our tables, nothing temporary left behind."""
+    leftovers = [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert not leftovers, f"temporary files left behind: {leftovers}"
+    with closing(sqlite3.connect(str(database(folder)))) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        assert {"results", "files", "outcomes", "locations", "meta"} <= tables
 
 
 def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
@@ -183,25 +198,100 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
     folder = root / ".test-cache"
     expected = check(root)
     assert CNF110 in expected
-    for how in ("truncate", "empty", "garbage"):
-        assert _damage(folder, how) >= 3, "per-file entries, the manifest and the outcome"
+    for how in ("truncate", "empty", "garbage", "page"):
+        _damage(folder, how)
         assert check(root) == expected, how
-        _all_loadable(folder)
+        _intact(folder)
         assert check(root) == expected, how
 
 
-def test_a_damaged_manifest_falls_back_to_the_per_file_entries(tmp_path: Path) -> None:
+def test_rows_of_the_wrong_shape_read_as_misses(tmp_path: Path) -> None:
+    """Well-formed JSON holding the wrong kind of value, in every table: no run crashes, none
+    reports anything but what a run without cache reports, and the rows are rewritten."""
     root = project(tmp_path)
     folder = root / ".test-cache"
     expected = check(root)
-    runs = list((folder / "runs").iterdir())
-    assert {path.suffix for path in runs} == {".files", ".outcome"}
-    for path in runs:
-        path.write_bytes(path.read_bytes()[:10])
-    (root / "cpv3/modules/users/service.py").write_text("# edited\n", encoding="utf-8")
+    wrong = ['"text"', "[1, 2, 3]", "{}", "null", '[["x"], "y"]', "[" * 50_000, "1e999"]
+    for value in wrong:
+        with closing(sqlite3.connect(str(database(folder)))) as db, db:
+            db.execute("UPDATE results SET value = ?", (value,))
+            db.execute("UPDATE outcomes SET value = ?", (value,))
+            db.execute("UPDATE locations SET value = ?", (value,))
+            db.execute("UPDATE files SET digest = ?, size = 'x'", (value,))
+        assert check(root) == expected, value
+        assert check(root) == expected, value
+    # a value of the right shape except for one field deep inside: a line number as text
+    with closing(sqlite3.connect(str(database(folder)))) as db, db:
+        for key, text in list(db.execute("SELECT key, value FROM results")):
+            db.execute(
+                "UPDATE results SET value = ? WHERE key = ?", (text.replace("[1,", '["1",'), key)
+            )
+        db.execute("DELETE FROM outcomes")
+    assert check(root) == expected
+    assert uncached(root) == expected
+
+
+def test_a_run_after_an_edit_with_old_timestamps_sees_the_edit(tmp_path: Path) -> None:
+    """Files unchanged since the last run are known by their stat and not read; an edited file
+    is hashed again even when its timestamp is older than the last run."""
+    root = project(tmp_path)
+    old = 1_600_000_000
+    for path in root.rglob("*.py"):
+        os.utime(path, (old, old))
+    assert CNF110 in check(root)
+    folder = root / ".test-cache"
+    assert len(rows(folder, "files")) == len(list((root / "cpv3").rglob("*.py")))
+    schemas = root / "cpv3/core/schemas.py"
+    schemas.write_text(PLAIN_BASE, encoding="utf-8")
+    os.utime(schemas, (old + 5, old + 5))
+    warm = check(root)
+    assert CNF110 not in warm
+    assert warm == uncached(root)
+
+
+class _Payload:
+    """Unpickling this writes a file: what a committed cache folder could do to a checker that
+    unpickles it."""
+
+    def __init__(self, canary: Path) -> None:
+        self.canary = canary
+
+    def __reduce__(self) -> Tuple[object, Tuple[str, ...]]:
+        return (exec, (f"open({str(self.canary)!r}, 'w').write('ran')",))
+
+
+def test_nothing_read_from_the_cache_folder_runs_code(tmp_path: Path) -> None:
+    """A cache folder from someone else (committed, restored by CI): pickled payloads where the
+    old cache kept pickles, inside the store's rows, and a store with a trigger of its own."""
+    root = project(tmp_path)
+    folder = root / ".test-cache"
+    expected = uncached(root)
+    canary = tmp_path / "canary"
+    payload = pickle.dumps(_Payload(canary))
+    assert check(root) == expected
+    # the rows hold pickles
+    with closing(sqlite3.connect(str(database(folder)))) as db, db:
+        for table in ("results", "outcomes", "locations"):
+            db.execute(f"UPDATE {table} SET value = ?", (payload,))
+    assert check(root) == expected
+    # pickles where the previous cache format kept its entries
+    for name in ("ab/cdef0123", "runs/0123.files", "runs/0123.outcome"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(payload)
+    assert check(root) == expected
+    # a database with a trigger and a view that are not ours
+    with closing(sqlite3.connect(str(database(folder)))) as db, db:
+        db.execute("CREATE TABLE loot (x)")
+        db.execute(
+            "CREATE TRIGGER steal AFTER INSERT ON results BEGIN INSERT INTO loot VALUES (1); END"
+        )
+        db.execute("CREATE VIEW peek AS SELECT * FROM results")
+    (root / "cpv3/core/schemas.py").write_text(PLAIN_BASE, encoding="utf-8")
     assert check(root) == uncached(root)
-    _all_loadable(folder)
-    assert expected  # the first run reported something to compare with
+    with closing(sqlite3.connect(str(database(folder)))) as db:
+        names = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    assert not names & {"loot", "steal", "peek"}, "a store that is not ours is replaced"
+    assert not canary.exists(), "code from the cache folder ran"
 
 
 def _start(root: Path, env: Dict[str, str]) -> subprocess.Popen[str]:
@@ -234,7 +324,7 @@ def test_two_runs_at_once_never_leave_a_corrupt_cache(tmp_path: Path) -> None:
             assert process.returncode in (0, 1), err
             assert "Traceback" not in err
             assert out == expected, f"round {round_number}"
-        _all_loadable(folder)
+        _intact(folder)
         assert check(root, env={"CONFORMANCE_CACHE_DIR": str(folder)}) == expected
 
 

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from conformance.conditions import Condition
 from conformance.facts import ImportFact
 from conformance.index import ProjectIndex
-
-_CYCLE_GRAPHS: weakref.WeakKeyDictionary[ProjectIndex, Dict[bool, Dict[Tuple[str, int], List[str]]]]
-
-
-_CYCLE_GRAPHS = weakref.WeakKeyDictionary()
-
 
 _MAX_CYCLES = 200
 
@@ -38,10 +31,15 @@ def _closing_sites(
     imports, and type-only ones unless asked, excluded). Each simple cycle is written from its
     alphabetically first module; it is closed by its last edge, reported on the first import (by
     module name, then position) that makes that edge."""
-    per_index = _CYCLE_GRAPHS.setdefault(index, {})
-    cached = per_index.get(include_type_only)
-    if cached is not None:
-        return cached
+    found: Dict[Tuple[str, int], List[str]] = index.memo(
+        f"layering.cycles:{include_type_only}", lambda: _compute_sites(index, include_type_only)
+    )
+    return found
+
+
+def _compute_sites(
+    index: ProjectIndex, include_type_only: bool
+) -> Dict[Tuple[str, int], List[str]]:
     sites: Dict[Tuple[str, str], Tuple[str, int]] = {}
     for module, facts in index.files.items():
         src = index.roles.get(module, (None, None))[1]
@@ -65,7 +63,6 @@ def _closing_sites(
     for cycle in _simple_cycles(graph):
         site = sites[(cycle[-1], cycle[0])]
         closing.setdefault(site, []).append(" -> ".join([*cycle, cycle[0]]))
-    per_index[include_type_only] = closing
     return closing
 
 

@@ -1,0 +1,316 @@
+"""The incremental decision of a run: only what an edit can change is decided again.
+
+The file pass is cached by content (``cache.py``); what remains per run is deciding the deferred
+findings on the complete index, placing them, and suppression. Each file's outcome is kept as a
+:class:`Decided` record: the content key it was decided for, the index keys its verdicts read
+(``tracking.py``), and its final findings. A run then
+
+1. finds the files whose key changed (edited, added, removed);
+2. diffs their old and new facts into the index keys the edit changed;
+3. decides again only the changed files and the files whose verdicts read a changed key (or
+   whose project-rule findings changed); every other file's findings are reused as they are;
+4. builds the index lazily, so only the facts those verdicts read are loaded.
+
+Project rules (module shape: required files, sub-folders, names) read only the layout from
+discovery; they run on every run, which costs a fraction of a millisecond per package, and a file
+whose project findings changed is decided again (its ``# noqa`` comments may apply to them).
+
+Nothing here trusts a stored record blindly: a record whose key differs from the file's key is
+decided again; if the old facts of a changed file are not available, every file is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
+
+from conformance.diagnostics import Violation
+from conformance.model import Layout
+
+if TYPE_CHECKING:
+    from conformance.facts import FileFacts
+    from conformance.results import FileResult, NodeLocator
+    from conformance.settings import Config
+    from conformance.tracking import Key, TrackedIndex
+
+#: Stands for "every key": the old facts of a changed file are unknown.
+EVERYTHING = ("everything", "")
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One file's outcome: decided for content ``key``; ``deps`` are the index keys its verdicts
+    read; ``findings`` are final (confirmed, placed, superseded, suppressed) and include the
+    project-rule findings on the file (``project``, kept to notice when they change)."""
+
+    key: str
+    module: str
+    deps: Tuple[Tuple[str, str], ...]
+    findings: Tuple[Violation, ...]
+    project: Tuple[Violation, ...]
+    suppressed: int
+
+
+@dataclass
+class Decision:
+    """What :func:`decide` found."""
+
+    violations: List[Violation]
+    suppressed: int
+    decided: Dict[str, Decided]  # path -> record, for every file of the layout
+    redone: Set[str]  # paths decided again in this run (their records are new)
+    gone: List[str]  # paths that had a record and are no longer files of the layout
+
+
+#: Loads the file results of paths (from memory, the store, or by analysis).
+ResultsOf = Callable[[Sequence[str]], Mapping[str, "FileResult"]]
+#: Loads old file results by content key, without analysing (None when not stored).
+OldResults = Callable[[Sequence[str]], Mapping[str, "FileResult"]]
+#: Places confirmed cross-file findings: path -> [(locator, violation)] -> placed violations.
+Locate = Callable[[Dict[str, List[Tuple["NodeLocator", Violation]]]], List[Violation]]
+
+
+def decide(
+    config: Config,
+    layout: Layout,
+    keys: Mapping[str, str],
+    previous: Mapping[str, Decided],
+    packages: Sequence[str],
+    rules: Sequence[Any],
+    project_rules: Sequence[type],
+    results_of: ResultsOf,
+    old_results: OldResults,
+    locate: Locate,
+) -> Decision:
+    """Decide a run incrementally from the records of the previous one (``previous``, possibly
+    empty). ``keys`` maps each file of the layout to its content key."""
+    modules = {f.path: f.module for f in layout.files}
+    project = _project_findings(config, layout, project_rules)
+
+    changed = [path for path, key in keys.items() if _key_of(previous.get(path)) != key]
+    gone = [path for path in previous if path not in keys]
+    changed_keys: Set[Tuple[str, str]] = set()
+    current = results_of(changed)
+    if previous:
+        changed_keys = _changed_keys(changed, gone, previous, current, modules, old_results)
+    redo: Set[str] = set(changed)
+    if not previous or EVERYTHING in changed_keys:
+        redo = set(keys)
+    else:
+        from conformance.tracking import VOLATILE
+
+        for path, record in previous.items():
+            if path in redo or path not in keys:
+                continue
+            if record.project != project.get(path, ()):
+                redo.add(path)
+            elif any(dep in changed_keys or dep == VOLATILE for dep in record.deps):
+                redo.add(path)
+
+    decided: Dict[str, Decided] = {p: r for p, r in previous.items() if p in keys and p not in redo}
+    if redo:
+        ordered = sorted(redo)
+        wanted = [p for p in ordered if p not in current]
+        results: Dict[str, FileResult] = dict(current)
+        results.update(results_of(wanted))
+        index = _index(config, layout, packages, results, keys, results_of)
+        decided.update(
+            _decide_files(config, ordered, results, project, index, rules, locate, modules, keys)
+        )
+
+    violations: List[Violation] = []
+    suppressed = 0
+    for path in sorted(decided):
+        violations.extend(decided[path].findings)
+        suppressed += decided[path].suppressed
+    # project findings on folders (and on files that are not checked Python files)
+    elsewhere = [v for path, found in sorted(project.items()) if path not in keys for v in found]
+    if elsewhere:
+        kept, hidden = _suppress(config, {}, elsewhere, rules)
+        violations.extend(kept)
+        suppressed += hidden
+    return Decision(violations, suppressed, decided, redo, gone)
+
+
+def _key_of(record: Optional[Decided]) -> Optional[str]:
+    return record.key if record is not None else None
+
+
+def _changed_keys(
+    changed: Sequence[str],
+    gone: Sequence[str],
+    previous: Mapping[str, Decided],
+    current: Mapping[str, FileResult],
+    modules: Mapping[str, str],
+    old_results: OldResults,
+) -> Set[Tuple[str, str]]:
+    """The index keys the edits between the previous run and this one changed."""
+    from conformance.tracking import changed_keys
+
+    old_keys = [previous[p].key for p in [*changed, *gone] if p in previous]
+    old = old_results(old_keys)
+    out: Set[Tuple[str, str]] = set()
+    for path in [*changed, *gone]:
+        record = previous.get(path)
+        module = modules.get(path) or (record.module if record is not None else "")
+        old_facts: Optional[FileFacts] = None
+        if record is not None:
+            if record.key.startswith("!"):  # it could not be read: it had no facts
+                old_facts = None
+            elif record.key not in old:
+                return {EVERYTHING}
+            else:
+                old_facts = old[record.key].facts
+        new_result = current.get(path)
+        new_facts = new_result.facts if new_result is not None else None
+        out |= changed_keys(module, old_facts, new_facts)
+        if record is None or path in gone:  # the layout changed: roles, presence
+            out |= {("role", module), ("all", "role"), ("has-file", module), ("all", "file")}
+        if record is not None and record.module != module:
+            return {EVERYTHING}
+    return out
+
+
+def _project_findings(
+    config: Config, layout: Layout, project_rules: Sequence[type]
+) -> Dict[str, Tuple[Violation, ...]]:
+    """Project rules read the layout and the configuration only: path -> findings."""
+    from conformance.project import Project
+    from conformance.tracking import TrackedIndex
+
+    project = Project(
+        config=config,
+        layout=layout,
+        index=TrackedIndex((), complete=True),
+        files={f.path: f for f in layout.files},
+    )
+    grouped: Dict[str, List[Violation]] = {}
+    for rule in project_rules:
+        for violation in rule().check(project):
+            grouped.setdefault(violation.path, []).append(violation)
+    return {path: tuple(found) for path, found in grouped.items()}
+
+
+def _index(
+    config: Config,
+    layout: Layout,
+    packages: Sequence[str],
+    results: Mapping[str, FileResult],
+    keys: Mapping[str, str],
+    results_of: ResultsOf,
+) -> TrackedIndex:
+    """The complete index: facts of the loaded results now, every other module's when a verdict
+    first looks at it."""
+    from conformance.roles import RoleMatcher
+    from conformance.tracking import TrackedIndex
+
+    path_of: Dict[str, str] = {}
+    for file in layout.files:
+        if not keys.get(file.path, "!").startswith("!"):
+            path_of.setdefault(file.module, file.path)
+    loaded = [r.facts for r in results.values() if r.facts is not None]
+    present = {facts.module for facts in loaded}
+    pending = [module for module in path_of if module not in present]
+
+    def load(modules: Iterable[str]) -> Dict[str, FileFacts]:
+        paths = [path_of[m] for m in modules if m in path_of]
+        found = results_of(paths)
+        return {r.facts.module: r.facts for r in found.values() if r.facts is not None}
+
+    return TrackedIndex(
+        loaded,
+        pending=pending,
+        loader=load,
+        project_packages=packages,
+        roles={f.module: (f.role, f.feature) for f in layout.files},
+        role_for_module=RoleMatcher(config).for_module,
+        complete=True,
+    )
+
+
+def _decide_files(
+    config: Config,
+    paths: Sequence[str],
+    results: Mapping[str, FileResult],
+    project: Mapping[str, Tuple[Violation, ...]],
+    index: TrackedIndex,
+    rules: Sequence[Any],
+    locate: Locate,
+    modules: Mapping[str, str],
+    keys: Mapping[str, str],
+) -> Dict[str, Decided]:
+    """Confirm, place, supersede and suppress the findings of ``paths``."""
+    confirmed: Dict[str, List[Violation]] = {}
+    unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]] = {}
+    deps: Dict[str, FrozenSet[Key]] = {}
+    for path in paths:
+        result = results[path]
+        found = list(result.violations)
+        read: Set[Key] = set()
+        for candidate in result.candidates:
+            violation, keys_read = index.record(partial(_verdict, candidate, index))
+            read |= keys_read
+            if violation is None:
+                continue
+            if candidate.locator is not None and violation.location.line is None:
+                unlocated.setdefault(path, []).append((candidate.locator, violation))
+            else:
+                found.append(violation)
+        confirmed[path] = found
+        deps[path] = frozenset(read)
+    for violation in locate(unlocated):
+        confirmed[violation.path].append(violation)
+    out: Dict[str, Decided] = {}
+    for path in paths:
+        on_file = project.get(path, ())
+        found = _supersede([*confirmed[path], *on_file], rules)
+        kept, hidden = _suppress(config, {path: results[path]}, found, rules)
+        out[path] = Decided(
+            keys[path],
+            modules.get(path, ""),
+            tuple(sorted(deps[path])),
+            tuple(kept),
+            on_file,
+            hidden,
+        )
+    return out
+
+
+def _verdict(candidate: Any, index: TrackedIndex) -> Optional[Violation]:
+    """The candidate's finding if its condition holds on the complete index, else None."""
+    if candidate.condition.evaluate(index) is not True:
+        return None
+    from conformance.engine import _with_detail
+
+    return _with_detail(candidate, index)
+
+
+def _supersede(violations: List[Violation], rules: Sequence[Any]) -> List[Violation]:
+    from conformance.engine import _supersede as supersede
+
+    return supersede(violations, rules)
+
+
+def _suppress(
+    config: Config,
+    results: Mapping[str, FileResult],
+    violations: List[Violation],
+    rules: Sequence[Any],
+) -> Tuple[List[Violation], int]:
+    from conformance.engine import suppress
+
+    return suppress(config, dict(results), violations, rules)

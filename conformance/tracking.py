@@ -1,0 +1,291 @@
+"""Dependency tracking on the project index: which index keys a verdict read, and which keys an
+edit changed.
+
+A deferred finding's verdict (its condition evaluated on the complete index) is a pure function of
+the index entries it looked at. :class:`TrackedIndex` records those entries as *keys* while a
+verdict is decided; :func:`changed_keys` lists the keys whose value differs between two versions
+of one file's facts. A stored verdict stays valid as long as none of the keys it read changed, so
+after an edit only the verdicts that read something the edit changed are decided again, as
+mypy's fine-grained mode and salsa-based tools do.
+
+Keys are ``(table, name)`` pairs:
+
+* ``("file", module)`` the facts of a module as a whole, ``("has-file", module)`` only whether
+  the module exists; ``("bindings", module)`` its module-level imports;
+* ``("class", qualname)``, ``("function", qualname)``, ``("alias", qualname)`` one definition,
+  read or looked up and not found (absence is a value too);
+* ``("role", module)`` the role of a module (from discovery);
+* ``("extra", key)`` the family facts of that key from every file;
+* ``("all", table)`` the whole table, read by iterating it.
+
+The index also loads lazily: given a loader, a module's facts are fetched only when a lookup
+needs that module, so a run that re-decides a few verdicts reads a few files' facts from the
+store instead of all of them.
+"""
+
+from __future__ import annotations
+
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+)
+
+from conformance.facts import FileFacts
+from conformance.index import ProjectIndex
+
+Key = Tuple[str, str]
+
+#: Recorded when a verdict went through a cycle of base classes: always decided again.
+VOLATILE: Key = ("volatile", "")
+
+#: A loader of facts: the facts of the given modules (those without facts are left out).
+Loader = Callable[[Iterable[str]], Mapping[str, FileFacts]]
+
+
+class _Tracked(dict):  # type: ignore[type-arg]
+    """A table of the index that notes every key it is asked for (and loads it on demand)."""
+
+    def __init__(self, index: TrackedIndex, table: str, data: Mapping[Any, Any]) -> None:
+        super().__init__(data)
+        self._index = index
+        self._table = table
+
+    def __getitem__(self, key: Any) -> Any:
+        self._index._touch(self._table, key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._index._touch(self._table, key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._index._touch("has-" + self._table if self._table == "file" else self._table, key)
+        return dict.__contains__(self, key)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._index._touch_all(self._table)
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._index._touch_all(self._table)
+        return dict.__len__(self)
+
+    def keys(self) -> Any:
+        self._index._touch_all(self._table)
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self._index._touch_all(self._table)
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self._index._touch_all(self._table)
+        return dict.items(self)
+
+
+class TrackedIndex(ProjectIndex):
+    """A complete project index that records what each verdict reads (see the module docstring).
+
+    ``pending`` names modules whose facts are not loaded yet: ``loader`` fetches them the first
+    time a lookup reaches them.
+    """
+
+    def __init__(
+        self,
+        facts: Iterable[FileFacts],
+        *,
+        pending: Iterable[str] = (),
+        loader: Optional[Loader] = None,
+        **options: Any,
+    ) -> None:
+        self._frames: List[Set[Key]] = []
+        self._pending: Set[str] = set(pending)
+        self._loader = loader
+        self._loading = False
+        self._kind_deps: Dict[str, FrozenSet[Key]] = {}
+        super().__init__(facts, **options)
+        self.files = _Tracked(self, "file", self.files)
+        self.classes = _Tracked(self, "class", self.classes)
+        self.functions = _Tracked(self, "function", self.functions)
+        self.aliases = _Tracked(self, "alias", self.aliases)
+        self.bindings = _Tracked(self, "bindings", self.bindings)
+        self.roles = _Tracked(self, "role", self.roles)
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def record(self, decide: Callable[[], Any]) -> Tuple[Any, FrozenSet[Key]]:
+        """Run ``decide()`` and return its value with the keys it read."""
+        self._frames.append(set())
+        try:
+            value = decide()
+        finally:
+            read = self._frames.pop()
+        if self._frames:
+            self._frames[-1].update(read)
+        return value, frozenset(read)
+
+    def _note(self, key: Key) -> None:
+        if self._frames:
+            self._frames[-1].add(key)
+
+    def _touch(self, table: str, name: Any) -> None:
+        if self._pending and not self._loading:
+            self._load_for(table, name)
+        if self._frames and type(name) is str:
+            self._frames[-1].add((table, name))
+
+    def _touch_all(self, table: str) -> None:
+        if self._pending and not self._loading:
+            self._load(list(self._pending))
+        if self._frames:
+            self._frames[-1].add(("all", table))
+
+    # -- lazy loading --------------------------------------------------------------------------
+
+    def _load_for(self, table: str, name: Any) -> None:
+        if type(name) is not str:
+            return
+        if table == "role":
+            return  # roles come from discovery, all known
+        if table in ("file", "has-file", "bindings"):
+            if name in self._pending:
+                self._load([name])
+            return
+        # a definition lives in the module that is a prefix of its qualified name
+        wanted = []
+        cut = name.rfind(".")
+        while cut > 0:
+            prefix = name[:cut]
+            if prefix in self._pending:
+                wanted.append(prefix)
+            cut = name.rfind(".", 0, cut)
+        if wanted:
+            self._load(wanted)
+
+    def _load(self, modules: List[str]) -> None:
+        self._pending.difference_update(modules)
+        if self._loader is None:
+            return
+        self._loading = True
+        try:
+            for facts in self._loader(modules).values():
+                self.add(facts)
+        finally:
+            self._loading = False
+
+    def add(self, facts: FileFacts) -> None:
+        loading, self._loading = self._loading, True  # merging writes, it reads nothing
+        try:
+            super().add(facts)
+        finally:
+            self._loading = loading
+
+    # -- what the base class computes from several keys ------------------------------------------
+
+    def extra(self, key: str) -> List[Tuple[str, Any]]:
+        if self._pending and not self._loading:
+            self._load(list(self._pending))
+        self._note(("extra", key))
+        loading, self._loading = self._loading, True
+        frames, self._frames = self._frames, []  # the key above stands for everything read here
+        try:
+            return super().extra(key)
+        finally:
+            self._frames = frames
+            self._loading = loading
+
+    def kinds(self, qualname: str) -> Tuple[FrozenSet[str], bool]:
+        """As the base class, memoised per index; a memoised answer still reports the keys its
+        computation read, so a verdict that reuses it depends on them too."""
+        resolved_and_deps = self.record(lambda: self.type_of(qualname))
+        resolved: str = resolved_and_deps[0]
+        cached = self._kind_cache.get(resolved)
+        if cached is not None:
+            deps = self._kind_deps.get(resolved)
+            self._note(VOLATILE) if deps is None else self._frames[-1].update(deps)
+            return cached
+        self._kind_cache[resolved] = (frozenset(), True)  # cycle guard, see _compute_kinds
+        result, deps = self.record(lambda: self._compute_kinds(resolved))
+        self._kind_cache[resolved] = result
+        if VOLATILE not in deps:
+            self._kind_deps[resolved] = deps
+        return result  # type: ignore[no-any-return]
+
+    # -- whole-project memo for rules ------------------------------------------------------------
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """As the base class; every verdict that uses the value depends on what computing it read."""
+        found = self._memo.get(name)
+        if found is None:
+            found = self._memo[name] = self.record(compute)
+        value, deps = found
+        if self._frames:
+            self._frames[-1].update(deps)
+        return value
+
+
+def changed_keys(module: str, old: Optional[FileFacts], new: Optional[FileFacts]) -> Set[Key]:
+    """The index keys whose value differs between two versions of one module's facts (None:
+    the module has no facts, because the file is new, deleted or does not parse)."""
+    if old == new:
+        return set()
+    keys: Set[Key] = {("file", module), ("all", "file")}
+    if (old is None) != (new is None):
+        keys.update({("has-file", module), ("role", module), ("all", "role")})
+    for table, entries_of in _TABLES:
+        before = entries_of(old) if old is not None else {}
+        after = entries_of(new) if new is not None else {}
+        for name in set(before) | set(after):
+            if before.get(name) != after.get(name):
+                keys.add((table, name))
+                keys.add(("all", table))
+    old_bindings = _bindings(old)
+    if old_bindings != _bindings(new):
+        keys.update({("bindings", module), ("all", "bindings")})
+    old_extra = old.extra if old is not None else {}
+    new_extra = new.extra if new is not None else {}
+    for key in set(old_extra) | set(new_extra):
+        if old_extra.get(key) != new_extra.get(key):
+            keys.add(("extra", key))
+    return keys
+
+
+def _classes(facts: FileFacts) -> Dict[str, Any]:
+    return {cls.qualname: cls for cls in facts.classes}
+
+
+def _functions(facts: FileFacts) -> Dict[str, Any]:
+    out: Dict[str, Any] = {f.qualname: f for f in facts.functions}
+    for cls in facts.classes:
+        out.update((m.qualname, m) for m in cls.methods)
+    return out
+
+
+def _aliases(facts: FileFacts) -> Dict[str, Any]:
+    return {alias.qualname: alias for alias in facts.aliases}
+
+
+_TABLES: Tuple[Tuple[str, Callable[[FileFacts], Dict[str, Any]]], ...] = (
+    ("class", _classes),
+    ("function", _functions),
+    ("alias", _aliases),
+)
+
+
+def _bindings(facts: Optional[FileFacts]) -> Dict[str, str]:
+    if facts is None:
+        return {}
+    return {
+        imp.alias: imp.target
+        for imp in facts.imports
+        if imp.module_level and imp.alias and not imp.dynamic
+    }

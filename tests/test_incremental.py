@@ -1,0 +1,212 @@
+"""The incremental engine never serves a stale or missing finding: after any sequence of edits,
+including edits that change what a name in another file is, a warm run reports exactly what a run
+without cache reports.
+
+Property test: random sequences of edits on a generated tree (a base class stops or starts being a
+Pydantic model, a provider moves to another module, a module file is deleted or comes back, a
+module package is renamed, an import cycle appears, a re-export comes and goes, a comment is
+added), with the real engine on real files, warm == cold after each step. Modification times are
+set into the past so that the stat-first change detection is exercised, not bypassed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conformance.config import load_config
+from conformance.diagnostics import Violation
+from conformance.engine import RunOptions, run
+
+SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
+
+
+@dataclass(frozen=True)
+class Tree:
+    """What the generated project looks like; each edit flips one aspect."""
+
+    pydantic_base: bool = True  # cpv3.core.schemas.Schema derives from pydantic.BaseModel
+    provider_in: str = "deps"  # the module of cpv3.core that defines get_db
+    orders_service: bool = True  # cpv3/modules/orders/service.py exists
+    orders_name: str = "orders"  # the folder name of the second module package
+    cycle: bool = False  # orders.service imports users.service (users already imports orders)
+    reexport: bool = True  # users/__init__.py re-exports the repository class
+    comments: int = 0  # comment lines appended to users/service.py
+
+
+def render(tree: Tree) -> Dict[str, str]:
+    orders = tree.orders_name
+    base = "pd.BaseModel" if tree.pydantic_base else "object"
+    other = "providers" if tree.provider_in == "deps" else "deps"
+    files: Dict[str, str] = {"pyproject.toml": "[project]\nname = 'demo'\n"}
+    files["cpv3/__init__.py"] = ""
+    files["cpv3/core/__init__.py"] = ""
+    files["cpv3/core/schemas.py"] = f"import pydantic as pd\n\n\nclass Schema({base}):\n    pass\n"
+    files[f"cpv3/core/{tree.provider_in}.py"] = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def get_db() -> AsyncSession:\n    raise NotImplementedError\n"
+    )
+    files[f"cpv3/core/{other}.py"] = "X = 1\n"
+    for module in ("users", orders):
+        for name in SIX:
+            files[f"cpv3/modules/{module}/{name}"] = ""
+    files["cpv3/modules/users/__init__.py"] = (
+        "from .repository import UserRepository\n\n__all__ = ['UserRepository']\n"
+        if tree.reexport
+        else ""
+    )
+    files["cpv3/modules/users/repository.py"] = (
+        "class UserRepository:\n    async def get(self, user_id: int) -> int:\n"
+        "        return user_id\n"
+    )
+    files["cpv3/modules/users/service.py"] = (
+        f"from cpv3.modules.{orders} import schemas as order_schemas\n\n\n"
+        "class UserService:\n    async def get(self, user_id: int) -> int:\n"
+        "        return user_id\n" + "# note\n" * tree.comments
+    )
+    files["cpv3/modules/users/router.py"] = (
+        "from typing import Annotated\n\n"
+        "from fastapi import APIRouter, Depends\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+        f"from cpv3.core.{tree.provider_in} import get_db\n"
+        "from cpv3.core.schemas import Schema\n"
+        "from cpv3.modules.users import UserRepository\n\n"
+        'router = APIRouter(prefix="/users", tags=["users"])\n\n\n'
+        "class UserOut(Schema):\n    id: int\n\n\n"
+        '@router.get("/{user_id}")\n'
+        "async def read(user_id: int, db: Annotated[AsyncSession, Depends(get_db)]) -> int:\n"
+        "    return await UserRepository().get(user_id)\n"
+    )
+    files[f"cpv3/modules/{orders}/schemas.py"] = (
+        "from cpv3.core.schemas import Schema\n\n\nclass OrderOut(Schema):\n    id: int\n"
+    )
+    if tree.orders_service:
+        files[f"cpv3/modules/{orders}/service.py"] = (
+            "from cpv3.modules.users.service import UserService\n" if tree.cycle else ""
+        ) + "class OrderService:\n    pass\n"
+    else:
+        files.pop(f"cpv3/modules/{orders}/service.py")
+    return files
+
+
+EDITS = {
+    "base": lambda t: replace(t, pydantic_base=not t.pydantic_base),
+    "provider": lambda t: replace(
+        t, provider_in="providers" if t.provider_in == "deps" else "deps"
+    ),
+    "delete": lambda t: replace(t, orders_service=not t.orders_service),
+    "rename": lambda t: replace(
+        t, orders_name="billing" if t.orders_name == "orders" else "orders"
+    ),
+    "cycle": lambda t: replace(t, cycle=not t.cycle),
+    "reexport": lambda t: replace(t, reexport=not t.reexport),
+    "comment": lambda t: replace(t, comments=t.comments + 1),
+}
+
+
+def write(root: Path, files: Dict[str, str], step: int) -> None:
+    """Make the tree under ``root`` exactly ``files``; every file gets a modification time in the
+    past (older for unchanged files, so that only stat changes reveal the edits)."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(".cache") or rel in files:
+            continue
+        if path.is_file():
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    stamp = 1_600_000_000 + step * 10
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, (stamp, stamp))
+
+
+def findings(root: Path, cached: bool) -> List[Tuple[object, ...]]:
+    config = load_config(str(root), str(root / "pyproject.toml"))
+    options = RunOptions(cache_dir=str(root / ".cache") if cached else None)
+    result = run(config, [str(root)], options)
+    return [_plain(v) for v in result.violations]
+
+
+def _plain(violation: Violation) -> Tuple[object, ...]:
+    return (
+        violation.path,
+        violation.location,
+        violation.code,
+        violation.message,
+        violation.statement_line,
+        violation.fingerprint_text,
+    )
+
+
+def test_the_generated_tree_has_cross_file_findings(tmp_path: Path) -> None:
+    """The property below is only worth something if the edits change findings in other files."""
+    write(tmp_path, render(Tree()), 0)
+    before = {(f[0], f[2]) for f in findings(tmp_path, cached=False)}
+    assert ("cpv3/modules/users/router.py", "CNF110") in before  # UserOut(Schema) in a router
+    write(tmp_path, render(Tree(pydantic_base=False)), 1)
+    after = {(f[0], f[2]) for f in findings(tmp_path, cached=False)}
+    assert ("cpv3/modules/users/router.py", "CNF110") not in after
+    write(tmp_path, render(Tree(cycle=True)), 2)
+    cycle = {(f[0], f[2]) for f in findings(tmp_path, cached=False)}
+    assert ("cpv3/modules/users/service.py", "CNF206") in cycle  # orders -> users -> orders
+    write(tmp_path, render(Tree(orders_service=False)), 3)
+    missing = {(f[0], f[2]) for f in findings(tmp_path, cached=False)}
+    assert ("cpv3/modules/orders/service.py", "CNF101") in missing  # a required file is gone
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,  # a fixed sequence of examples: CI time stays small and failures repeat
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(edits=st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=6))
+def test_a_warm_run_equals_a_cold_run_after_every_edit(tmp_path: Path, edits: List[str]) -> None:
+    root = tmp_path / "tree"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    tree = Tree()
+    write(root, render(tree), 0)
+    assert findings(root, cached=True) == findings(root, cached=False)
+    for step, edit in enumerate(edits, start=1):
+        tree = EDITS[edit](tree)
+        write(root, render(tree), step)
+        warm = findings(root, cached=True)
+        assert warm == findings(root, cached=False), f"after {edits[:step]}"
+        assert findings(root, cached=True) == warm, "a second warm run"
+
+
+# -- the in-memory engine of a long-lived process ---------------------------------------------
+
+
+def test_a_workspace_follows_unsaved_texts_and_the_disk(tmp_path: Path) -> None:
+    from conformance.workspace import Workspace
+
+    write(tmp_path, render(Tree()), 0)
+    config = load_config(str(tmp_path), str(tmp_path / "pyproject.toml"))
+    workspace = Workspace(config)
+    router = "cpv3/modules/users/router.py"
+    assert "CNF110" in {v.code for v in workspace.findings(router)}
+    # an unsaved buffer of another file changes what a name in the router is
+    plain = render(Tree(pydantic_base=False))["cpv3/core/schemas.py"]
+    workspace.set_source(str(tmp_path / "cpv3/core/schemas.py"), plain)
+    assert "CNF110" not in {v.code for v in workspace.findings(router)}
+    workspace.set_source("cpv3/core/schemas.py", None)  # the buffer is closed unsaved
+    assert "CNF110" in {v.code for v in workspace.findings(router)}
+    # the same edit saved to disk; then a module package renamed on disk
+    write(tmp_path, render(Tree(pydantic_base=False)), 1)
+    assert [_plain(v) for v in workspace.findings()] == findings(tmp_path, cached=False)
+    write(tmp_path, render(Tree(pydantic_base=False, orders_name="billing")), 2)
+    assert [_plain(v) for v in workspace.findings()] == findings(tmp_path, cached=False)
+    assert workspace.check().parsed == 0, "nothing changed: nothing parsed again"
