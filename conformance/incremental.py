@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from conformance.tracking import Key, TrackedIndex
 
 #: Stands for "every key": the old facts of a changed file are unknown.
-EVERYTHING = ("everything", "")
+EVERYTHING = "*"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Decided:
 
     key: str
     module: str
-    deps: Tuple[Tuple[str, str], ...]
+    deps: Tuple[str, ...]
     findings: Tuple[Violation, ...]
     project: Tuple[Violation, ...]
     suppressed: int
@@ -103,7 +103,7 @@ def decide(
 
     changed = [path for path, key in keys.items() if _key_of(previous.get(path)) != key]
     gone = [path for path in previous if path not in keys]
-    changed_keys: Set[Tuple[str, str]] = set()
+    changed_keys: Set[str] = set()
     current = results_of(changed)
     if previous:
         changed_keys = _changed_keys(changed, gone, previous, current, modules, old_results)
@@ -157,13 +157,13 @@ def _changed_keys(
     current: Mapping[str, FileResult],
     modules: Mapping[str, str],
     old_results: OldResults,
-) -> Set[Tuple[str, str]]:
+) -> Set[str]:
     """The index keys the edits between the previous run and this one changed."""
-    from conformance.tracking import changed_keys
+    from conformance.tracking import LAYOUT, changed_keys
 
     old_keys = [previous[p].key for p in [*changed, *gone] if p in previous]
     old = old_results(old_keys)
-    out: Set[Tuple[str, str]] = set()
+    out: Set[str] = set()
     for path in [*changed, *gone]:
         record = previous.get(path)
         module = modules.get(path) or (record.module if record is not None else "")
@@ -179,7 +179,7 @@ def _changed_keys(
         new_facts = new_result.facts if new_result is not None else None
         out |= changed_keys(module, old_facts, new_facts)
         if record is None or path in gone:  # the layout changed: roles, presence
-            out |= {("role", module), ("all", "role"), ("has-file", module), ("all", "file")}
+            out |= {LAYOUT, "m:" + module, "*m"}
         if record is not None and record.module != module:
             return {EVERYTHING}
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
-from conformance.facts import AliasFact, ClassFact, FileFacts, FunctionFact
+from conformance.facts import AliasFact, ClassFact, FileFacts, FunctionFact, ImportFact
 
 # Kinds a class (or a name bound to one) can have.
 PYDANTIC_MODEL = "pydantic-model"
@@ -265,6 +265,12 @@ class ProjectIndex:
                 if found != (None, None):
                     return found
         return None, None
+
+    def module_imports(self) -> List[Tuple[str, Tuple[ImportFact, ...]]]:
+        """(module, its imports) for every module, in module order: what import-graph rules read
+        (ask this rather than iterating ``files``, so that the incremental engine knows the answer
+        depends on imports only)."""
+        return [(module, self.files[module].imports) for module in sorted(self.files)]
 
     def memo(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per index: what a rule derives from the whole project (the import

@@ -183,6 +183,17 @@ def _make_decoder(kind: Any) -> Decoder:
 
 
 def _tuple_decoder(kind: Any, args: Tuple[Any, ...]) -> Decoder:
+    if len(args) == 2 and args[1] is Ellipsis and args[0] is str:
+
+        def decode_strings(data: Any) -> Any:
+            if type(data) is not list:
+                raise _fail(kind, data)
+            for value in data:
+                if type(value) is not str:
+                    raise _fail(str, value)
+            return tuple(data)
+
+        return decode_strings
     if len(args) == 2 and args[1] is Ellipsis:
         item = _decoder(args[0])
 
@@ -214,7 +225,7 @@ def _hints(kind: type, fields: List[dataclasses.Field[Any]]) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for f in fields:
         owner = next(
-            (c for c in kind.__mro__ if f.name in c.__dict__.get("__annotations__", {})), kind
+            (c for c in kind.__mro__ if f.name in vars(c).get("__annotations__", {})), kind
         )
         module = sys.modules.get(owner.__module__)
         holder = type("_Field", (), {"__annotations__": {f.name: f.type}})
@@ -225,13 +236,21 @@ def _hints(kind: type, fields: List[dataclasses.Field[Any]]) -> Dict[str, Any]:
 def _dataclass_decoder(kind: type) -> Decoder:
     fields = _stored_fields(kind)
     hints = _hints(kind, fields)
-    parts = [(f.name, _decoder(hints[f.name])) for f in fields]
+    parts = [_decoder(hints[f.name]) for f in fields]
     count = len(parts)
+    names = [f.name for f in fields]
+    leading = dataclasses.fields(kind)[:count]
+    positional = [f.name for f in leading] == names and not any(
+        getattr(f, "kw_only", False) is True for f in leading
+    )
 
     def decode_dataclass(data: Any) -> Any:
         if type(data) is not list or len(data) != count:
             raise _fail(kind, data)
-        return kind(**{name: part(value) for (name, part), value in zip(parts, data)})
+        values = [part(value) for part, value in zip(parts, data)]
+        if positional:
+            return kind(*values)
+        return kind(**dict(zip(names, values)))
 
     return decode_dataclass
 

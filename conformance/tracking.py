@@ -1,22 +1,24 @@
-"""Dependency tracking on the project index: which index keys a verdict read, and which keys an
-edit changed.
+"""Dependency tracking on the project index: which parts of the index a verdict read, and which
+parts an edit changed.
 
 A deferred finding's verdict (its condition evaluated on the complete index) is a pure function of
-the index entries it looked at. :class:`TrackedIndex` records those entries as *keys* while a
-verdict is decided; :func:`changed_keys` lists the keys whose value differs between two versions
-of one file's facts. A stored verdict stays valid as long as none of the keys it read changed, so
-after an edit only the verdicts that read something the edit changed are decided again, as
-mypy's fine-grained mode and salsa-based tools do.
+the index entries it looked at. :class:`TrackedIndex` records what a verdict reads as *keys* while
+it is decided; :func:`changed_keys` lists the keys whose value differs between two versions of one
+file's facts. A stored verdict stays valid as long as none of the keys it read changed, so after
+an edit only the verdicts that read something the edit changed are decided again, as mypy's
+fine-grained mode and salsa-based tools do.
 
-Keys are ``(table, name)`` pairs:
+Keys are short strings, one per module and table (a definition is looked up in the modules its
+qualified name starts with; absence is a value too):
 
-* ``("file", module)`` the facts of a module as a whole, ``("has-file", module)`` only whether
-  the module exists; ``("bindings", module)`` its module-level imports;
-* ``("class", qualname)``, ``("function", qualname)``, ``("alias", qualname)`` one definition,
-  read or looked up and not found (absence is a value too);
-* ``("role", module)`` the role of a module (from discovery);
-* ``("extra", key)`` the family facts of that key from every file;
-* ``("all", table)`` the whole table, read by iterating it.
+* ``c:<module>``, ``f:<module>``, ``a:<module>`` the classes, functions, aliases of a module;
+* ``b:<module>`` its module-level imports (re-exports follow them), ``m:<module>`` its facts as a
+  whole;
+* ``L`` the layout: which modules exist (with facts) and their roles;
+* ``x:<key>`` the family facts of that key from every file;
+* ``*c``, ``*f``, ``*a``, ``*b``, ``*m``, ``*i`` a whole table read by iterating it (``*i``: the
+  imports of every module);
+* ``v`` the verdict went through a cycle of base classes: always decided again.
 
 The index also loads lazily: given a loader, a module's facts are fetched only when a lookup
 needs that module, so a run that re-decides a few verdicts reads a few files' facts from the
@@ -39,16 +41,20 @@ from typing import (
     Tuple,
 )
 
-from conformance.facts import FileFacts
+from conformance.facts import FileFacts, ImportFact
 from conformance.index import ProjectIndex
 
-Key = Tuple[str, str]
+Key = str
 
 #: Recorded when a verdict went through a cycle of base classes: always decided again.
-VOLATILE: Key = ("volatile", "")
+VOLATILE: Key = "v"
+#: Which modules exist (with facts) and their roles.
+LAYOUT: Key = "L"
 
 #: A loader of facts: the facts of the given modules (those without facts are left out).
 Loader = Callable[[Iterable[str]], Mapping[str, FileFacts]]
+
+_TABLE_KEYS = {"class": "c", "function": "f", "alias": "a", "bindings": "b", "file": "m"}
 
 
 class _Tracked(dict):  # type: ignore[type-arg]
@@ -112,6 +118,7 @@ class TrackedIndex(ProjectIndex):
         self._loader = loader
         self._loading = False
         self._kind_deps: Dict[str, FrozenSet[Key]] = {}
+        self._prefixes: Dict[str, Tuple[Key, ...]] = {}
         super().__init__(facts, **options)
         self.files = _Tracked(self, "file", self.files)
         self.classes = _Tracked(self, "class", self.classes)
@@ -140,14 +147,31 @@ class TrackedIndex(ProjectIndex):
     def _touch(self, table: str, name: Any) -> None:
         if self._pending and not self._loading:
             self._load_for(table, name)
-        if self._frames and type(name) is str:
-            self._frames[-1].add((table, name))
+        if not self._frames or type(name) is not str:
+            return
+        frame = self._frames[-1]
+        if table in ("role", "has-file"):
+            frame.add(LAYOUT)
+        elif table in ("file", "bindings"):
+            frame.add(_TABLE_KEYS[table] + ":" + name)
+        elif self.is_project_name(name):  # other names are never defined in the project
+            frame.update(self._prefix_keys(_TABLE_KEYS[table], name))
+
+    def _prefix_keys(self, letter: str, qualname: str) -> Tuple[Key, ...]:
+        """``letter:module`` for each module a definition named ``qualname`` could be in."""
+        memo_key = letter + qualname
+        found = self._prefixes.get(memo_key)
+        if found is None:
+            parts = qualname.split(".")
+            found = tuple(letter + ":" + ".".join(parts[:cut]) for cut in range(1, len(parts)))
+            self._prefixes[memo_key] = found
+        return found
 
     def _touch_all(self, table: str) -> None:
         if self._pending and not self._loading:
             self._load(list(self._pending))
         if self._frames:
-            self._frames[-1].add(("all", table))
+            self._frames[-1].add(LAYOUT if table == "role" else "*" + _TABLE_KEYS[table])
 
     # -- lazy loading --------------------------------------------------------------------------
 
@@ -194,7 +218,7 @@ class TrackedIndex(ProjectIndex):
     def extra(self, key: str) -> List[Tuple[str, Any]]:
         if self._pending and not self._loading:
             self._load(list(self._pending))
-        self._note(("extra", key))
+        self._note("x:" + key)
         loading, self._loading = self._loading, True
         frames, self._frames = self._frames, []  # the key above stands for everything read here
         try:
@@ -220,6 +244,20 @@ class TrackedIndex(ProjectIndex):
             self._kind_deps[resolved] = deps
         return result  # type: ignore[no-any-return]
 
+    def module_imports(self) -> List[Tuple[str, Tuple[ImportFact, ...]]]:
+        """As the base class; the verdict depends on every module's imports (and nothing else of
+        their facts)."""
+        if self._pending and not self._loading:
+            self._load(list(self._pending))
+        self._note("*i")
+        loading, self._loading = self._loading, True
+        frames, self._frames = self._frames, []
+        try:
+            return super().module_imports()
+        finally:
+            self._frames = frames
+            self._loading = loading
+
     # -- whole-project memo for rules ------------------------------------------------------------
 
     def memo(self, name: str, compute: Callable[[], Any]) -> Any:
@@ -234,28 +272,25 @@ class TrackedIndex(ProjectIndex):
 
 
 def changed_keys(module: str, old: Optional[FileFacts], new: Optional[FileFacts]) -> Set[Key]:
-    """The index keys whose value differs between two versions of one module's facts (None:
-    the module has no facts, because the file is new, deleted or does not parse)."""
+    """The keys whose value differs between two versions of one module's facts (None: the module
+    has no facts, because the file is new, deleted or does not parse)."""
     if old == new:
         return set()
-    keys: Set[Key] = {("file", module), ("all", "file")}
+    keys: Set[Key] = {"m:" + module, "*m"}
     if (old is None) != (new is None):
-        keys.update({("has-file", module), ("role", module), ("all", "role")})
-    for table, entries_of in _TABLES:
+        keys.add(LAYOUT)
+    for letter, entries_of in _TABLES:
         before = entries_of(old) if old is not None else {}
         after = entries_of(new) if new is not None else {}
-        for name in set(before) | set(after):
-            if before.get(name) != after.get(name):
-                keys.add((table, name))
-                keys.add(("all", table))
-    old_bindings = _bindings(old)
-    if old_bindings != _bindings(new):
-        keys.update({("bindings", module), ("all", "bindings")})
+        if before != after:
+            keys.update({letter + ":" + module, "*" + letter})
+    if (old.imports if old is not None else ()) != (new.imports if new is not None else ()):
+        keys.add("*i")
     old_extra = old.extra if old is not None else {}
     new_extra = new.extra if new is not None else {}
     for key in set(old_extra) | set(new_extra):
         if old_extra.get(key) != new_extra.get(key):
-            keys.add(("extra", key))
+            keys.add("x:" + key)
     return keys
 
 
@@ -274,18 +309,17 @@ def _aliases(facts: FileFacts) -> Dict[str, Any]:
     return {alias.qualname: alias for alias in facts.aliases}
 
 
-_TABLES: Tuple[Tuple[str, Callable[[FileFacts], Dict[str, Any]]], ...] = (
-    ("class", _classes),
-    ("function", _functions),
-    ("alias", _aliases),
-)
-
-
-def _bindings(facts: Optional[FileFacts]) -> Dict[str, str]:
-    if facts is None:
-        return {}
+def _bindings(facts: FileFacts) -> Dict[str, Any]:
     return {
         imp.alias: imp.target
         for imp in facts.imports
         if imp.module_level and imp.alias and not imp.dynamic
     }
+
+
+_TABLES: Tuple[Tuple[str, Callable[[FileFacts], Dict[str, Any]]], ...] = (
+    ("c", _classes),
+    ("f", _functions),
+    ("a", _aliases),
+    ("b", _bindings),
+)

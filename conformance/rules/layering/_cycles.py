@@ -41,11 +41,11 @@ def _compute_sites(
     index: ProjectIndex, include_type_only: bool
 ) -> Dict[Tuple[str, int], List[str]]:
     sites: Dict[Tuple[str, str], Tuple[str, int]] = {}
-    for module, facts in index.files.items():
+    for module, imports in index.module_imports():
         src = index.roles.get(module, (None, None))[1]
         if src is None:
             continue
-        for ordinal, fact in enumerate(facts.imports):
+        for ordinal, fact in enumerate(imports):
             if fact.dynamic or (fact.type_only and not include_type_only):
                 continue
             if not index.is_project_name(fact.module or fact.target):
