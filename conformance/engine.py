@@ -16,13 +16,11 @@ from typing import (
     Any,
     Callable,
     Dict,
-    Iterable,
     Iterator,
     List,
     Mapping,
     Optional,
     Sequence,
-    Set,
     Tuple,
     Type,
 )
@@ -30,9 +28,9 @@ from typing import (
 from conformance.diagnostics import Location, Violation
 from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
-from conformance.results import AnalysisSettings, Candidate, FileResult, NodeLocator, Place
+from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
 from conformance.roles import RoleMatcher
-from conformance.rules import all_rules, by_code, selected
+from conformance.rules import by_code, selected
 from conformance.rules.base import FileRule, ProjectRule, Rule
 from conformance.settings import Config
 from conformance.version import __version__
@@ -682,68 +680,6 @@ def _locate(
                     )
                 )
     return out
-
-
-def _with_detail(candidate: Candidate, index: ProjectIndex) -> Violation:
-    """Conditions may describe what they found (a cycle's path): ``{detail}`` in the message."""
-    violation = candidate.violation
-    if "{detail}" not in violation.message:
-        return violation
-    describe = getattr(candidate.condition, "detail", None)
-    text = describe(index) if callable(describe) else ""
-    from dataclasses import replace
-
-    return replace(violation, message=violation.message.replace("{detail}", text or ""))
-
-
-def _supersede(violations: List[Violation], rules: Iterable[Type[Rule]]) -> List[Violation]:
-    """Where two findings sit on the same node and one rule declares it supersedes the other's
-    code, keep only the more specific one."""
-    supersedes = {r.code: set(r.supersedes) for r in rules if r.supersedes}
-    if not supersedes:
-        return violations
-    at: Dict[Tuple[str, Location], Set[str]] = {}
-    for v in violations:
-        at.setdefault((v.path, v.location), set()).add(v.code)
-    out = []
-    for v in violations:
-        codes_here = at[(v.path, v.location)]
-        if any(v.code in supersedes.get(other, ()) for other in codes_here if other != v.code):
-            continue
-        out.append(v)
-    return out
-
-
-def suppress(
-    config: Config,
-    results: Mapping[str, FileResult],
-    violations: List[Violation],
-    rules: Sequence[Type[Rule]],
-) -> Tuple[List[Violation], int]:
-    """Apply per-file-ignores and ``# noqa:`` comments; add CNF902 for unused ones."""
-    from conformance.suppressions import UNUSED_CODE, apply_noqa, parse_directives, per_file_ignored
-
-    known = all_rules()
-    names = {r.name: r.code for r in known}
-    codes = {r.code for r in known}
-    selected_codes = {r.code for r in rules}
-    after_files = [
-        v for v in violations if not per_file_ignored(v.path, v.code, config.per_file_ignores)
-    ]
-    directives = []
-    for path in sorted(results):
-        noqa = results[path].noqa
-        if noqa:
-            directives.extend(parse_directives(path, noqa, names, codes))
-    # A code that is not selected in this run cannot be judged unused.
-    outcome = apply_noqa(
-        after_files, directives, report_unused=UNUSED_CODE in selected_codes, judged=selected_codes
-    )
-    unused = [
-        v for v in outcome.unused if not per_file_ignored(v.path, v.code, config.per_file_ignores)
-    ]
-    suppressed = len(violations) - len(after_files) + len(outcome.suppressed)
-    return outcome.kept + unused, suppressed
 
 
 def check(

@@ -36,15 +36,19 @@ from typing import (
     Sequence,
     Set,
     Tuple,
+    Type,
 )
 
-from conformance.diagnostics import Violation
+from conformance.diagnostics import Location, Violation
+from conformance.index import ProjectIndex
 from conformance.model import Layout
+from conformance.results import Candidate, FileResult, NodeLocator
+from conformance.rules import all_rules
+from conformance.rules.base import Rule
+from conformance.settings import Config
 
 if TYPE_CHECKING:
     from conformance.facts import FileFacts
-    from conformance.results import FileResult, NodeLocator
-    from conformance.settings import Config
     from conformance.tracking import Key, TrackedIndex
 
 #: Stands for "every key": the old facts of a changed file are unknown.
@@ -77,11 +81,11 @@ class Decision:
 
 
 #: Loads the file results of paths (from memory, the store, or by analysis).
-ResultsOf = Callable[[Sequence[str]], Mapping[str, "FileResult"]]
+ResultsOf = Callable[[Sequence[str]], Mapping[str, FileResult]]
 #: Loads old file results by content key, without analysing (None when not stored).
-OldResults = Callable[[Sequence[str]], Mapping[str, "FileResult"]]
+OldResults = Callable[[Sequence[str]], Mapping[str, FileResult]]
 #: Places confirmed cross-file findings: path -> [(locator, violation)] -> placed violations.
-Locate = Callable[[Dict[str, List[Tuple["NodeLocator", Violation]]]], List[Violation]]
+Locate = Callable[[Dict[str, List[Tuple[NodeLocator, Violation]]]], List[Violation]]
 
 
 def decide(
@@ -140,7 +144,7 @@ def decide(
     # project findings on folders (and on files that are not checked Python files)
     elsewhere = [v for path, found in sorted(project.items()) if path not in keys for v in found]
     if elsewhere:
-        kept, hidden = _suppress(config, {}, elsewhere, rules)
+        kept, hidden = suppress(config, {}, elsewhere, rules)
         violations.extend(kept)
         suppressed += hidden
     return Decision(violations, suppressed, decided, redo, gone)
@@ -278,7 +282,7 @@ def _decide_files(
     for path in paths:
         on_file = project.get(path, ())
         found = _supersede([*confirmed[path], *on_file], rules)
-        kept, hidden = _suppress(config, {path: results[path]}, found, rules)
+        kept, hidden = suppress(config, {path: results[path]}, found, rules)
         out[path] = Decided(
             keys[path],
             modules.get(path, ""),
@@ -290,27 +294,70 @@ def _decide_files(
     return out
 
 
-def _verdict(candidate: Any, index: TrackedIndex) -> Optional[Violation]:
+def _verdict(candidate: Candidate, index: TrackedIndex) -> Optional[Violation]:
     """The candidate's finding if its condition holds on the complete index, else None."""
     if candidate.condition.evaluate(index) is not True:
         return None
-    from conformance.engine import _with_detail
-
     return _with_detail(candidate, index)
 
 
-def _supersede(violations: List[Violation], rules: Sequence[Any]) -> List[Violation]:
-    from conformance.engine import _supersede as supersede
+def _with_detail(candidate: Candidate, index: ProjectIndex) -> Violation:
+    """Conditions may describe what they found (a cycle's path): ``{detail}`` in the message."""
+    violation = candidate.violation
+    if "{detail}" not in violation.message:
+        return violation
+    describe = getattr(candidate.condition, "detail", None)
+    text = describe(index) if callable(describe) else ""
+    from dataclasses import replace
 
-    return supersede(violations, rules)
+    return replace(violation, message=violation.message.replace("{detail}", text or ""))
 
 
-def _suppress(
+def _supersede(violations: List[Violation], rules: Iterable[Type[Rule]]) -> List[Violation]:
+    """Where two findings sit on the same node and one rule declares it supersedes the other's
+    code, keep only the more specific one."""
+    supersedes = {r.code: set(r.supersedes) for r in rules if r.supersedes}
+    if not supersedes:
+        return violations
+    at: Dict[Tuple[str, Location], Set[str]] = {}
+    for v in violations:
+        at.setdefault((v.path, v.location), set()).add(v.code)
+    out = []
+    for v in violations:
+        codes_here = at[(v.path, v.location)]
+        if any(v.code in supersedes.get(other, ()) for other in codes_here if other != v.code):
+            continue
+        out.append(v)
+    return out
+
+
+def suppress(
     config: Config,
     results: Mapping[str, FileResult],
     violations: List[Violation],
-    rules: Sequence[Any],
+    rules: Sequence[Type[Rule]],
 ) -> Tuple[List[Violation], int]:
-    from conformance.engine import suppress
+    """Apply per-file-ignores and ``# noqa:`` comments; add CNF902 for unused ones."""
+    from conformance.suppressions import UNUSED_CODE, apply_noqa, parse_directives, per_file_ignored
 
-    return suppress(config, dict(results), violations, rules)
+    known = all_rules()
+    names = {r.name: r.code for r in known}
+    codes = {r.code for r in known}
+    selected_codes = {r.code for r in rules}
+    after_files = [
+        v for v in violations if not per_file_ignored(v.path, v.code, config.per_file_ignores)
+    ]
+    directives = []
+    for path in sorted(results):
+        noqa = results[path].noqa
+        if noqa:
+            directives.extend(parse_directives(path, noqa, names, codes))
+    # A code that is not selected in this run cannot be judged unused.
+    outcome = apply_noqa(
+        after_files, directives, report_unused=UNUSED_CODE in selected_codes, judged=selected_codes
+    )
+    unused = [
+        v for v in outcome.unused if not per_file_ignored(v.path, v.code, config.per_file_ignores)
+    ]
+    suppressed = len(violations) - len(after_files) + len(outcome.suppressed)
+    return outcome.kept + unused, suppressed
