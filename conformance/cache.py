@@ -17,6 +17,8 @@ What it holds, each row addressable by its key so a run loads what it needs and 
 * ``decided``: per run scope and path, the file's final findings with the index keys its
   verdicts read (``incremental.py``); a scope's rows always describe one run (a generation number
   in ``meta``: a run writes its rows only if no other run wrote the scope since it read it).
+* ``memos``: per run scope, values derived from the whole project (an import graph) with the
+  index keys they read, written with the ``decided`` rows of the same run.
 * ``locations``: positions of confirmed cross-file findings, by file content.
 
 Plain data only, never pickle: a cache folder can come from someone else (committed to a
@@ -44,7 +46,7 @@ from conformance.version import __version__
 
 CACHE_DIR_NAME = ".conformance_cache"
 DATABASE_NAME = "cache.sqlite3"
-SCHEMA_VERSION = 4  # bump when a table or a stored value's shape changes incompatibly
+SCHEMA_VERSION = 5  # bump when a table or a stored value's shape changes incompatibly
 
 #: A file modified this close to the moment it was hashed may change again within the timestamp
 #: granularity of the file system: its ``stat`` is not trusted on the next run.
@@ -74,6 +76,10 @@ _TABLES: Dict[str, str] = {
     "decided": (
         "CREATE TABLE decided (scope TEXT NOT NULL, path TEXT NOT NULL, value TEXT NOT NULL,"
         " PRIMARY KEY (scope, path)) WITHOUT ROWID"
+    ),
+    "memos": (
+        "CREATE TABLE memos (scope TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,"
+        " PRIMARY KEY (scope, name)) WITHOUT ROWID"
     ),
     "locations": (
         "CREATE TABLE locations (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
@@ -153,7 +159,9 @@ class Cache:
         self._locations: List[Tuple[str, str]] = []
         self._stats: List[Tuple[str, List[Tuple[str, FileStat]], List[str]]] = []
         self._outcome: Optional[Tuple[str, str, str]] = None
-        self._decided: Optional[Tuple[str, int, List[Tuple[str, str]], List[str]]] = None
+        self._decided: Optional[
+            Tuple[str, int, List[Tuple[str, str]], List[str], List[Tuple[str, str]]]
+        ] = None
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -340,6 +348,20 @@ class Cache:
                 continue
         return generation, out
 
+    def memos(self, scope: str, kind: Any) -> Dict[str, Any]:
+        """``name -> memo`` of ``scope`` (those that decode as ``kind``)."""
+        from conformance.plain import Malformed, loads
+
+        out: Dict[str, Any] = {}
+        for name, text in self._query("SELECT name, value FROM memos WHERE scope = ?", (scope,)):
+            if type(name) is not str or type(text) is not str:
+                continue
+            try:
+                out[name] = loads(text, kind)
+            except Malformed:
+                continue
+        return out
+
     def outcome(self, scope: str, key: str, kind: Any) -> Any:
         """The findings stored by the last run of ``scope`` if its inputs had digest ``key``."""
         from conformance.plain import Malformed, loads
@@ -368,11 +390,17 @@ class Cache:
         self._stats.append((scope, list(rows), list(gone)))
 
     def put_decided(
-        self, scope: str, generation: int, rows: Sequence[Tuple[str, str]], gone: Sequence[str]
+        self,
+        scope: str,
+        generation: int,
+        rows: Sequence[Tuple[str, str]],
+        gone: Sequence[str],
+        memos: Sequence[Tuple[str, str]] = (),
     ) -> None:
-        """Queue the records of a run that read ``generation`` of ``scope``: written only if no
-        other run wrote the scope in between (then the other run's records stay, whole)."""
-        self._decided = (scope, generation, list(rows), list(gone))
+        """Queue the records of a run that read ``generation`` of ``scope`` and its memos (which
+        replace the scope's): written only if no other run wrote the scope in between (then the
+        other run's records stay, whole)."""
+        self._decided = (scope, generation, list(rows), list(gone), list(memos))
 
     def put_outcome(self, scope: str, key: str, text: str) -> None:
         self._outcome = (scope, key, text)
@@ -431,6 +459,7 @@ class Cache:
         generation: int,
         rows: Sequence[Tuple[str, str]],
         gone: Sequence[str],
+        memos: Sequence[Tuple[str, str]],
     ) -> bool:
         name = _generation(scope)
         found = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
@@ -443,6 +472,10 @@ class Cache:
         )
         db.executemany(
             "DELETE FROM decided WHERE scope = ? AND path = ?", [(scope, p) for p in gone]
+        )
+        db.execute("DELETE FROM memos WHERE scope = ?", (scope,))
+        db.executemany(
+            "INSERT INTO memos VALUES (?, ?, ?)", [(scope, key, text) for key, text in memos]
         )
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, str(generation + 1)))
         return True
@@ -483,6 +516,7 @@ class Cache:
             db.execute(f"DELETE FROM {table} WHERE stamp < ?", (limit,))
         db.execute("DELETE FROM files WHERE scope NOT IN (SELECT scope FROM outcomes)")
         db.execute("DELETE FROM decided WHERE scope NOT IN (SELECT scope FROM outcomes)")
+        db.execute("DELETE FROM memos WHERE scope NOT IN (SELECT scope FROM outcomes)")
         db.execute(
             "DELETE FROM meta WHERE name LIKE 'touched:%' AND CAST(value AS INTEGER) < ?", (limit,)
         )

@@ -68,6 +68,7 @@ class EngineState:
 
     results: Dict[str, FileResult] = field(default_factory=dict)
     decided: Dict[str, Any] = field(default_factory=dict)
+    memos: Dict[str, Tuple[str, Tuple[str, ...]]] = field(default_factory=dict)
     scope: Optional[str] = None
 
 
@@ -533,10 +534,12 @@ def _decide(
     from conformance.plain import dumps
 
     generation, previous = 0, {}  # type: Tuple[int, Dict[str, Decided]]
+    memos: Dict[str, Tuple[str, Tuple[str, ...]]] = {}
     if state is not None and state.scope == scope:
-        previous = state.decided
+        previous, memos = state.decided, state.memos
     elif cache is not None and scope is not None:
         generation, previous = cache.decided(scope, Decided)
+        memos = cache.memos(scope, Tuple[str, Tuple[str, ...]])
 
     def old_results(keys: Sequence[str]) -> Dict[str, FileResult]:
         found = {key: memory[key] for key in keys if key in memory}
@@ -556,15 +559,20 @@ def _decide(
         results_of,
         old_results,
         lambda unlocated: _locate(layout.root, unlocated, cache),
+        memos,
     )
     if state is not None:
-        state.decided, state.scope = decision.decided, scope
+        state.decided, state.scope, state.memos = decision.decided, scope, decision.memos
         live = {item.key for item in inputs} | {r.key for r in decision.decided.values()}
         for key in [key for key in memory if key not in live]:
             del memory[key]  # older versions of the files: the next diff needs only these
     elif cache is not None and scope is not None:
         rows = [(path, dumps(decision.decided[path], Decided)) for path in sorted(decision.redone)]
-        cache.put_decided(scope, generation, rows, decision.gone)
+        memo_rows = [
+            (name, dumps(memo, Tuple[str, Tuple[str, ...]]))
+            for name, memo in sorted(decision.memos.items())
+        ]
+        cache.put_decided(scope, generation, rows, decision.gone, memo_rows)
     return decision.violations, decision.suppressed
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import (
     TYPE_CHECKING,
+    AbstractSet,
     Any,
     Callable,
     Dict,
@@ -49,7 +50,7 @@ from conformance.settings import Config
 
 if TYPE_CHECKING:
     from conformance.facts import FileFacts
-    from conformance.tracking import Key, TrackedIndex
+    from conformance.tracking import Key, StoredMemo, TrackedIndex
 
 #: Stands for "every key": the old facts of a changed file are unknown.
 EVERYTHING = "*"
@@ -78,6 +79,7 @@ class Decision:
     decided: Dict[str, Decided]  # path -> record, for every file of the layout
     redone: Set[str]  # paths decided again in this run (their records are new)
     gone: List[str]  # paths that had a record and are no longer files of the layout
+    memos: Dict[str, StoredMemo]  # whole-project values for the next run (``tracking.py``)
 
 
 #: Loads the file results of paths (from memory, the store, or by analysis).
@@ -99,6 +101,7 @@ def decide(
     results_of: ResultsOf,
     old_results: OldResults,
     locate: Locate,
+    memos: Optional[Mapping[str, StoredMemo]] = None,
 ) -> Decision:
     """Decide a run incrementally from the records of the previous one (``previous``, possibly
     empty). ``keys`` maps each file of the layout to its content key."""
@@ -126,15 +129,19 @@ def decide(
                 redo.add(path)
 
     decided: Dict[str, Decided] = {p: r for p, r in previous.items() if p in keys and p not in redo}
+    # a memo is valid for the previous run's records: the changes since then are known only then
+    valid = dict(memos or {}) if previous and EVERYTHING not in changed_keys else {}
+    kept = {name: memo for name, memo in valid.items() if _unchanged(memo[1], changed_keys)}
     if redo:
         ordered = sorted(redo)
         wanted = [p for p in ordered if p not in current]
         results: Dict[str, FileResult] = dict(current)
         results.update(results_of(wanted))
-        index = _index(config, layout, packages, results, keys, results_of)
+        index = _index(config, layout, packages, results, keys, results_of, kept, changed_keys)
         decided.update(
             _decide_files(config, ordered, results, project, index, rules, locate, modules, keys)
         )
+        kept = index.kept_memos()
 
     violations: List[Violation] = []
     suppressed = 0
@@ -144,10 +151,16 @@ def decide(
     # project findings on folders (and on files that are not checked Python files)
     elsewhere = [v for path, found in sorted(project.items()) if path not in keys for v in found]
     if elsewhere:
-        kept, hidden = suppress(config, {}, elsewhere, rules)
-        violations.extend(kept)
+        shown, hidden = suppress(config, {}, elsewhere, rules)
+        violations.extend(shown)
         suppressed += hidden
-    return Decision(violations, suppressed, decided, redo, gone)
+    return Decision(violations, suppressed, decided, redo, gone, kept)
+
+
+def _unchanged(deps: Iterable[str], changed: AbstractSet[str]) -> bool:
+    from conformance.tracking import VOLATILE
+
+    return not any(dep == VOLATILE or dep in changed for dep in deps)
 
 
 def _key_of(record: Optional[Decided]) -> Optional[str]:
@@ -216,6 +229,8 @@ def _index(
     results: Mapping[str, FileResult],
     keys: Mapping[str, str],
     results_of: ResultsOf,
+    memos: Mapping[str, StoredMemo],
+    changed: AbstractSet[str],
 ) -> TrackedIndex:
     """The complete index: facts of the loaded results now, every other module's when a verdict
     first looks at it."""
@@ -239,6 +254,8 @@ def _index(
         loaded,
         pending=pending,
         loader=load,
+        memos=memos,
+        changed=changed,
         project_packages=packages,
         roles={f.module: (f.role, f.feature) for f in layout.files},
         role_for_module=RoleMatcher(config).for_module,

@@ -272,10 +272,11 @@ class ProjectIndex:
         depends on imports only)."""
         return [(module, self.files[module].imports) for module in sorted(self.files)]
 
-    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+    def memo(self, name: str, compute: Callable[[], Any], kind: Any = None) -> Any:
         """``compute()`` once per index: what a rule derives from the whole project (the import
         graph of the module packages). Use this, not a cache of the rule's own, so that the
-        incremental engine knows which facts the answer read (``tracking.py``)."""
+        incremental engine knows which facts the answer read (``tracking.py``); with ``kind``
+        (the value's type, plain data) the engine may keep the value from one run to the next."""
         if name not in self._memo:
             self._memo[name] = compute()
         return self._memo[name]

@@ -11,8 +11,8 @@ Shapes: a dataclass is the list of its fields in declaration order (fields decla
 ``compare=False`` are in-memory only and come back as their default); a tuple is a list; an enum
 is its value; a field typed as a :class:`~conformance.conditions.Condition` (a polymorphic base)
 is ``[class name, *fields]``, and only subclasses of ``Condition`` known to this process decode.
-``Any`` (the family facts of ``FileFacts.extra``) holds plain values only: lists read back as
-tuples.
+A dictionary with keys other than strings is a list of ``[key, value]`` pairs. ``Any`` (the family
+facts of ``FileFacts.extra``) holds plain values only: lists read back as tuples.
 """
 
 from __future__ import annotations
@@ -156,6 +156,24 @@ def _make_decoder(kind: Any) -> Decoder:
         raise TypeError(f"unsupported union {kind}")
     if origin is tuple:
         return _tuple_decoder(kind, args)
+    if origin is list:
+        item = _decoder(args[0]) if args else _decode_any
+
+        def decode_list(data: Any) -> Any:
+            if type(data) is not list:
+                raise _fail(list, data)
+            return [item(value) for value in data]
+
+        return decode_list
+    if (origin in (dict, typing.Dict) or kind is dict) and args and args[0] is not str:
+        pair = _decoder(Tuple[args[0], args[1]])
+
+        def decode_pairs(data: Any) -> Any:
+            if type(data) is not list:
+                raise _fail(dict, data)
+            return dict(pair(item) for item in data)
+
+        return decode_pairs
     if origin in (dict, typing.Dict) or kind is dict:
         key_decoder = _decoder(args[0]) if args else _exact(str)
         value_decoder = _decoder(args[1]) if args else _decode_any
@@ -344,6 +362,12 @@ def _make_encoder(kind: Any) -> Encoder:
         if not parts:
             return _encode_any
         return lambda value: [part(v) for part, v in zip(parts, value)]
+    if origin is list:
+        each = _encoder(args[0]) if args else _encode_any
+        return lambda value: [each(v) for v in value]
+    if (origin in (dict, typing.Dict) or kind is dict) and args and args[0] is not str:
+        pair = _encoder(Tuple[args[0], args[1]])
+        return lambda value: [pair(item) for item in value.items()]
     if origin in (dict, typing.Dict) or kind is dict:
         value_encoder = _encoder(args[1]) if args else _encode_any
         return lambda value: {_encode_key(k): value_encoder(v) for k, v in value.items()}

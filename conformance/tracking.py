@@ -28,6 +28,7 @@ store instead of all of them.
 from __future__ import annotations
 
 from typing import (
+    AbstractSet,
     Any,
     Callable,
     Dict,
@@ -50,6 +51,9 @@ Key = str
 VOLATILE: Key = "v"
 #: Which modules exist (with facts) and their roles.
 LAYOUT: Key = "L"
+
+#: A memo kept from one run to the next: (its value as JSON text, the keys computing it read).
+StoredMemo = Tuple[str, Tuple[Key, ...]]
 
 #: A loader of facts: the facts of the given modules (those without facts are left out).
 Loader = Callable[[Iterable[str]], Mapping[str, FileFacts]]
@@ -111,8 +115,13 @@ class TrackedIndex(ProjectIndex):
         *,
         pending: Iterable[str] = (),
         loader: Optional[Loader] = None,
+        memos: Optional[Mapping[str, StoredMemo]] = None,
+        changed: AbstractSet[Key] = frozenset(),
         **options: Any,
     ) -> None:
+        self._stored: Dict[str, StoredMemo] = dict(memos or {})
+        self._changed = changed
+        self.memos: Dict[str, StoredMemo] = {}  # computed or reused in this run
         self._frames: List[Set[Key]] = []
         self._pending: Set[str] = set(pending)
         self._loader = loader
@@ -260,15 +269,58 @@ class TrackedIndex(ProjectIndex):
 
     # -- whole-project memo for rules ------------------------------------------------------------
 
-    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
-        """As the base class; every verdict that uses the value depends on what computing it read."""
+    def memo(self, name: str, compute: Callable[[], Any], kind: Any = None) -> Any:
+        """As the base class; every verdict that uses the value depends on what computing it read.
+
+        With ``kind`` (the value's type, see ``plain.py``) the value also outlives the run: the
+        next run reuses it unless a key it read changed, without loading what it was computed
+        from (the import graph of a whole project, for one edited file's cycle findings)."""
         found = self._memo.get(name)
         if found is None:
-            found = self._memo[name] = self.record(compute)
+            found = self._restore(name, kind) if kind is not None else None
+            if found is None:
+                found = self.record(compute)
+                if kind is not None:
+                    self._save(name, kind, found)
+            self._memo[name] = found
         value, deps = found
         if self._frames:
             self._frames[-1].update(deps)
         return value
+
+    def _restore(self, name: str, kind: Any) -> Optional[Tuple[Any, FrozenSet[Key]]]:
+        from conformance.plain import Malformed, loads
+
+        stored = self._stored.get(name)
+        if stored is None or not self._still_valid(stored[1]):
+            return None
+        try:
+            value = loads(stored[0], kind)
+        except Malformed:
+            return None
+        self.memos[name] = stored
+        return value, frozenset(stored[1])
+
+    def _save(self, name: str, kind: Any, found: Tuple[Any, FrozenSet[Key]]) -> None:
+        from conformance.plain import Unencodable, dumps
+
+        value, deps = found
+        if VOLATILE in deps:
+            return
+        try:
+            self.memos[name] = (dumps(value, kind), tuple(sorted(deps)))
+        except Unencodable:
+            pass
+
+    def _still_valid(self, deps: Iterable[Key]) -> bool:
+        return not any(dep == VOLATILE or dep in self._changed for dep in deps)
+
+    def kept_memos(self) -> Dict[str, StoredMemo]:
+        """The memos for the next run: those computed or reused now, and the stored ones that
+        nothing changed under."""
+        out = {name: memo for name, memo in self._stored.items() if self._still_valid(memo[1])}
+        out.update(self.memos)
+        return out
 
 
 def changed_keys(module: str, old: Optional[FileFacts], new: Optional[FileFacts]) -> Set[Key]:

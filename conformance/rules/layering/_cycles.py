@@ -32,7 +32,9 @@ def _closing_sites(
     alphabetically first module; it is closed by its last edge, reported on the first import (by
     module name, then position) that makes that edge."""
     found: Dict[Tuple[str, int], List[str]] = index.memo(
-        f"layering.cycles:{include_type_only}", lambda: _compute_sites(index, include_type_only)
+        f"layering.cycles:{include_type_only}",
+        lambda: _compute_sites(index, include_type_only),
+        Dict[Tuple[str, int], List[str]],
     )
     return found
 
