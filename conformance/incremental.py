@@ -115,23 +115,27 @@ def decide(
     if previous:
         changed_keys = _changed_keys(changed, gone, previous, current, modules, old_results)
     redo: Set[str] = set(changed)
+    # a memo is valid for the previous run's records: the changes since then are known only then
+    stored_memos = dict(memos or {}) if previous and EVERYTHING not in changed_keys else {}
     if not previous or EVERYTHING in changed_keys:
         redo = set(keys)
     else:
-        from conformance.tracking import VOLATILE
+        from conformance.tracking import memo_valid
 
         for path, record in previous.items():
             if path in redo or path not in keys:
                 continue
             if record.project != project.get(path, ()):
                 redo.add(path)
-            elif any(dep in changed_keys or dep == VOLATILE for dep in record.deps):
+            elif not memo_valid(record.deps, changed_keys, stored_memos):
                 redo.add(path)
 
     decided: Dict[str, Decided] = {p: r for p, r in previous.items() if p in keys and p not in redo}
-    # a memo is valid for the previous run's records: the changes since then are known only then
-    valid = dict(memos or {}) if previous and EVERYTHING not in changed_keys else {}
-    kept = {name: memo for name, memo in valid.items() if _unchanged(memo[1], changed_keys)}
+    kept = {
+        name: memo
+        for name, memo in stored_memos.items()
+        if _unchanged(memo[1], changed_keys, stored_memos)
+    }
     if redo:
         ordered = sorted(redo)
         wanted = [p for p in ordered if p not in current]
@@ -157,10 +161,12 @@ def decide(
     return Decision(violations, suppressed, decided, redo, gone, kept)
 
 
-def _unchanged(deps: Iterable[str], changed: AbstractSet[str]) -> bool:
-    from conformance.tracking import VOLATILE
+def _unchanged(
+    deps: Iterable[str], changed: AbstractSet[str], memos: Mapping[str, StoredMemo]
+) -> bool:
+    from conformance.tracking import memo_valid
 
-    return not any(dep == VOLATILE or dep in changed for dep in deps)
+    return memo_valid(deps, changed, memos)
 
 
 def _key_of(record: Optional[Decided]) -> Optional[str]:
@@ -256,6 +262,7 @@ def _index(
         loader=load,
         memos=memos,
         changed=changed,
+        modules=frozenset(f.module for f in layout.files),
         project_packages=packages,
         roles={f.module: (f.role, f.feature) for f in layout.files},
         role_for_module=RoleMatcher(config).for_module,

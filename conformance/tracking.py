@@ -8,8 +8,8 @@ file's facts. A stored verdict stays valid as long as none of the keys it read c
 an edit only the verdicts that read something the edit changed are decided again, as mypy's
 fine-grained mode and salsa-based tools do.
 
-Keys are short strings, one per module and table (a definition is looked up in the modules its
-qualified name starts with; absence is a value too):
+Keys are short strings, one per module and table (a definition is looked up in the module its
+qualified name starts with, the longest such module of the layout; absence is a value too):
 
 * ``c:<module>``, ``f:<module>``, ``a:<module>`` the classes, functions, aliases of a module;
 * ``b:<module>`` its module-level imports (re-exports follow them), ``m:<module>`` its facts as a
@@ -18,6 +18,8 @@ qualified name starts with; absence is a value too):
 * ``x:<key>`` the family facts of that key from every file;
 * ``*c``, ``*f``, ``*a``, ``*b``, ``*m``, ``*i`` a whole table read by iterating it (``*i``: the
   imports of every module);
+* ``@<name>`` a whole-project memo kept between runs (``index.memo``), which changed when one of
+  the keys it read did;
 * ``v`` the verdict went through a cycle of base classes: always decided again.
 
 The index also loads lazily: given a loader, a module's facts are fetched only when a lookup
@@ -51,6 +53,8 @@ Key = str
 VOLATILE: Key = "v"
 #: Which modules exist (with facts) and their roles.
 LAYOUT: Key = "L"
+#: Prefix of the key of a memo kept between runs (``@<name>``): it changed when a key it read did.
+MEMO = "@"
 
 #: A memo kept from one run to the next: (its value as JSON text, the keys computing it read).
 StoredMemo = Tuple[str, Tuple[Key, ...]]
@@ -117,8 +121,10 @@ class TrackedIndex(ProjectIndex):
         loader: Optional[Loader] = None,
         memos: Optional[Mapping[str, StoredMemo]] = None,
         changed: AbstractSet[Key] = frozenset(),
+        modules: AbstractSet[str] = frozenset(),
         **options: Any,
     ) -> None:
+        self._modules: AbstractSet[str] = modules  # every module of the layout
         self._stored: Dict[str, StoredMemo] = dict(memos or {})
         self._changed = changed
         self.memos: Dict[str, StoredMemo] = {}  # computed or reused in this run
@@ -167,12 +173,20 @@ class TrackedIndex(ProjectIndex):
             frame.update(self._prefix_keys(_TABLE_KEYS[table], name))
 
     def _prefix_keys(self, letter: str, qualname: str) -> Tuple[Key, ...]:
-        """``letter:module`` for each module a definition named ``qualname`` could be in."""
+        """``letter:module`` of the module a definition named ``qualname`` is in: the longest
+        module of the layout its name starts with (a module defines ``module.Name`` and
+        ``module.Class.method``), with the layout (a module added under that name would hold it)."""
         memo_key = letter + qualname
         found = self._prefixes.get(memo_key)
         if found is None:
-            parts = qualname.split(".")
-            found = tuple(letter + ":" + ".".join(parts[:cut]) for cut in range(1, len(parts)))
+            found = (LAYOUT,)
+            cut = qualname.rfind(".")
+            while cut > 0:
+                prefix = qualname[:cut]
+                if prefix in self._modules:
+                    found = (letter + ":" + prefix, LAYOUT)
+                    break
+                cut = qualname.rfind(".", 0, cut)
             self._prefixes[memo_key] = found
         return found
 
@@ -285,7 +299,10 @@ class TrackedIndex(ProjectIndex):
             self._memo[name] = found
         value, deps = found
         if self._frames:
-            self._frames[-1].update(deps)
+            # A kept memo is one key of its own (``@name``): the engine knows when it changed,
+            # and a verdict does not carry the whole project's keys along.
+            kept = kind is not None and name in self.memos
+            self._frames[-1].update((MEMO + name,) if kept else deps)
         return value
 
     def _restore(self, name: str, kind: Any) -> Optional[Tuple[Any, FrozenSet[Key]]]:
@@ -313,7 +330,7 @@ class TrackedIndex(ProjectIndex):
             pass
 
     def _still_valid(self, deps: Iterable[Key]) -> bool:
-        return not any(dep == VOLATILE or dep in self._changed for dep in deps)
+        return memo_valid(deps, self._changed, self._stored)
 
     def kept_memos(self) -> Dict[str, StoredMemo]:
         """The memos for the next run: those computed or reused now, and the stored ones that
@@ -321,6 +338,21 @@ class TrackedIndex(ProjectIndex):
         out = {name: memo for name, memo in self._stored.items() if self._still_valid(memo[1])}
         out.update(self.memos)
         return out
+
+
+def memo_valid(
+    deps: Iterable[Key], changed: AbstractSet[Key], stored: Mapping[str, StoredMemo]
+) -> bool:
+    """Whether a memo (or a verdict) that read ``deps`` still holds after the changes
+    ``changed``: ``@name`` keys hold when that memo is kept and holds itself."""
+    for dep in deps:
+        if dep == VOLATILE or dep in changed:
+            return False
+        if dep.startswith(MEMO):
+            inner = stored.get(dep[1:])
+            if inner is None or not memo_valid(inner[1], changed, stored):
+                return False
+    return True
 
 
 def changed_keys(module: str, old: Optional[FileFacts], new: Optional[FileFacts]) -> Set[Key]:
