@@ -5,10 +5,28 @@ cross-module edges."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Dict
 
+BENCH_GENERATOR = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+
+
+def generated_tree(root: Path, modules: int) -> None:
+    """The benchmark's synthetic cpv3 backend of ``modules`` modules, written to ``root``."""
+    subprocess.run(
+        [sys.executable, str(BENCH_GENERATOR), str(root), "--modules", str(modules)],
+        check=True,
+        capture_output=True,
+    )
+
+
 CORE = {
-    "pyproject.toml": "[project]\nname = 'demo'\n\n[tool.conformance]\nmodules = ['app/modules/*']\n",
+    "pyproject.toml": (
+        "[project]\nname = 'demo'\nrequires-python = '>=3.9'\n\n"
+        "[tool.conformance]\nmodules = ['app/modules/*']\n"
+    ),
     "app/__init__.py": "",
     "app/core/__init__.py": "",
     "app/core/db.py": """from typing import Annotated, AsyncIterator
@@ -16,8 +34,10 @@ CORE = {
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import StaticPool
 
-engine = create_async_engine("sqlite+aiosqlite://")
+# one in-memory database shared by every session (the tests of `conformance new` run the app)
+engine = create_async_engine("sqlite+aiosqlite://", poolclass=StaticPool)
 SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
 
 

@@ -9,7 +9,6 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
@@ -19,7 +18,7 @@ import pytest
 
 from conformance.cli import _parser
 from tests.conftest import REPO_ROOT, git_init, run_cli, write_tree
-from tests.graph_tree import tree
+from tests.graph_tree import generated_tree, tree
 
 SCHEMA = json.loads((REPO_ROOT / "docs" / "graph-schema.json").read_text(encoding="utf-8"))
 SHOP = REPO_ROOT / "examples" / "shop"
@@ -264,11 +263,7 @@ def test_paths_limit_the_drawn_modules_and_output_file(demo: Path, tmp_path: Pat
 
 def test_hundred_module_tree_is_drawn_deterministically(tmp_path: Path) -> None:
     root = tmp_path / "big"
-    subprocess.run(
-        [sys.executable, str(REPO_ROOT / "bench" / "generate.py"), str(root), "--modules", "100"],
-        check=True,
-        capture_output=True,
-    )
+    generated_tree(root, 100)
     first = graph(root, "--format", "json", "--jobs", "2")
     document = json.loads(first)
     jsonschema.validate(document, SCHEMA)

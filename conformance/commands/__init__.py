@@ -33,4 +33,5 @@ COMMANDS: Dict[str, _Command] = {
     "hook": _Command("hook", "conformance.commands.hook"),
     "mcp": _Command("mcp", "conformance.commands.mcp"),
     "graph": _Command("graph", "conformance.graph.command"),
+    "new": _Command("new", "conformance.scaffold.command"),
 }
