@@ -34,4 +34,5 @@ COMMANDS: Dict[str, _Command] = {
     "mcp": _Command("mcp", "conformance.commands.mcp"),
     "graph": _Command("graph", "conformance.graph.command"),
     "new": _Command("new", "conformance.scaffold.command"),
+    "server": _Command("server", "conformance.commands.server"),
 }

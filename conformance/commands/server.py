@@ -1,0 +1,425 @@
+"""``conformance server``: a language server over stdio (pygls and lsprotocol).
+
+* Diagnostics for open documents from their **unsaved** text: didOpen, didChange, didSave and
+  didClose; each check covers the document's module package with the whole project's index,
+  and every open document of the checked package gets its diagnostics again (a change in
+  ``service.py`` can add or remove a finding in the open ``router.py``).
+* Files changed on disk (``workspace/didChangeWatchedFiles``, registered when the client allows
+  it) re-check the open documents; a changed ``pyproject.toml``/``conformance.toml`` reloads the
+  configuration. Settings are the project's own configuration, found per file as on the
+  command line.
+* Code actions: a quick fix per fixable finding (the finding's own edits, which reproduce
+  ``--fix``; unsafe fixes are offered with "(unsafe)" and are never preferred), "Fix all safe
+  findings" (``source.fixAll``), and "Suppress CODE with # noqa".
+* Each diagnostic carries ``codeDescription.href`` (the rule's page); hover on a flagged range
+  shows the rule's documentation.
+
+Checks run one at a time in a worker thread; edits that arrive meanwhile are coalesced into the
+next check, and a result is published only for documents whose version did not change since.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, TextIO, Tuple
+
+if TYPE_CHECKING:
+    from conformance.diagnostics import FindingFix, Violation
+
+EXIT_ERROR = 2
+SOURCE = "conformance"
+CONFIG_NAMES = ("pyproject.toml", "conformance.toml")
+NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
+
+
+def add_parser(sub: Any) -> None:
+    sub.add_parser("server", help="language server (LSP) over stdio, for editors")
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        server = build_server()
+    except ImportError:
+        stderr.write(
+            "error: `conformance server` needs pygls and lsprotocol:"
+            " pip install 'module-conformance[lsp]'\n"
+        )
+        return EXIT_ERROR
+    server.start_io()
+    return 0
+
+
+@dataclass(frozen=True)
+class Found:
+    """A published finding: what the code actions and hover answer from."""
+
+    violation: Violation
+    fix: Optional[FindingFix]
+    diagnostic: Any  # lsprotocol Diagnostic
+    version: Optional[int]
+
+
+def build_server() -> Any:
+    from lsprotocol import types
+    from pygls.lsp.server import LanguageServer
+
+    from conformance.session import Session
+    from conformance.version import __version__
+
+    server = LanguageServer("module-conformance", __version__)
+    session = Session()
+    published: Dict[str, List[Found]] = {}
+    pending: Set[str] = set()
+    lock = asyncio.Lock()
+
+    def document_path(uri: str) -> Optional[str]:
+        from pygls.uris import to_fs_path
+
+        if not uri.startswith("file:"):
+            return None
+        path = to_fs_path(uri)
+        return os.path.abspath(path) if path else None
+
+    def open_documents() -> Dict[str, Any]:
+        return dict(server.workspace.text_documents)
+
+    def check(paths: List[str], texts: Dict[str, bytes]) -> List[Any]:
+        return session.check(paths, texts, fixes=True)
+
+    async def refresh(uris: Sequence[str]) -> None:
+        pending.update(uris)
+        async with lock:
+            if not pending:
+                return  # a check that ran meanwhile took them
+            targets = sorted(pending)
+            pending.clear()
+            documents = open_documents()
+            texts: Dict[str, bytes] = {}
+            versions: Dict[str, Optional[int]] = {}
+            by_path: Dict[str, str] = {}
+            for uri, document in documents.items():
+                path = document_path(uri)
+                if path is None:
+                    continue
+                texts[path] = document.source.encode("utf-8")
+                versions[uri] = document.version
+                by_path[path] = uri
+            paths = [
+                p
+                for p in (document_path(u) for u in targets)
+                if p is not None and p.endswith(".py") and os.path.isfile(p)
+            ]
+            if not paths:
+                return
+            try:
+                checked = await asyncio.to_thread(check, paths, texts)
+            except Exception as error:  # a broken configuration: say it once, keep serving
+                server.window_show_message(
+                    types.ShowMessageParams(
+                        types.MessageType.Error, f"conformance: {_one_line(error)}"
+                    )
+                )
+                return
+        for part in checked:
+            per_uri: Dict[str, List[Found]] = {}
+            for file in part.result.layout.files:
+                checked_uri = by_path.get(os.path.join(part.config.root, *file.path.split("/")))
+                if checked_uri is not None:
+                    per_uri[checked_uri] = []
+            for violation in part.violations:
+                owner = by_path.get(part.absolute(violation))
+                if owner is None or owner not in per_uri:
+                    continue
+                document = server.workspace.get_text_document(owner)
+                if document.version != versions.get(owner):
+                    continue  # edited since: the next check publishes
+                fix = part.fixes.get(violation)
+                per_uri[owner].append(
+                    Found(violation, fix, _diagnostic(types, document, violation), document.version)
+                )
+            for uri, found in per_uri.items():
+                document = server.workspace.get_text_document(uri)
+                if document.version != versions.get(uri):
+                    continue
+                published[uri] = found
+                server.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(
+                        uri=uri,
+                        version=document.version,
+                        diagnostics=[f.diagnostic for f in found],
+                    )
+                )
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: Any, params: Any) -> None:
+        capabilities = ls.client_capabilities
+        watched = capabilities.workspace and capabilities.workspace.did_change_watched_files
+        if watched and watched.dynamic_registration:
+            patterns = ["**/*.py", *(f"**/{name}" for name in CONFIG_NAMES), "**/.gitignore"]
+            ls.client_register_capability(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="conformance-watched-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[
+                                    types.FileSystemWatcher(glob_pattern=pattern)
+                                    for pattern in patterns
+                                ]
+                            ),
+                        )
+                    ]
+                )
+            )
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: Any, params: types.DidOpenTextDocumentParams) -> None:
+        await refresh([params.text_document.uri])
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: Any, params: types.DidChangeTextDocumentParams) -> None:
+        await refresh([params.text_document.uri])
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: Any, params: types.DidSaveTextDocumentParams) -> None:
+        await refresh([params.text_document.uri])
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: Any, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        published.pop(uri, None)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+        # The others may have depended on its unsaved text: check them against the disk.
+        await refresh(list(open_documents()))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched_files(ls: Any, params: types.DidChangeWatchedFilesParams) -> None:
+        if any(change.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for change in params.changes):
+            session.reload()
+        await refresh(list(open_documents()))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
+        ),
+    )
+    def code_action(ls: Any, params: types.CodeActionParams) -> List[types.CodeAction]:
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        current = [f for f in published.get(uri, []) if f.version == document.version]
+        only = params.context.only
+        actions: List[types.CodeAction] = []
+        if _wants(only, types.CodeActionKind.QuickFix):
+            for found in current:
+                if not _overlaps(found.diagnostic.range, params.range):
+                    continue
+                if found.fix is not None and found.fix.edits:
+                    actions.append(_quick_fix(types, uri, document, found))
+                noqa = _noqa_action(types, uri, document, found)
+                if noqa is not None:
+                    actions.append(noqa)
+        if _wants(only, types.CodeActionKind.SourceFixAll) and any(
+            f.violation.fix is not None and f.violation.fix.value == "safe" for f in current
+        ):
+            fix_all = _fix_all(types, session, uri, document, document_path(uri))
+            if fix_all is not None:
+                actions.append(fix_all)
+        return actions
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: Any, params: types.HoverParams) -> Optional[types.Hover]:
+        from conformance.docs import explain
+        from conformance.rules import lookup
+
+        uri = params.text_document.uri
+        point = types.Range(start=params.position, end=params.position)
+        codes: List[str] = []
+        for found in published.get(uri, []):
+            if _overlaps(found.diagnostic.range, point) and found.violation.code not in codes:
+                codes.append(found.violation.code)
+        if not codes:
+            return None
+        pages = []
+        for code in codes:
+            try:
+                pages.append(explain(lookup(code)))
+            except KeyError:
+                continue
+        return types.Hover(
+            contents=types.MarkupContent(
+                kind=types.MarkupKind.Markdown, value="\n---\n".join(pages)
+            )
+        )
+
+    return server
+
+
+# -- building protocol values -------------------------------------------------------------------
+
+
+def _one_line(error: BaseException) -> str:
+    problems = getattr(error, "problems", None)
+    if problems:
+        return "; ".join(str(p) for p in problems)
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _client_range(types: Any, document: Any, start: Tuple[int, int], end: Tuple[int, int]) -> Any:
+    """A range in the client's units from 0-based (line, code point) positions."""
+    from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
+
+    return document.range_to_client_units(
+        ServerTextRange(ServerTextPosition(*start), ServerTextPosition(*end))
+    )
+
+
+def _diagnostic(types: Any, document: Any, violation: Violation) -> Any:
+    from conformance.diagnostics import Severity
+    from conformance.docs import DOCS_URL
+
+    location = violation.location
+    if location.line is None:
+        start = end = (0, 0)
+    else:
+        start = (location.line - 1, (location.column or 1) - 1)
+        end = (
+            (location.end_line or location.line) - 1,
+            (location.end_column or location.column or 1) - 1,
+        )
+        if location.column is None:  # a whole line
+            start, end = (location.line - 1, 0), (location.line, 0)
+    severity = (
+        types.DiagnosticSeverity.Warning
+        if violation.severity is Severity.WARNING
+        else types.DiagnosticSeverity.Error
+    )
+    message = violation.message
+    if violation.fix_hint:
+        message += f"\nhelp: {violation.fix_hint}"
+    return types.Diagnostic(
+        range=_client_range(types, document, start, end),
+        message=message,
+        severity=severity,
+        code=violation.code,
+        code_description=types.CodeDescription(href=DOCS_URL.format(code=violation.code)),
+        source=SOURCE,
+    )
+
+
+def _text_edits(types: Any, document: Any, edits: Sequence[Any]) -> List[Any]:
+    return [
+        types.TextEdit(
+            range=_client_range(
+                types,
+                document,
+                (edit.row - 1, edit.column - 1),
+                (edit.end_row - 1, edit.end_column - 1),
+            ),
+            new_text=edit.content,
+        )
+        for edit in edits
+    ]
+
+
+def _quick_fix(types: Any, uri: str, document: Any, found: Found) -> Any:
+    assert found.fix is not None
+    safe = found.violation.fix is not None and found.violation.fix.value == "safe"
+    title = f"{found.violation.code}: {found.fix.message}"
+    if not safe:
+        title += " (unsafe)"
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[found.diagnostic],
+        is_preferred=safe,
+        edit=types.WorkspaceEdit(changes={uri: _text_edits(types, document, found.fix.edits)}),
+    )
+
+
+def _noqa_action(types: Any, uri: str, document: Any, found: Found) -> Any:
+    """``# noqa: CODE`` at the end of the finding's line, or the code added to the line's
+    ``# noqa:`` list."""
+    line_number = found.violation.location.line
+    if line_number is None or line_number > len(document.lines):
+        return None
+    line = document.lines[line_number - 1].rstrip("\r\n")
+    code = found.violation.code
+    existing = NOQA.search(line)
+    if existing is not None:
+        codes = [c.strip() for c in existing.group("codes").split(",")]
+        if code in codes:
+            return None
+        at = existing.end("codes")
+        start = end = (line_number - 1, at)
+        text = f", {code}"
+    else:
+        start = end = (line_number - 1, len(line))
+        text = f"  # noqa: {code}"
+    return types.CodeAction(
+        title=f"Suppress {code} with # noqa",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[found.diagnostic],
+        edit=types.WorkspaceEdit(
+            changes={
+                uri: [
+                    types.TextEdit(range=_client_range(types, document, start, end), new_text=text)
+                ]
+            }
+        ),
+    )
+
+
+def _fix_all(types: Any, session: Any, uri: str, document: Any, path: Optional[str]) -> Any:
+    """Every safe fix of the document (rounds to a fixed point, as ``--fix``), as one edit of
+    the changed lines."""
+    from conformance.discovery import relative
+    from conformance.edits import text_edits
+    from conformance.engine import RunOptions
+    from conformance.fixes import fix_paths
+    from conformance.source import decode_source
+
+    if path is None:
+        return None
+    config = session.project_of(path)
+    rel = relative(config.root, path)
+    original = document.source
+    options = RunOptions(
+        cache_dir=session.cache_dir(config), sources={rel: original.encode("utf-8")}
+    )
+    try:
+        outcome = fix_paths(config, [path], options, write=False, codes=None)
+    except Exception:
+        return None
+    change = next((c for c in outcome.changes if c.path == rel), None)
+    if change is None:
+        return None
+    fixed = decode_source(change.fixed)[0]
+    edits = text_edits(original, fixed)
+    return types.CodeAction(
+        title="Fix all safe conformance findings",
+        kind=types.CodeActionKind.SourceFixAll,
+        edit=types.WorkspaceEdit(changes={uri: _text_edits(types, document, edits)}),
+    )
+
+
+def _wants(only: Optional[Sequence[str]], kind: str) -> bool:
+    """Whether a code action request's ``only`` filter admits ``kind`` (a prefix admits its
+    sub-kinds: ``source`` admits ``source.fixAll``)."""
+    if not only:
+        return True
+    return any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
+
+
+def _overlaps(a: Any, b: Any) -> bool:
+    def key(position: Any) -> Tuple[int, int]:
+        return (position.line, position.character)
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)

@@ -1,0 +1,247 @@
+"""``conformance server`` end to end: a real LSP client (pytest-lsp) drives the server over stdio.
+Diagnostics for unsaved edits appear and disappear, a quick fix's edit applied gives the fixed
+source, fix-all, suppress-with-noqa, hover, and re-checks after a file changed on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any, Callable, List, Sequence
+
+import pytest
+
+from .agent_tree import FILES, agent_tree
+from .conftest import REPO_ROOT, write_tree
+
+if sys.version_info < (3, 10):
+    pytest.skip("pytest-lsp needs Python >= 3.10", allow_module_level=True)
+pytest.importorskip("pygls", reason="the lsp extra is not installed")
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp (dev) is not installed")
+
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+from conformance.diagnostics import Edit  # noqa: E402
+from conformance.edits import apply_edits  # noqa: E402
+
+WAIT = 120.0  # an upper bound for a loaded machine, never reached when it works
+
+MODELS = "cpv3/modules/users/models.py"
+ROUTER = "cpv3/modules/users/router.py"
+
+
+def make_client() -> LanguageClient:
+    client = pytest_lsp.make_test_lsp_client()
+    client.registrations = []  # type: ignore[attr-defined]
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    return client
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "conformance", "server"],
+        client_factory=make_client,
+        server_env={"PYTHONPATH": str(REPO_ROOT), "CONFORMANCE_CACHE_DIR": ""},
+    )
+)
+async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    root = agent_tree(tmp_path / "repo")
+    lsp_client.root = root  # type: ignore[attr-defined]
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="repo")],
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+def uri_of(client: LanguageClient, rel: str) -> str:
+    root: Path = client.root  # type: ignore[attr-defined]
+    return (root / rel).as_uri()
+
+
+async def diagnostics(
+    client: LanguageClient, uri: str, wanted: Callable[[Sequence[types.Diagnostic]], bool]
+) -> Sequence[types.Diagnostic]:
+    async def wait() -> Sequence[types.Diagnostic]:
+        while not (uri in client.diagnostics and wanted(client.diagnostics[uri])):
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        return client.diagnostics[uri]
+
+    return await asyncio.wait_for(wait(), WAIT)
+
+
+def open_document(client: LanguageClient, rel: str, text: str) -> str:
+    uri = uri_of(client, rel)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=text
+            )
+        )
+    )
+    return uri
+
+
+def change_document(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def apply(text: str, edits: List[types.TextEdit]) -> str:
+    """The client's side of a WorkspaceEdit (ASCII text: UTF-16 units are code points)."""
+    return apply_edits(
+        text,
+        [
+            Edit(
+                e.new_text,
+                e.range.start.line + 1,
+                e.range.start.character + 1,
+                e.range.end.line + 1,
+                e.range.end.character + 1,
+            )
+            for e in edits
+        ],
+    )
+
+
+def codes(found: Sequence[types.Diagnostic]) -> List[Any]:
+    return sorted(d.code for d in found)
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_follow_the_unsaved_text(client: LanguageClient) -> None:
+    uri = open_document(client, ROUTER, FILES[ROUTER])
+    found = await diagnostics(client, uri, lambda d: bool(d))
+    assert codes(found) == ["CNF301"]
+    (diagnostic,) = found
+    assert diagnostic.source == "conformance"
+    assert diagnostic.range.start == types.Position(line=12, character=34)
+    assert diagnostic.code_description is not None
+    assert diagnostic.code_description.href.endswith("/CNF301.md")
+    # The disk still has the finding; the unsaved buffer does not.
+    fixed = (
+        FILES[ROUTER]
+        .replace(
+            "service: UserService = Depends(get_user_service)",
+            "service: Annotated[UserService, Depends(get_user_service)]",
+        )
+        .replace("from fastapi import", "from typing import Annotated\n\nfrom fastapi import")
+    )
+    change_document(client, uri, 2, fixed)
+    assert list(await diagnostics(client, uri, lambda d: not d)) == []
+    change_document(client, uri, 3, FILES[ROUTER])
+    assert codes(await diagnostics(client, uri, lambda d: bool(d))) == ["CNF301"]
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert list(await diagnostics(client, uri, lambda d: not d)) == []
+
+
+@pytest.mark.asyncio
+async def test_quick_fix_fix_all_noqa_and_hover(client: LanguageClient) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    schemas = "cpv3/modules/users/schemas.py"
+    uri = open_document(client, MODELS, FILES[MODELS])
+    (diagnostic,) = await diagnostics(client, uri, lambda d: bool(d))
+    assert diagnostic.code == "CNF503"
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    assert actions is not None
+    by_title = {a.title: a for a in actions if isinstance(a, types.CodeAction)}
+    quick = next(a for t, a in by_title.items() if t.startswith("CNF503: "))
+    assert quick.kind == types.CodeActionKind.QuickFix and quick.is_preferred
+    assert quick.edit is not None and quick.edit.changes is not None
+    fixed = apply(FILES[MODELS], list(quick.edit.changes[uri]))
+    assert "    name = mapped_column(String(64), nullable=False)\n" in fixed
+    noqa = by_title["Suppress CNF503 with # noqa"]
+    assert noqa.edit is not None and noqa.edit.changes is not None
+    suppressed = apply(FILES[MODELS], list(noqa.edit.changes[uri]))
+    assert "name = Column(String(64), nullable=False)  # noqa: CNF503\n" in suppressed
+    change_document(client, uri, 2, suppressed)
+    assert list(await diagnostics(client, uri, lambda d: not d)) == []
+
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri_of(client, schemas)),
+            position=types.Position(line=0, character=0),
+        )
+    )
+    assert hover is None  # not open, nothing published
+    schemas_uri = open_document(client, schemas, FILES[schemas])
+    found = await diagnostics(client, schemas_uri, lambda d: len(d) == 3)
+    assert codes(found) == ["CNF401", "CNF403", "CNF410"]
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=schemas_uri),
+            position=types.Position(line=15, character=10),
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "# CNF403 `" in hover.contents.value and "## Why" in hover.contents.value
+    fix_all = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=schemas_uri),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
+            ),
+            context=types.CodeActionContext(
+                diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
+            ),
+        )
+    )
+    assert fix_all is not None and len(fix_all) == 1
+    (action,) = fix_all
+    assert isinstance(action, types.CodeAction) and action.edit is not None
+    assert action.edit.changes is not None
+    everything = apply(FILES[schemas], list(action.edit.changes[schemas_uri]))
+    assert "field_validator" in everything and "model_config" in everything
+    assert "orm_mode" not in everything and "@validator" not in everything
+    assert (root / schemas).read_text(encoding="utf-8") == FILES[schemas]  # nothing written
+
+
+@pytest.mark.asyncio
+async def test_files_changed_on_disk_recheck_open_documents(client: LanguageClient) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    # The schemas' base class lives in another file: whether UserOut is a Pydantic model (and
+    # its `class Config` a finding) depends on that file.
+    base = "from pydantic import BaseModel\n\n\nclass Schema(BaseModel):\n    pass\n"
+    write_tree(root, {"cpv3/core/__init__.py": "", "cpv3/core/schemas.py": base})
+    schemas = (
+        "from cpv3.core.schemas import Schema\n\n\n"
+        "class UserOut(Schema):\n    id: int\n\n    class Config:\n        orm_mode = True\n"
+    )
+    uri = open_document(client, "cpv3/modules/users/schemas.py", schemas)
+    assert codes(await diagnostics(client, uri, lambda d: bool(d))) == ["CNF401", "CNF403"]
+    # Asked for on `initialized`, answered by now (VS Code's capabilities allow it).
+    registered = [r.method for r in client.registrations]  # type: ignore[attr-defined]
+    assert "workspace/didChangeWatchedFiles" in registered
+    (root / "cpv3/core/schemas.py").write_text("class Schema:\n    pass\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(
+                    uri=(root / "cpv3/core/schemas.py").as_uri(),
+                    type=types.FileChangeType.Changed,
+                )
+            ]
+        )
+    )
+    assert list(await diagnostics(client, uri, lambda d: not d)) == []
