@@ -4,7 +4,9 @@ rules (one adding an import, two nested in one class), an unfixable one, a clean
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict, List
+
+from conformance.diagnostics import Edit
 
 from .conftest import dedent, git_init, write_tree
 
@@ -109,3 +111,17 @@ def agent_tree(root: Path) -> Path:
     write_tree(root, FILES)
     git_init(root)
     return root
+
+
+def edits_of(finding: Dict[str, Any]) -> List[Edit]:
+    """A JSON finding's ``fix.edits`` as :class:`Edit` values (what a consumer applies)."""
+    return [
+        Edit(
+            e["content"],
+            e["location"]["row"],
+            e["location"]["column"],
+            e["end_location"]["row"],
+            e["end_location"]["column"],
+        )
+        for e in finding["fix"]["edits"]
+    ]

@@ -12,11 +12,10 @@ from typing import Any, Dict, List
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from conformance.diagnostics import Edit
 from conformance.edits import apply_edits, text_edits
 from conformance.reporters.json import schema
 
-from .agent_tree import FILES, FINDINGS, agent_tree
+from .agent_tree import FILES, FINDINGS, agent_tree, edits_of
 from .conftest import run_cli
 
 
@@ -30,19 +29,6 @@ def check_json(root: Path, *args: str) -> Dict[str, Any]:
     assert result.returncode in (0, 1), result.stderr
     document: Dict[str, Any] = json.loads(result.stdout)
     return document
-
-
-def edits_of(finding: Dict[str, Any]) -> List[Edit]:
-    return [
-        Edit(
-            e["content"],
-            e["location"]["row"],
-            e["location"]["column"],
-            e["end_location"]["row"],
-            e["end_location"]["column"],
-        )
-        for e in finding["fix"]["edits"]
-    ]
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -88,6 +74,7 @@ def test_json_reports_validate_against_the_shipped_schema(tree: Path, tmp_path: 
     clean.mkdir()
     (clean / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
     jsonschema.validate(check_json(clean), schema())
+    assert check_json(tree)["base"] == str(tree)
     broken = check_json(tree)
     broken["findings"][0]["fix"]["edits"][0]["location"]["row"] = 0
     with pytest.raises(jsonschema.ValidationError):

@@ -15,7 +15,7 @@ import pytest
 
 from conformance.edits import apply_edits
 
-from .agent_tree import FILES, agent_tree
+from .agent_tree import FILES, agent_tree, edits_of
 from .conftest import REPO_ROOT
 
 if sys.version_info < (3, 10):
@@ -81,25 +81,10 @@ def test_tools_and_check_with_fix_edits(tree: Path) -> None:
         13,
         12,
     )
-    fixed = apply_edits(FILES[column["path"]], _edits(column))
+    fixed = apply_edits(FILES[column["path"]], edits_of(column))
     assert "name = mapped_column(String(64), nullable=False)" in fixed
     # A file brings its module package, as on the command line.
     assert payload(one_file)["summary"]["findings"] == 5
-
-
-def _edits(finding: Dict[str, Any]) -> List[Any]:
-    from conformance.diagnostics import Edit
-
-    return [
-        Edit(
-            e["content"],
-            e["location"]["row"],
-            e["location"]["column"],
-            e["end_location"]["row"],
-            e["end_location"]["column"],
-        )
-        for e in finding["fix"]["edits"]
-    ]
 
 
 def test_explain_and_rules(tree: Path) -> None:
