@@ -15,7 +15,7 @@ import json
 import os
 import pickle
 import tempfile
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from conformance.diagnostics import Edit, FindingFix, Violation
 from conformance.edits import fix_message, text_edits
@@ -31,6 +31,7 @@ def finding_fixes(
     result: RunResult,
     sources: Mapping[str, bytes],
     cache_dir: Optional[str] = None,
+    only: Optional[Set[str]] = None,
 ) -> Dict[Violation, FindingFix]:
     """The edits of every finding of ``result`` that has a fix (safe or unsafe). ``sources``
     gives file contents by project-relative path where they are not (or not only) on disk
@@ -39,7 +40,9 @@ def finding_fixes(
     its content, so that a warm ``--format json`` run parses nothing."""
     by_file: Dict[str, List[Violation]] = {}
     for violation in result.violations:
-        if violation.fix is not None and violation.location.line is not None:
+        if violation.fix is None or violation.location.line is None:
+            continue
+        if only is None or violation.path in only:
             by_file.setdefault(violation.path, []).append(violation)
     out: Dict[Violation, FindingFix] = {}
     fixer: Any = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from conformance.diagnostics import FindingFix, Violation
-from conformance.engine import RunOptions, RunResult, run
+from conformance.engine import EngineState, RunOptions, RunResult, run
 from conformance.fix_edits import finding_fixes
 from conformance.settings import Config
 
@@ -38,13 +38,19 @@ class Session:
     """Configurations by project root, loaded once (``reload()`` after a configuration file
     changed), and checks of paths with unsaved text."""
 
-    def __init__(self, *, cache: bool = True, jobs: int = 1) -> None:
+    def __init__(self, *, cache: bool = True, jobs: int = 1, incremental: bool = False) -> None:
         self.cache = cache
         self.jobs = jobs
+        # Long-lived callers (the language server) keep the engine's state per project between
+        # checks, so that a check after an edit decides again only what the edit changed; they
+        # then check the whole project each time (the state is the whole project's).
+        self.incremental = incremental
         self._configs: Dict[Tuple[str, Optional[str]], Config] = {}
+        self._states: Dict[str, EngineState] = {}
 
     def reload(self) -> None:
         self._configs.clear()
+        self._states.clear()
 
     def config(self, root: str, config_file: Optional[str]) -> Config:
         """The configuration of a project (raises ``ConfigError``)."""
@@ -73,11 +79,13 @@ class Session:
         overrides: Optional[Mapping[str, bytes]] = None,
         *,
         fixes: bool = False,
+        fixes_for: Optional[Sequence[str]] = None,
     ) -> List[Checked]:
         """Check ``paths`` (absolute, or relative to the cwd), each with its project's
         configuration and the whole project's index. ``overrides`` maps absolute file paths to
         the text to check instead of the file on disk (files that exist on disk only). With
-        ``fixes``, every fixable finding's edits are computed too. Raises ``ConfigError`` and
+        ``fixes``, every fixable finding's edits are computed too (only those in the files
+        ``fixes_for``, absolute paths, when given). Raises ``ConfigError`` and
         ``DiscoveryError``."""
         from conformance.discovery import relative
         from conformance.projects import plan
@@ -91,14 +99,29 @@ class Session:
                 for path, data in given.items()
                 if _inside(path, config.root)
             }
+            state: Optional[EngineState] = None
+            run_paths = list(project.paths)
+            if self.incremental:
+                state = self._states.setdefault(config.root, EngineState())
+                run_paths = [config.root]
             options = RunOptions(
-                jobs=self.jobs, cache_dir=self.cache_dir(config), sources=sources or None
+                jobs=self.jobs,
+                cache_dir=self.cache_dir(config),
+                sources=sources or None,
+                state=state,
             )
-            result = run(config, list(project.paths), options)
+            result = run(config, run_paths, options)
             checked = Checked(config, result)
             if fixes:
+                wanted = None
+                if fixes_for is not None:
+                    wanted = {
+                        relative(config.root, os.path.abspath(p))
+                        for p in fixes_for
+                        if _inside(os.path.abspath(p), config.root)
+                    }
                 checked.fixes = finding_fixes(
-                    config, list(project.paths), result, sources, self.cache_dir(config)
+                    config, run_paths, result, sources, self.cache_dir(config), only=wanted
                 )
             out.append(checked)
         return out

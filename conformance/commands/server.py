@@ -71,7 +71,7 @@ def build_server() -> Any:
     from conformance.version import __version__
 
     server = LanguageServer("module-conformance", __version__)
-    session = Session()
+    session = Session(incremental=True)
     published: Dict[str, List[Found]] = {}
     pending: Set[str] = set()
     lock = asyncio.Lock()
@@ -88,7 +88,7 @@ def build_server() -> Any:
         return dict(server.workspace.text_documents)
 
     def check(paths: List[str], texts: Dict[str, bytes]) -> List[Any]:
-        return session.check(paths, texts, fixes=True)
+        return session.check(paths, texts, fixes=True, fixes_for=list(texts))
 
     async def refresh(uris: Sequence[str]) -> None:
         pending.update(uris)
