@@ -348,6 +348,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     fixes: Dict[Any, Any] = {}
     sources: Dict[str, str] = {}
     notes: List[str] = []
+    headlines: List[str] = []  # said first: at the top of a text report, else on stderr
     fix_applied = 0
     files_checked = 0
     diff_changes: List[Any] = []
@@ -433,11 +434,16 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             noun = "finding" if result.baselined == 1 else "findings"
             notes.append(f"note: {where}{result.baselined} {noun} hidden by the baseline")
         # -- end baseline --
+        mistakes = _layout_problems(config, result.project_layout)
+        if mistakes:
+            for mistake in mistakes:
+                stderr.write(f"error: {where}{mistake}\n")
+            return EXIT_ERROR
         if not result.project_packages:
             tried = ", ".join(config.modules)
-            notes.append(
-                f"warning: {where}no module package matched {tried}"
-                " (set `modules` in [tool.conformance])"
+            headlines.append(
+                f"warning: {where}no module package found (no configuration, and nothing matches"
+                f" {tried}): run `conformance init` to propose a [tool.conformance] table"
             )
         rebased = rebase(result.violations, config.root, base)
         violations.extend(rebased)
@@ -473,7 +479,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         fix_applied=fix_applied,
         unsafe_fixes_enabled=args.unsafe_fixes,
         base=base,
-        warnings=tuple(note for note in notes if note.startswith("warning: ")),
+        warnings=tuple(n for n in [*headlines, *notes] if n.startswith("warning: ")),
         fixes=fixes,
         sources=sources,
     )
@@ -489,6 +495,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         report = render("concise", violations, context)
     else:
         report = render(fmt, violations, context)
+        if fmt == "text" and headlines:
+            report = "".join(line + "\n" for line in headlines) + report
+            headlines = []
+    notes = headlines + notes
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8", newline="\n") as handle:
@@ -570,6 +580,37 @@ def outcome_encoding(outcome: Any, path: str) -> str:
     return next((c.encoding for c in outcome.changes if c.path == path), "utf-8")
 
 
+def _layout_problems(config: Any, layout: Any) -> List[str]:
+    """Configuration mistakes only the tree shows, one line each: a `modules` glob of a
+    configuration file that matches no module package, a role of the `roles` table whose
+    patterns match no file. (Without a configuration file, an unmatched default is a warning.)"""
+    from conformance.roles import glob_match
+
+    if config.config_file is None or layout is None:
+        return []
+    source = os.path.relpath(config.config_file, config.root).replace(os.sep, "/")
+    table = "[tool.conformance]" if source.endswith("pyproject.toml") else "config"
+    prefix = f"{source}: {table}"
+    out: List[str] = []
+    for glob in config.modules:
+        if not any(glob_match(glob, package.path) for package in layout.packages):
+            out.append(
+                f"{prefix}.modules: '{glob}' matches no folder with Python files"
+                " (`conformance init` proposes globs for this tree)"
+            )
+    if out or not layout.packages:
+        return out
+    roles = {file.role for file in layout.files}
+    for role, patterns in config.roles:
+        if role in config.configured_roles and patterns and role not in roles:
+            listed = ", ".join(f"'{p}'" for p in patterns)
+            out.append(
+                f"{prefix}.roles.{role}: {listed} matches no file"
+                f" (set `{role} = []` if the project has no {role} layer)"
+            )
+    return out
+
+
 def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -> str:
     """--update-baseline: rewrite the baseline with every current finding (entries under paths
     this run did not check are kept) and clear the report. Returns the note for stderr."""
@@ -637,7 +678,7 @@ def _show_settings(config: Any, stdout: TextIO, cwd: str) -> int:
     for f in fields(config):
         name = f.name.replace("_", "-")
         item = getattr(config, f.name)
-        if f.name in ("root", "config_file", "subprojects"):
+        if f.name in ("root", "config_file", "subprojects", "configured_roles"):
             continue
         if f.name in ("roles", "layers", "per_file_ignores"):
             body = "".join(f"{json.dumps(key)} = {value(items)}\n" for key, items in item)

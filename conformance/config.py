@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from conformance.rules import all_options, unknown_selectors
-from conformance.settings import DEFAULT_LAYERS, DEFAULT_ROLES, Config, Option
+from conformance.settings import DEFAULT_LAYERS, DEFAULT_ROLES, ROLE_NAMES, Config, Option
 
 
 class ConfigError(Exception):
@@ -191,8 +191,16 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
                 # others; an empty list removes a role (a project without a repository layer).
                 defaults = DEFAULT_ROLES if key == "roles" else DEFAULT_LAYERS
                 merged = dict(defaults)
-                merged.update(dict(parsed))
-                values[key] = tuple((name, tuple(items)) for name, items in merged.items())
+                for name, patterns in parsed:
+                    if key == "roles" and name not in merged:
+                        # The rules know these roles only: a new name would be a role no rule
+                        # checks (a misspelt `routers` silently kept the default router.py).
+                        problem(_unknown_role(f"{prefix}.roles", name))
+                    else:
+                        merged[name] = patterns  # unknown layers: reported by semantic_problems
+                values[key] = tuple((name, tuple(found)) for name, found in merged.items())
+                if key == "roles":
+                    values["configured_roles"] = tuple(name for name, _ in parsed)
         elif key == "respect-gitignore":
             if not isinstance(value, bool):
                 problem(f"{prefix}.{key} must be true or false, got {_type_name(value)}")
@@ -246,20 +254,37 @@ def semantic_problems(config: Config, prefix: str = "config") -> List[str]:
     for glob, codes in config.per_file_ignores:
         for bad in unknown_selectors(codes):
             out.append(f"{prefix}.per-file-ignores.\"{glob}\": unknown rule code '{bad}'")
-    roles = set(config.role_map())
     for layer, allowed in config.layers:
-        if layer not in roles:
-            out.append(
-                f"{prefix}.layers: '{layer}' is not a role (roles: {', '.join(sorted(roles))})"
-            )
+        if layer not in ROLE_NAMES:
+            out.append(_unknown_role(f"{prefix}.layers", layer))
         for target in allowed:
-            if target not in roles:
-                out.append(
-                    f"{prefix}.layers.{layer}: '{target}' is not a role"
-                    f" (roles: {', '.join(sorted(roles))})"
-                )
+            if target not in ROLE_NAMES:
+                out.append(_unknown_role(f"{prefix}.layers.{layer}", target))
+    out.extend(_glob_problems(config, prefix))
     if not config.modules:
         out.append(f"{prefix}.modules must name at least one glob")
+    return out
+
+
+def _unknown_role(where: str, name: str) -> str:
+    suggestion = difflib.get_close_matches(name, ROLE_NAMES, n=1)
+    hint = f"did you mean '{suggestion[0]}'? " if suggestion else ""
+    return f"{where}: unknown role '{name}' ({hint}roles: {', '.join(ROLE_NAMES)})"
+
+
+def _glob_problems(config: Config, prefix: str) -> List[str]:
+    """One line per glob that cannot be matched, naming the key it is in."""
+    from conformance.roles import glob_problem
+
+    globs: List[Tuple[str, str]] = [("modules", g) for g in config.modules]
+    globs.extend(("allowed-extra-files", g) for g in config.allowed_extra_files)
+    globs.extend((f"roles.{role}", g) for role, patterns in config.roles for g in patterns)
+    globs.extend(("per-file-ignores", g) for g, _ in config.per_file_ignores)
+    out: List[str] = []
+    for key, glob in globs:
+        why = glob_problem(glob)
+        if why is not None:
+            out.append(f"{prefix}.{key}: invalid glob '{glob}': {why}")
     return out
 
 

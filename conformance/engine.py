@@ -84,6 +84,7 @@ class RunResult:
     results: Mapping[str, FileResult] = field(default_factory=dict)  # path -> FileResult
     baselined: int = 0  # findings hidden by the baseline
     project_packages: int = 0  # module packages in the whole project (not only those checked)
+    project_layout: Optional[Layout] = None  # the whole project's layout (configuration checks)
 
 
 def selected_rules(
@@ -508,6 +509,7 @@ def _run(
         layout=reported,
         files_checked=len(reported.files),
         project_packages=len(layout.packages),
+        project_layout=layout,
         suppressed=suppressed,
         parsed=sum(analyzed),
         results=results,

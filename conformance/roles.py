@@ -16,13 +16,59 @@ from conformance.settings import Config
 RoleAndFeature = Tuple[Optional[str], Optional[str]]
 
 
+class GlobError(ValueError):
+    """A glob that cannot be matched (an unclosed ``[``, an empty pattern)."""
+
+
+def glob_problem(pattern: str) -> Optional[str]:
+    """Why ``pattern`` is not a usable glob, or None when it is."""
+    if not pattern.strip():
+        return "an empty glob matches nothing"
+    try:
+        _glob_regex(pattern.strip())
+    except GlobError as error:
+        return str(error)
+    return None
+
+
+def _char_class(pattern: str, start: int) -> Tuple[str, int]:
+    """The regex of the ``[...]`` class opening at ``start`` and the index after it."""
+    i = start + 1
+    negate = i < len(pattern) and pattern[i] in "!^"
+    if negate:
+        i += 1
+    body_start = i
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1  # a leading ] is a member
+    while i < len(pattern) and pattern[i] != "]":
+        i += 1
+    if i >= len(pattern):
+        raise GlobError(f"unclosed '[' at position {start + 1}")
+    body = pattern[body_start:i]
+    if "/" in body:
+        raise GlobError(f"'/' inside '[...]' at position {start + 1}")
+    if any(part > other for part, other in _ranges(body)):
+        raise GlobError(f"reversed range in '[{body}]'")
+    escaped = "".join("\\" if ch == "\\" else ch for ch in body).replace("]", "\\]")
+    return ("[^/" if negate else "[") + escaped + "]", i + 1
+
+
+def _ranges(body: str) -> List[Tuple[str, str]]:
+    return [(body[i - 1], body[i + 1]) for i in range(1, len(body) - 1) if body[i] == "-"]
+
+
 @lru_cache(maxsize=256)
 def _glob_regex(pattern: str) -> Pattern[str]:
-    """A gitignore-like glob: ``*`` stays within one path segment, ``**`` spans segments."""
+    """A gitignore-like glob: ``*`` stays within one path segment, ``**`` spans segments, ``?``
+    is one character, ``[abc]`` / ``[!abc]`` a class (as in gitignore and ``fnmatch``). Raises
+    :class:`GlobError` for a pattern that cannot be matched."""
     out = ""
     i = 0
     while i < len(pattern):
-        if pattern.startswith("**/", i):
+        if pattern[i] == "[":
+            regex, i = _char_class(pattern, i)
+            out += regex
+        elif pattern.startswith("**/", i):
             out += "(?:.*/)?"
             i += 3
         elif pattern.startswith("**", i):

@@ -27,6 +27,9 @@ DEFAULT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("schemas", ("schemas.py",)),
 )
 
+#: The roles the rules know; a configuration maps them to files, it cannot add new ones.
+ROLE_NAMES: Tuple[str, ...] = tuple(name for name, _ in DEFAULT_ROLES)
+
 DEFAULT_LAYERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("router", ("service", "schemas")),
     ("service", ("repository", "schemas", "models")),
@@ -96,6 +99,8 @@ class Config:
     # their own (not walked as part of this one). False under ``--config``, which applies one
     # configuration to every path, as ruff's ``--config`` does.
     subprojects: bool = True
+    # Not a key: the roles the configuration's ``roles`` table names (the others keep defaults).
+    configured_roles: Tuple[str, ...] = ()
 
     def option(self, key: str) -> Any:
         """A family option's value. ``validate`` records every declared option (its default when

@@ -95,7 +95,13 @@ def test_no_module_package_warns_and_exits_zero(tmp_path: Path) -> None:
     git_init(tmp_path)
     result = run_cli(["check"], tmp_path)
     assert result.returncode == 0
-    assert "no module package matched cpv3/modules/*" in result.stderr
+    # said first, in the report itself, pointing at what to do
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("warning: no module package found")
+    assert "cpv3/modules/*" in first and "conformance init" in first
+    concise = run_cli(["check", "--format", "concise"], tmp_path)
+    assert concise.stdout == ""
+    assert "no module package found" in concise.stderr
 
 
 # -- configuration errors -------------------------------------------------------------------------
@@ -127,7 +133,7 @@ def test_every_config_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert "respect-gitignore must be true or false, got a string" in text
     assert "unknown rule code or selector 'CNF777'" in text
     assert "required-files must be a list of strings" in text
-    assert "'controllers' is not a role" in text
+    assert "unknown role 'controllers'" in text
 
 
 def test_invalid_toml_is_one_line(tmp_path: Path) -> None:

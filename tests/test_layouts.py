@@ -50,14 +50,14 @@ def test_a_monorepo_root_run_uses_the_backends_configuration(tmp_path: Path) -> 
     result = run_cli(["check", "--format", "concise"], root)
     assert result.returncode == 1, result.stderr
     assert concise(result.stdout) == [
-        "cofee_backend/cpv3/modules/billing/service.py",
+        "cofee_backend/cpv3/modules/billing/__init__.py",
         "cofee_backend/cpv3/modules/users/utils.py",
     ]
     # only CNF1 is selected in the backend's configuration: its settings were used
     assert all(" CNF1" in line for line in result.stdout.splitlines())
-    # the folder of every finding exists from the cwd
+    # every path exists from the cwd (the missing service.py is reported at __init__.py)
     for path in concise(result.stdout):
-        assert (root / path).parent.is_dir()
+        assert (root / path).is_file(), path
     assert "no module package" not in result.stderr
 
 
@@ -65,7 +65,7 @@ def test_paths_are_relative_to_the_cwd_in_every_human_format(tmp_path: Path) -> 
     root = monorepo(tmp_path)
     cwd = root / "cofee_backend" / "cpv3"
     result = run_cli(["check", "--format", "concise", "."], cwd)
-    assert concise(result.stdout) == ["modules/billing/service.py", "modules/users/utils.py"]
+    assert concise(result.stdout) == ["modules/billing/__init__.py", "modules/users/utils.py"]
 
     document = json.loads(run_cli(["check", "--format", "json", "."], cwd).stdout)
     assert document["base"] == str(cwd.resolve())
@@ -93,7 +93,7 @@ def test_sarif_and_gitlab_paths_are_relative_to_the_repository_root(tmp_path: Pa
     assert base == root.resolve().as_uri() + "/"
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
     assert [u["uri"] for u in uris] == [
-        "cofee_backend/cpv3/modules/billing/service.py",
+        "cofee_backend/cpv3/modules/billing/__init__.py",
         "cofee_backend/cpv3/modules/users/utils.py",
     ]
     assert all(u["uriBaseId"] == "%SRCROOT%" for u in uris)
@@ -151,11 +151,12 @@ def test_sarif_fingerprints_are_unique_and_warnings_are_notifications(tmp_path: 
     assert len(set(prints)) == 2
     assert run["invocations"][0]["toolExecutionNotifications"] == []
 
-    (tmp_path / "pyproject.toml").write_text('[tool.conformance]\nmodules = ["app/*"]\n')
+    (tmp_path / "pyproject.toml").unlink()
+    (tmp_path / "cpv3").rename(tmp_path / "app")
     run = json.loads(run_cli(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert [n["level"] for n in notes] == ["warning"]
-    assert "no module package matched app/*" in notes[0]["message"]["text"]
+    assert "no module package found" in notes[0]["message"]["text"]
 
 
 def test_show_files_and_diff_print_paths_relative_to_the_cwd(tmp_path: Path) -> None:
@@ -173,3 +174,79 @@ def test_show_files_and_diff_print_paths_relative_to_the_cwd(tmp_path: Path) -> 
     assert "module package: users" in listing
     diff = run_cli(["check", "--diff", "."], cwd).stdout
     assert "--- a/users/schemas.py" in diff and "+++ b/users/schemas.py" in diff
+
+
+# -- configuration mistakes: exit 2, one line each ---------------------------------------------
+
+
+def errors(result_stderr: str) -> List[str]:
+    lines = result_stderr.splitlines()
+    assert all(line.startswith("error: ") for line in lines), lines
+    return lines
+
+
+def test_invalid_globs_and_unknown_roles_are_errors(tmp_path: Path) -> None:
+    files = module("cpv3/modules", "users")
+    files["pyproject.toml"] = (
+        "[tool.conformance]\n"
+        'modules = ["cpv3/modules/[a-"]\n'
+        'allowed-extra-files = [""]\n'
+        "[tool.conformance.roles]\n"
+        'routers = ["endpoints.py"]\n'
+        'service = ["svc[z-a].py"]\n'
+        "[tool.conformance.layers]\n"
+        'router = ["servce"]\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    result = run_cli(["check"], tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert sorted(errors(result.stderr)) == sorted(
+        [
+            "error: pyproject.toml: [tool.conformance].roles: unknown role 'routers' (did you"
+            " mean 'router'? roles: router, service, repository, models, schemas)",
+            "error: pyproject.toml: [tool.conformance].layers.router: unknown role 'servce' (did"
+            " you mean 'service'? roles: router, service, repository, models, schemas)",
+            "error: pyproject.toml: [tool.conformance].modules: invalid glob 'cpv3/modules/[a-':"
+            " unclosed '[' at position 14",
+            "error: pyproject.toml: [tool.conformance].allowed-extra-files: invalid glob '':"
+            " an empty glob matches nothing",
+            "error: pyproject.toml: [tool.conformance].roles.service: invalid glob 'svc[z-a].py':"
+            " reversed range in '[z-a]'",
+        ]
+    )
+
+
+def test_a_modules_glob_or_role_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
+    files = module("app/features", "users")
+    files["app/fonts/regular.ttf"] = "not python"
+    files["pyproject.toml"] = '[tool.conformance]\nmodules = ["app/features/*", "app/*s"]\n'
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    # app/*s matches app/features and app/fonts: folders of module packages and of fonts
+    result = run_cli(["check"], tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.conformance]\nmodules = ["app/features/*", "src/modules/*"]\n'
+        '[tool.conformance.roles]\nrouter = ["endpoint.py"]\n'
+    )
+    result = run_cli(["check"], tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert errors(result.stderr) == [
+        "error: pyproject.toml: [tool.conformance].modules: 'src/modules/*' matches no folder with Python files"
+        " (`conformance init` proposes globs for this tree)"
+    ]
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.conformance]\nmodules = ["app/features/*"]\n'
+        '[tool.conformance.roles]\nrouter = ["endpoint.py"]\nrepository = []\n'
+    )
+    result = run_cli(["check"], tmp_path)
+    assert result.returncode == 2
+    assert errors(result.stderr) == [
+        "error: pyproject.toml: [tool.conformance].roles.router: 'endpoint.py' matches no file"
+        " (set `router = []` if the project has no router layer)"
+    ]

@@ -174,7 +174,9 @@ def test_deleting_service_py_fails_the_full_hook(project: Path, pre_commit_home:
     # ...which is what the whole-tree hook is for.
     result = pre_commit(project, pre_commit_home, "conformance-full")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "cpv3/modules/users/service.py: CNF101 module 'users' has no service.py" in result.stdout
+    assert (
+        "cpv3/modules/users/__init__.py: CNF101 module 'users' has no service.py" in result.stdout
+    )
 
 
 def test_renames_non_python_files_and_excluded_files(project: Path, pre_commit_home: Path) -> None:
@@ -188,7 +190,7 @@ def test_renames_non_python_files_and_excluded_files(project: Path, pre_commit_h
     _git(project, "mv", "cpv3/modules/billing/service.py", "cpv3/modules/billing/services.py")
     result = pre_commit(project, pre_commit_home, "conformance")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "cpv3/modules/billing/service.py: CNF101" in result.stdout
+    assert "cpv3/modules/billing/__init__.py: CNF101" in result.stdout
     assert "cpv3/modules/billing/services.py: CNF102" in result.stdout
     _git(project, "mv", "cpv3/modules/billing/services.py", "cpv3/modules/billing/service.py")
 
@@ -219,7 +221,7 @@ def test_cli_with_what_pre_commit_may_pass(tmp_path: Path) -> None:
     (tmp_path / "cpv3/modules/users/service.py").unlink()
     result = run_cli(["check"], tmp_path)
     assert result.returncode == 1
-    assert "cpv3/modules/users/service.py: CNF101" in result.stdout
+    assert "cpv3/modules/users/__init__.py: CNF101" in result.stdout
 
     # A file name pre-commit would never pass (it drops deleted files) is a usage error, on one
     # line, not a crash.
@@ -262,7 +264,7 @@ def test_both_hooks_work_in_a_monorepo_with_the_backend_in_a_sub_folder(
     _git(tmp_path, "rm", "-q", "cofee_backend/cpv3/modules/billing/service.py")
     result = pre_commit(tmp_path, pre_commit_home, "conformance-full")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "cofee_backend/cpv3/modules/billing/service.py: CNF101" in result.stdout
+    assert "cofee_backend/cpv3/modules/billing/__init__.py: CNF101" in result.stdout
     assert "no module package" not in result.stdout
 
 
@@ -297,4 +299,4 @@ def test_the_documented_repo_local_recipe_installs_from_a_path(
     _git(tmp_path, "rm", "-q", "cpv3/modules/users/service.py")
     result = pre_commit(tmp_path, pre_commit_home, "conformance-full")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "cpv3/modules/users/service.py: CNF101" in result.stdout
+    assert "cpv3/modules/users/__init__.py: CNF101" in result.stdout

@@ -35,7 +35,9 @@ class MissingRequiredFile(ProjectRule):
     None: `--fix` never creates files.
 
     ## Options
-    `required-files`, `modules`. The finding has no line: suppress it with `per-file-ignores`.
+    `required-files`, `modules`. The finding points at the package's `__init__.py` (the folder
+    when that is missing too): a path that exists, for editors and CI annotations. It has no
+    line: suppress it with `per-file-ignores`.
     """
 
     code = "CNF101"
@@ -53,7 +55,7 @@ class MissingRequiredFile(ProjectRule):
                     None,
                     "module 'users' has no schemas.py: add it (every module has "
                     "__init__.py, models.py, schemas.py, repository.py, service.py, router.py)",
-                    path="cpv3/modules/users/schemas.py",
+                    path="cpv3/modules/users/__init__.py",
                 ),
             ),
         ),
@@ -62,11 +64,15 @@ class MissingRequiredFile(ProjectRule):
     def check(self, project: Project) -> Iterable[Violation]:
         required = project.config.required_files
         for package in project.layout.packages:
+            # The missing file does not exist: point at one that does.
+            where = (
+                f"{package.path}/__init__.py" if "__init__.py" in package.files else package.path
+            )
             for name in required:
                 if name == "__init__.py" or name in package.files:
                     continue
                 yield self.make_violation(
-                    f"{package.path}/{name}",
+                    where,
                     Location(),
                     f"module '{package.name}' has no {name}: add it (every module has "
                     f"{', '.join(required)})",
