@@ -221,8 +221,8 @@ def test_findings_without_a_line_are_suppressed_by_per_file_ignores(tmp_path: Pa
     assert [(line, code) for line, code, _ in found] == [(None, "CNF101"), (None, "CNF102")]
 
     cases = {
-        # by code, on the missing file's own path
-        '"cpv3/modules/users/service.py" = ["CNF101"]': ["CNF102"],
+        # by code, on the path the finding points at (the package's __init__.py)
+        '"cpv3/modules/users/__init__.py" = ["CNF101"]': ["CNF102"],
         # by prefix, on a glob of the package's files
         '"cpv3/modules/users/*" = ["CNF10"]': [],
         # by rule name, on the package folder
