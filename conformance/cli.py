@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, TextIO, Tuple
 
 from conformance.version import __version__
 
@@ -591,9 +591,17 @@ def _layout_problems(config: Any, layout: Any) -> List[str]:
     source = os.path.relpath(config.config_file, config.root).replace(os.sep, "/")
     table = "[tool.conformance]" if source.endswith("pyproject.toml") else "config"
     prefix = f"{source}: {table}"
+    # Folders holding Python files, with their ancestors: a glob matching one of them is used
+    # (as a module, or as a sub-folder of one when nested modules are off).
+    holding: Set[str] = set()
+    for file in layout.files:
+        folder = file.path.rpartition("/")[0]
+        while folder and folder not in holding:
+            holding.add(folder)
+            folder = folder.rpartition("/")[0]
     out: List[str] = []
     for glob in config.modules:
-        if not any(glob_match(glob, package.path) for package in layout.packages):
+        if not any(glob_match(glob, folder) for folder in holding):
             out.append(
                 f"{prefix}.modules: '{glob}' matches no folder with Python files"
                 " (`conformance init` proposes globs for this tree)"

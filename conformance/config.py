@@ -39,7 +39,11 @@ _LIST_KEYS = {
     "ignore": "ignore",
 }
 _TABLE_KEYS = {"per-file-ignores": "per_file_ignores", "roles": "roles", "layers": "layers"}
-_OTHER_KEYS = {"respect-gitignore": "respect_gitignore", "baseline": "baseline"}
+_OTHER_KEYS = {
+    "respect-gitignore": "respect_gitignore",
+    "nested-modules": "nested_modules",
+    "baseline": "baseline",
+}
 
 
 def family_options() -> Tuple[Option, ...]:
@@ -201,11 +205,11 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
                 values[key] = tuple((name, tuple(found)) for name, found in merged.items())
                 if key == "roles":
                     values["configured_roles"] = tuple(name for name, _ in parsed)
-        elif key == "respect-gitignore":
+        elif key in ("respect-gitignore", "nested-modules"):
             if not isinstance(value, bool):
                 problem(f"{prefix}.{key} must be true or false, got {_type_name(value)}")
             else:
-                values["respect_gitignore"] = value
+                values[_OTHER_KEYS[key]] = value
         elif key == "baseline":
             if not isinstance(value, str):
                 problem(f"{prefix}.{key} must be a string, got {_type_name(value)}")

@@ -167,8 +167,9 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
         if os.path.isfile(absolute):
             rel = relative(root, absolute)
             folder = rel.rpartition("/")[0]
-            if folder and walker.roles.package_of(folder) is not None:
-                targets.append(os.path.join(root, folder))  # the whole module package
+            found = walker.roles.module_of(folder) if folder else None
+            if found is not None:
+                targets.append(os.path.join(root, found[0]))  # the whole module package
             else:
                 targets.append(absolute)
         else:
@@ -181,16 +182,29 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
             if not walker.excluded(rel, False):
                 files.add(rel)
 
+    # A folder is a module package when the globs say so (one answer per folder, see
+    # RoleMatcher.module_of) and it holds Python files: a folder of fonts or templates that a
+    # broad glob matches is not a module.
+    with_python = {rel.rpartition("/")[0] or "." for rel in files}
+    holding: Set[str] = set()
+    for folder in with_python:
+        while folder not in holding:
+            holding.add(folder)
+            folder = folder.rpartition("/")[0] or "."
+    modules: Dict[str, str] = {}
+    for folder in sorted(folders):
+        feature = walker.roles.package_of(folder) if folder != "." else None
+        if feature is not None and folder in holding:
+            modules[folder] = feature
     packages: List[ModulePackage] = []
     roots: Set[str] = set()
-    for folder in sorted(folders):
-        if folder == ".":
-            continue
-        feature = walker.roles.package_of(folder)
-        if feature is None:
-            continue
-        roots.add(folder.rpartition("/")[0] or ".")
-        packages.append(_package(walker, folder, feature))
+    for folder, feature in modules.items():
+        parent = folder.rpartition("/")[0] or "."
+        # The folder holding modules, unless it is (inside) a module itself: a module's own
+        # router.py is never a stray file of a "modules folder".
+        if parent == "." or walker.roles.module_of(parent) is None:
+            roots.add(parent)
+        packages.append(_package(walker, folder, feature, modules))
 
     stray: List[str] = []
     for rel in sorted(files):
@@ -212,9 +226,10 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
     )
 
 
-def _package(walker: _Walker, folder: str, feature: str) -> ModulePackage:
+def _package(walker: _Walker, folder: str, feature: str, modules: Dict[str, str]) -> ModulePackage:
     """List a module package's folder: its files and sub-folders, minus hidden, cache and ignored
-    entries (a gitignored build artefact is not an extra file)."""
+    entries (a gitignored build artefact is not an extra file) and sub-folders that are module
+    packages of their own (``nested-modules``)."""
     names: List[str] = []
     subdirs: List[str] = []
     try:
@@ -227,10 +242,11 @@ def _package(walker: _Walker, folder: str, feature: str) -> ModulePackage:
         rel = f"{folder}/{entry.name}"
         try:
             if entry.is_dir():
-                if not walker.excluded(rel, True):
+                if not walker.excluded(rel, True) and rel not in modules:
                     subdirs.append(entry.name)
             elif entry.is_file() and not walker.excluded(rel, False):
                 names.append(entry.name)
         except OSError:
             continue
-    return ModulePackage(feature, folder, tuple(names), tuple(subdirs))
+    # The folder's own name (a nested module's feature is dotted: users.admin).
+    return ModulePackage(folder.rsplit("/", 1)[-1], folder, tuple(names), tuple(subdirs))

@@ -108,23 +108,54 @@ class RoleMatcher:
             for pattern in patterns:
                 (self.by_path if "/" in pattern else self.in_module).append((role, pattern))
         self._cache: Dict[str, RoleAndFeature] = {}
+        self._modules: Dict[str, Optional[Tuple[str, str]]] = {}
+        self.nested = config.nested_modules
+
+    def _matches(self, folder: str) -> bool:
+        return any(glob_match(glob, folder) for glob in self.modules)
+
+    def module_of(self, folder: str) -> Optional[Tuple[str, str]]:
+        """(module folder, feature name) of the module package that ``folder`` (relative, POSIX)
+        is or lies in; None outside every module.
+
+        One answer per folder: of the folder and its ancestors that match the ``modules`` globs,
+        the outermost is the module, unless ``nested-modules`` is on: then the deepest is, and
+        its feature name is the dotted chain of the matching folders (``users.admin``), so that
+        two nested modules of the same name stay apart.
+        """
+        cached = self._modules.get(folder)
+        if cached is not None or folder in self._modules:
+            return cached
+        parts = folder.split("/")
+        matching = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+        matching = [prefix for prefix in matching if self._matches(prefix)]
+        result: Optional[Tuple[str, str]] = None
+        if matching:
+            if self.nested:
+                names = [prefix.rsplit("/", 1)[-1] for prefix in matching]
+                result = (matching[-1], ".".join(names))
+            else:
+                result = (matching[0], matching[0].rsplit("/", 1)[-1])
+        self._modules[folder] = result
+        return result
 
     def package_of(self, folder: str) -> Optional[str]:
-        """The feature-module name if ``folder`` (relative, POSIX) is a module package."""
-        for glob in self.modules:
-            if glob_match(glob, folder):
-                return folder.rsplit("/", 1)[-1]
-        return None
+        """The feature-module name if ``folder`` (relative, POSIX) is itself a module package."""
+        found = self.module_of(folder) if folder else None
+        return found[1] if found is not None and found[0] == folder else None
 
     def for_path(self, path: str) -> RoleAndFeature:
-        """(role, feature) of a relative POSIX path; (None, None) when it has neither."""
+        """(role, feature) of a relative POSIX path; (None, None) when it has neither. A file in
+        a sub-folder of a module (not a module itself) belongs to that module's feature, without
+        a role: its imports of the module's files stay inside the feature."""
         cached = self._cache.get(path)
         if cached is not None:
             return cached
         folder, _, name = path.rpartition("/")
-        feature = self.package_of(folder) if folder else None
+        found = self.module_of(folder) if folder else None
+        feature = found[1] if found is not None else None
         role: Optional[str] = None
-        if feature is not None:
+        if found is not None and found[0] == folder:
             for candidate, pattern in self.in_module:
                 if fnmatch.fnmatchcase(name, pattern):
                     role = candidate

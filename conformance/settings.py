@@ -87,6 +87,7 @@ class Config:
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: Tuple[str, ...] = ()
     respect_gitignore: bool = True
+    nested_modules: bool = False
     select: Tuple[str, ...] = ("ALL",)
     extend_select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()

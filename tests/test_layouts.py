@@ -250,3 +250,65 @@ def test_a_modules_glob_or_role_that_matches_nothing_is_an_error(tmp_path: Path)
         "error: pyproject.toml: [tool.conformance].roles.router: 'endpoint.py' matches no file"
         " (set `router = []` if the project has no router layer)"
     ]
+
+
+# -- module packages: one answer per folder ------------------------------------------------------
+
+
+def nested_tree(root: Path, nested: bool) -> Path:
+    """Nested module globs (``app/*``, ``app/*/*``): a feature with a nested feature, a folder of
+    fonts that a glob matches, an import inside one feature."""
+    files = module("app", "users")
+    files.update(module("app/users", "admin"))
+    files["app/users/admin/router.py"] = (
+        ROUTER + "\nfrom app.users.repository import UserRepository\n"
+        "from app.users._helpers import _check\n"
+    )
+    files["app/users/_helpers.py"] = "def _check():\n    return 1\n"
+    files["app/users/repository.py"] = "class UserRepository:\n    pass\n"
+    files["app/fonts/regular.ttf"] = "not python"
+    files["pyproject.toml"] = (
+        "[tool.conformance]\n"
+        'modules = ["app/*", "app/*/*"]\n'
+        f"nested-modules = {'true' if nested else 'false'}\n"
+        'allowed-extra-files = ["_helpers.py"]\n'
+        'select = ["CNF1", "CNF2"]\n'
+    )
+    write_tree(root, files)
+    git_init(root)
+    return root
+
+
+def findings(root: Path) -> List[str]:
+    result = run_cli(["check", "--format", "concise"], root)
+    assert result.returncode in (0, 1), result.stderr
+    return [
+        line.split(": ", 1)[0] + " " + line.split(": ", 1)[1][:6]
+        for line in result.stdout.splitlines()
+    ]
+
+
+def test_without_nested_modules_a_sub_folder_is_reported_once(tmp_path: Path) -> None:
+    root = nested_tree(tmp_path, nested=False)
+    listing = run_cli(["check", "--show-files"], root).stdout.splitlines()
+    assert [line for line in listing if line.startswith("module package")] == [
+        "module package: app/users"
+    ]
+    # one CNF103 for the sub-folder; the module's own files are not "stray", the fonts folder is
+    # no module, and admin/'s imports of users' files stay inside the feature
+    assert findings(root) == ["app/users/admin CNF103"]
+
+
+def test_nested_modules_are_modules_of_their_own(tmp_path: Path) -> None:
+    root = nested_tree(tmp_path, nested=True)
+    listing = run_cli(["check", "--show-files"], root).stdout.splitlines()
+    assert [line for line in listing if line.startswith("module package")] == [
+        "module package: app/users",
+        "module package: app/users/admin",
+    ]
+    assert "app/users/admin/router.py  [router]" in listing
+    found = findings(root)
+    # no CNF103 for admin/ in users, no stray router.py; admin is another module now, so its
+    # import of users' repository and of a private name cross modules
+    assert not any("CNF103" in f or "CNF105" in f for f in found), found
+    assert "app/users/admin/router.py:5:34 CNF202" in found

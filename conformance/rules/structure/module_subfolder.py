@@ -33,7 +33,9 @@ class ModuleSubfolder(ProjectRule):
     None.
 
     ## Options
-    `exclude` (gitignore syntax) hides a folder from the checker entirely.
+    `exclude` (gitignore syntax) hides a folder from the checker entirely. Nothing inside a
+    reported sub-folder is reported (it is judged once flattened). With `nested-modules = true`,
+    a sub-folder that the `modules` globs match is a module of its own, not a sub-folder.
     """
 
     code = "CNF103"
