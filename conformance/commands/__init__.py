@@ -35,4 +35,5 @@ COMMANDS: Dict[str, _Command] = {
     "graph": _Command("graph", "conformance.graph.command"),
     "new": _Command("new", "conformance.scaffold.command"),
     "server": _Command("server", "conformance.commands.server"),
+    "init": _Command("init", "conformance.init"),
 }
