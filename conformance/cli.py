@@ -623,14 +623,13 @@ def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -
     """--update-baseline: rewrite the baseline with every current finding (entries under paths
     this run did not check are kept) and clear the report. Returns the note for stderr."""
     from conformance import baseline
-    from conformance.engine import baseline_path
-    from conformance.rules import selected
+    from conformance.engine import baseline_path, selected_rules
 
     path = baseline_path(config, options)
     if path is None:
         path = os.path.join(config.root, baseline.BASELINE_FILE)
     previous = baseline.load(path, config.root) if os.path.exists(path) else None
-    codes = {r.code for r in selected(config.select, config.ignore, config.extend_select)}
+    codes = {r.code for r in selected_rules(config)[0]}
     scope = baseline.scope_of(result.layout, paths, codes)
     entries = baseline.updated(previous, result.violations, scope)
     changed = baseline.write(path, entries)
@@ -699,6 +698,16 @@ def _show_settings(config: Any, stdout: TextIO, cwd: str) -> int:
         elif item is not None:
             stdout.write(f"{name} = {value(item)}\n")
     stdout.write("".join(tables))
+    from conformance.engine import architecture_off
+    from conformance.rules import by_code
+
+    off = architecture_off(config)
+    if off:
+        stdout.write("\n# rules off: their premise needs a role this configuration removes\n")
+        table = by_code()
+        for code, missing in sorted(off.items()):
+            roles = " and ".join(missing)
+            stdout.write(f"# {code} {table[code].name}: no {roles} role\n")
     return EXIT_CLEAN
 
 

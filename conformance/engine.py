@@ -90,11 +90,25 @@ class RunResult:
 def selected_rules(
     config: Config,
 ) -> Tuple[List[Type[Rule]], List[Type[FileRule]], List[Type[ProjectRule]]]:
-    """The rules a run applies: all of them, the file rules, the project rules."""
-    rules = list(selected(config.select, config.ignore, config.extend_select))
+    """The rules a run applies: all of them, the file rules, the project rules. A rule whose
+    premise needs a role the configuration removed is off (``architecture_off``)."""
+    off = architecture_off(config)
+    rules = [r for r in selected(config.select, config.ignore, config.extend_select)]
+    rules = [r for r in rules if r.code not in off]
     file_rules = [r for r in rules if issubclass(r, FileRule)]
     project_rules = [r for r in rules if issubclass(r, ProjectRule)]
     return rules, file_rules, project_rules
+
+
+def architecture_off(config: Config) -> Dict[str, Tuple[str, ...]]:
+    """code -> the roles it needs that the configuration removed (``roles.X = []``)."""
+    removed = {role for role, patterns in config.roles if not patterns}
+    out: Dict[str, Tuple[str, ...]] = {}
+    for rule in all_rules():
+        missing = tuple(role for role in rule.requires_roles if role in removed)
+        if missing:
+            out[rule.code] = missing
+    return out
 
 
 # -- worker side ---------------------------------------------------------------------------

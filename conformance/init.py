@@ -168,7 +168,7 @@ def _source_root(root: str, feature: str, names: Sequence[str]) -> str:
     to ``root``; one further up while the feature's files
     import that folder by name (``app/`` without ``__init__.py`` whose code says
     ``from app.core import ...`` is a namespace package, not the root)."""
-    current = "."
+    current: Optional[str] = None
     folder = feature
     while folder != ".":
         if os.path.isfile(os.path.join(root, folder, "__init__.py")):
@@ -184,10 +184,18 @@ def _source_root(root: str, feature: str, names: Sequence[str]) -> str:
                     text += handle.read(20000)
             except OSError:
                 continue
-    while current != ".":
-        top = re.escape(current.rsplit("/", 1)[-1])
-        if not re.search(rf"^\s*(from|import)\s+{top}\.", text, re.M):
-            break
+
+    def imported(folder: str) -> bool:
+        top = re.escape(folder.rsplit("/", 1)[-1])
+        return bool(re.search(rf"^\s*(from|import)\s+{top}\.", text, re.M))
+
+    if current is None:
+        # No package at all (namespace packages): the code's absolute imports tell where the
+        # import path starts; without any, the project root.
+        current = _parent(feature)
+        if current != "." and not imported(current):
+            return "."
+    while current != "." and imported(current):
         current = _parent(current)
     return current
 
@@ -237,6 +245,16 @@ def propose(top: str) -> Proposal:
     for f in sorted(features, key=lambda name: name.count("/")):
         enclosing = _parent(f)
         glob_of[f] = glob_of[enclosing] + "/*" if enclosing in glob_of else _glob_of(f)
+    # A glob when the features are (nearly) all the packages of their folder; else the feature
+    # folders themselves, so that src/common or app/core is not taken for a module.
+    for parent in sorted(
+        {_parent(f) for f in features if f in glob_of and "/*/" not in glob_of[f]}
+    ):
+        siblings = [d for d in listed if d.startswith(strip) and _parent(d[len(strip) :]) == parent]
+        inside = [f for f in features if _parent(f) == parent]
+        if len(inside) < 0.75 * len(siblings):
+            for f in inside:
+                glob_of[f] = f
     globs = sorted(set(glob_of.values()))
     proposal.keys.append(("modules", globs))
     reasons.append(f"modules: the folders that hold them ({', '.join(globs)})")
@@ -249,11 +267,11 @@ def propose(top: str) -> Proposal:
         )
 
     # Source root: where the top-level package's import path starts.
-    roots = Counter(_source_root(root, f, files[f]) for f in features)
-    src, _ = roots.most_common(1)[0]
-    if src not in (".", "src"):
-        proposal.keys.append(("src", [src]))
-        reasons.append(f"src: {src}/ is the first folder above the packages without __init__.py")
+    roots = sorted({_source_root(root, f, files[f]) for f in features})
+    if any(r not in (".", "src") for r in roots):
+        proposal.keys.append(("src", roots))
+        shown = ", ".join(f"{r}/" for r in roots)
+        reasons.append(f"src: the packages' imports start at {shown}")
 
     # Roles: the file name most modules use for each role.
     role_table: List[Tuple[str, object]] = []
@@ -305,10 +323,12 @@ def propose(top: str) -> Proposal:
     # Required and allowed files: what most modules have.
     counts = Counter(name for f in features for name in files[f])
     most = max(1, int(len(features) * _MOST) + 1) if len(features) > 1 else 1
+    # A role whose modules use several file names cannot require one of them.
+    single = {next(iter(c)) for c in present.values() if len(c) == 1}
     required = [
         name
         for name in sorted(counts)
-        if counts[name] >= most and (name in role_files or name == "__init__.py")
+        if counts[name] >= most and (name in single or name == "__init__.py")
     ]
     order = {name: i for i, name in enumerate(DEFAULT_REQUIRED_FILES)}
     required.sort(key=lambda n: (order.get(n, len(order)), n))

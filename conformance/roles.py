@@ -177,6 +177,12 @@ class RoleMatcher:
             prefix = f"{root}/" if root else ""
             for candidate in (f"{prefix}{base}.py", f"{prefix}{base}/__init__.py"):
                 role, feature = self.for_path(candidate)
-                if role is not None or feature is not None:
+                if role is not None:
+                    return role, feature
+                # A feature without a role only for a file directly in the module: the name
+                # may be an attribute (``users.service.UserRepository``), whose "file" would
+                # lie in a sub-folder, and the caller then asks for the parent name.
+                found = self.module_of(candidate.rpartition("/")[0])
+                if found is not None and found[0] == candidate.rpartition("/")[0]:
                     return role, feature
         return None, None

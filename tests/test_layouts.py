@@ -312,3 +312,47 @@ def test_nested_modules_are_modules_of_their_own(tmp_path: Path) -> None:
     # import of users' repository and of a private name cross modules
     assert not any("CNF103" in f or "CNF105" in f for f in found), found
     assert "app/users/admin/router.py:5:34 CNF202" in found
+
+
+# -- rules follow the configured architecture ----------------------------------------------------
+
+
+def test_no_finding_demands_a_layer_the_configuration_removed(tmp_path: Path) -> None:
+    files = module("app/modules", "users", {"service.py": QUERY})
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/modules/*"]\n'
+        'required-files = ["__init__.py", "service.py", "router.py"]\n'
+        "[tool.conformance.roles]\nrepository = []\n"
+        '[tool.conformance.layers]\nservice = ["models", "schemas"]\n'
+    )
+    write_tree(tmp_path, files)
+    (tmp_path / "app/modules/users/repository.py").unlink()
+    git_init(tmp_path)
+    result = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF2"], tmp_path)
+    # select() in the service is the architecture here: neither CNF212 nor CNF113
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = run_cli(["check", "--show-settings"], tmp_path).stdout
+    assert "# CNF113 sql-outside-repository: no repository role" in settings
+    assert "# CNF212 service-runs-sql: no repository role" in settings
+
+    # with the repository layer configured, the same service is reported
+    (tmp_path / "pyproject.toml").write_text('[tool.conformance]\nmodules = ["app/modules/*"]\n')
+    (tmp_path / "app/modules/users/repository.py").write_text("")
+    result = run_cli(["check", "--format", "concise", "--select", "CNF2"], tmp_path)
+    assert " CNF212 " in result.stdout
+
+
+def test_a_file_of_a_role_is_never_an_extra_file(tmp_path: Path) -> None:
+    files = module("app/modules", "users")
+    files.update(module("app/modules", "orders"))
+    del files["app/modules/orders/router.py"]
+    files["app/modules/orders/routes.py"] = ROUTER
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/modules/*"]\n'
+        'required-files = ["__init__.py", "service.py"]\n'
+        '[tool.conformance.roles]\nrouter = ["router.py", "routes.py"]\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    result = run_cli(["check", "--format", "concise", "--select", "CNF1"], tmp_path)
+    assert result.returncode == 0, result.stdout

@@ -125,6 +125,9 @@ class Rule:
     supersedes: ClassVar[Tuple[str, ...]] = ()
     #: "all": every Python file checked; "roles": only files in module packages or mapped to a role
     applies_to: ClassVar[str] = "all"
+    #: roles the rule's premise needs: the rule is off where the configuration removes one
+    #: (``repository = []``: no "move the query into the repository" without a repository layer)
+    requires_roles: ClassVar[Tuple[str, ...]] = ()
     since: ClassVar[str] = "0.1.0"
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()

@@ -53,6 +53,7 @@ class ServiceRunsSql(FileRule):
     """
 
     code = "CNF212"
+    requires_roles = ("service", "repository")
     name = "service-runs-sql"
     summary = "service builds or executes SQL instead of calling its repository"
     fix_hint = "move the query into the repository and call it"

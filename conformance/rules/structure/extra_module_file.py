@@ -75,6 +75,8 @@ class ExtraModuleFile(ProjectRule):
                     continue
                 if any(glob_match(pattern, name) for pattern in config.allowed_extra_files):
                     continue
+                if project.roles.for_path(f"{package.path}/{name}")[0] is not None:
+                    continue  # a role's file (routes.py next to router.py): never "extra"
                 where = (
                     "service.py or repository.py" if name.endswith(".py") else "the module's files"
                 )

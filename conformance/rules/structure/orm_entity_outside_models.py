@@ -37,6 +37,7 @@ class OrmEntityOutsideModels(_ClassPlacement):
     """
 
     code = "CNF109"
+    requires_roles = ("models",)
     name = "orm-entity-outside-models"
     summary = "ORM entity defined outside models.py"
     fix_hint = "move the class to the module's models.py"

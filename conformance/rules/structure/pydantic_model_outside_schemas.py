@@ -38,6 +38,7 @@ class PydanticModelOutsideSchemas(_ClassPlacement):
     """
 
     code = "CNF110"
+    requires_roles = ("schemas",)
     name = "pydantic-model-outside-schemas"
     summary = "Pydantic model defined outside schemas.py"
     fix_hint = "move the class to the module's schemas.py"

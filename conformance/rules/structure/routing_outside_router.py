@@ -47,6 +47,7 @@ class FastapiOutsideRouter(FileRule):
     """
 
     code = "CNF111"
+    requires_roles = ("router",)
     name = "routing-outside-router"
     summary = "APIRouter, FastAPI() or a route defined outside router.py"
     fix_hint = "move routing code into the module's router.py"

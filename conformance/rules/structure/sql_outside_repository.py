@@ -57,6 +57,7 @@ class SqlOutsideRepository(FileRule):
     """
 
     code = "CNF113"
+    requires_roles = ("repository",)
     name = "sql-outside-repository"
     summary = "SQL built or executed outside repository.py"
     fix_hint = "move the query into the module's repository and call it"
