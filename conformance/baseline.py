@@ -289,10 +289,28 @@ def apply(
     and report the judged entries that matched fewer findings than recorded."""
     budget = {entry.key: entry.count for entry in baseline.entries}
     outcome = Outcome(kept=[])
+    unmatched: List[Violation] = []
     for violation in sorted(violations, key=Violation.sort_key):
         key = (violation.path, violation.code, fingerprint(violation))
         if budget.get(key, 0) > 0:
             budget[key] -= 1
+            outcome.hidden += 1
+        else:
+            unmatched.append(violation)
+    # A renamed module (users/ -> accounts/): entries of files that no longer exist match the
+    # same finding (code and text) in a file of the same name elsewhere, so a rename does not
+    # turn its baselined findings into new ones.
+    moved: Dict[Tuple[str, str, str], List[Tuple[str, str, str]]] = {}
+    for entry in baseline.entries:
+        if budget[entry.key] > 0 and entry.path not in scope.files and scope.judges(entry):
+            name = entry.path.rsplit("/", 1)[-1]
+            moved.setdefault((name, entry.code, entry.fingerprint), []).append(entry.key)
+    for violation in unmatched:
+        name = violation.path.rsplit("/", 1)[-1]
+        keys = moved.get((name, violation.code, fingerprint(violation)), [])
+        found = next((k for k in keys if budget[k] > 0), None)
+        if found is not None:
+            budget[found] -= 1
             outcome.hidden += 1
         else:
             outcome.kept.append(violation)

@@ -356,3 +356,27 @@ def test_a_file_of_a_role_is_never_an_extra_file(tmp_path: Path) -> None:
     git_init(tmp_path)
     result = run_cli(["check", "--format", "concise", "--select", "CNF1"], tmp_path)
     assert result.returncode == 0, result.stdout
+
+
+# -- baseline fingerprints survive a module rename ------------------------------------------------
+
+
+def test_renaming_a_module_keeps_its_baselined_findings_hidden(tmp_path: Path) -> None:
+    files = module("cpv3/modules", "users", {"service.py": QUERY, "utils.py": "x = 1\n"})
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nselect = ["CNF1"]\nbaseline = ".conformance-baseline.json"\n'
+        'extend-select = ["CNF113"]\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_cli(["check"], tmp_path).returncode == 0
+    (tmp_path / "cpv3/modules/users").rename(tmp_path / "cpv3/modules/accounts")
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    # the extra file and both queries moved with the module: nothing new, nothing stale
+    assert result.returncode == 0, result.stdout
+    assert "3 findings hidden by the baseline" in result.stderr
+    # a finding that is really new is still reported
+    (tmp_path / "cpv3/modules/accounts/more.py").write_text("y = 2\n")
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    assert result.stdout.startswith("cpv3/modules/accounts/more.py: CNF102")
