@@ -380,3 +380,18 @@ def test_renaming_a_module_keeps_its_baselined_findings_hidden(tmp_path: Path) -
     (tmp_path / "cpv3/modules/accounts/more.py").write_text("y = 2\n")
     result = run_cli(["check", "--format", "concise"], tmp_path)
     assert result.stdout.startswith("cpv3/modules/accounts/more.py: CNF102")
+
+
+def test_messages_name_the_configured_files(tmp_path: Path) -> None:
+    files = module("app/modules", "users", {"utils.py": "x = 1\n", "services.py": ""})
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/modules/*"]\nselect = ["CNF102"]\n'
+        '[tool.conformance.roles]\nservice = ["services.py"]\nrepository = []\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    assert result.stdout.splitlines() == [
+        "app/modules/users/utils.py: CNF102 extra file utils.py in module 'users':"
+        " move its code into services.py, or list it in allowed-extra-files",
+    ]

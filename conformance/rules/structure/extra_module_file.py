@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Dict, Iterable, Tuple
 
 from conformance.diagnostics import Location, Violation
 from conformance.roles import glob_match
@@ -77,9 +77,8 @@ class ExtraModuleFile(ProjectRule):
                     continue
                 if project.roles.for_path(f"{package.path}/{name}")[0] is not None:
                     continue  # a role's file (routes.py next to router.py): never "extra"
-                where = (
-                    "service.py or repository.py" if name.endswith(".py") else "the module's files"
-                )
+                where = _code_files(config.role_map()) if name.endswith(".py") else ""
+                where = where or "the module's files"
                 yield self.make_violation(
                     f"{package.path}/{name}",
                     Location(),
@@ -87,3 +86,15 @@ class ExtraModuleFile(ProjectRule):
                     " or list it in allowed-extra-files",
                     fingerprint_text=name,
                 )
+
+
+def _code_files(roles: Dict[str, Tuple[str, ...]]) -> str:
+    """The configured file names logic moves into (``service.py or repository.py`` in cpv3;
+    ``services.py`` in a layout without a repository layer)."""
+    names = [
+        patterns[0]
+        for role in ("service", "repository")
+        for patterns in [roles.get(role, ())]
+        if patterns and "/" not in patterns[0]
+    ]
+    return " or ".join(names)
