@@ -30,7 +30,7 @@ from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
 from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
 from conformance.roles import RoleMatcher
-from conformance.rules import by_code, selected
+from conformance.rules import all_rules, by_code, selected
 from conformance.rules.base import FileRule, ProjectRule, Rule
 from conformance.settings import Config
 from conformance.version import __version__
