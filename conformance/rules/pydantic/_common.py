@@ -500,3 +500,71 @@ _BASEMODEL_ATTRIBUTES = frozenset(
         "validate", "update_forward_refs",
     }
 )  # fmt: skip
+
+
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+_ANY = frozenset({"typing.Any", "typing_extensions.Any"})
+
+
+def _implies_none_default(ctx: object, annotation: cst.BaseExpression) -> bool:
+    """Whether Pydantic v1 gave a field of this annotation the default None when it had none:
+    ``Optional[X]``, ``Union[..., None]``, ``X | None``, ``Any`` (also in ``Annotated[...]`` and in
+    a string annotation)."""
+    if isinstance(annotation, cst.SimpleString):
+        text = _string(annotation)
+        if text is None:
+            return False
+        try:
+            annotation = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return False
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return any(_is_name(member, "None") for member in _union_members(annotation))
+    qualname = ctx.qualname(annotation)  # type: ignore[attr-defined]
+    if qualname in _ANY:
+        return True
+    if not isinstance(annotation, cst.Subscript):
+        return False
+    base = ctx.qualname(annotation.value)  # type: ignore[attr-defined]
+    elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+    if base in _OPTIONAL:
+        return True
+    if base in _UNION:
+        return any(_is_name(element, "None") for element in elements)
+    if base in _ANNOTATED and elements:
+        return _implies_none_default(ctx, elements[0])
+    return False
+
+
+def _union_members(node: cst.BaseExpression) -> List[cst.BaseExpression]:
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return _union_members(node.left) + _union_members(node.right)
+    return [node]
+
+
+#: names whose import shows a file is (still) written for Pydantic v1: they are gone or deprecated
+#: in v2.
+_V1_ONLY_IMPORTS = frozenset(
+    {
+        "pydantic.validator", "pydantic.root_validator", "pydantic.BaseSettings",
+        "pydantic.BaseConfig", "pydantic.Extra", "pydantic.parse_obj_as",
+        "pydantic.PydanticValueError", "pydantic.PydanticTypeError", "pydantic.errors",
+        "pydantic.error_wrappers", "pydantic.class_validators", "pydantic.env_settings",
+        "pydantic.generics", "pydantic.main.ModelMetaclass", "pydantic.fields.ModelField",
+    }
+)  # fmt: skip
+
+
+def _file_shows_pydantic_v1(ctx: object) -> bool:
+    """Whether the module imports a name only Pydantic v1 code uses (``validator``,
+    ``BaseSettings`` from ``pydantic``, anything from ``pydantic.error_wrappers``, ...)."""
+    names = ctx.resolver.module_scope.names or {}  # type: ignore[attr-defined]
+    for binding in names.values():
+        qualname = binding.qualname
+        if binding.kind != "import" or qualname is None:
+            continue
+        if qualname in _V1_ONLY_IMPORTS or qualname.rpartition(".")[0] in _V1_ONLY_IMPORTS:
+            return True
+    return False

@@ -168,6 +168,8 @@ class _ModelMethod(FileRule):
     carry: ClassVar[Optional[FrozenSet[str]]] = frozenset()
     #: positional arguments allowed by the fix
     positional: ClassVar[int] = 0
+    #: v1 keywords the v2 method takes under another name (the fix renames them)
+    renamed: ClassVar[Mapping[str, str]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -188,6 +190,13 @@ class _ModelMethod(FileRule):
         )
 
     def message(self, node: cst.Call, receiver: str) -> str:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in self.renamed:
+                old, new = arg.keyword.value, self.renamed[arg.keyword.value]
+                return (
+                    f".{self.method}({old}=...) on Pydantic model {_short(receiver)} raises "
+                    f"TypeError in Pydantic v2: use .{self.new}({new}=...)"
+                )
         return (
             f".{self.method}() on Pydantic model {_short(receiver)} is the v1 API (deprecated in "
             f"v2): use .{self.new}()"
@@ -202,7 +211,7 @@ class _ModelMethod(FileRule):
                 return False
             if arg.keyword is None:
                 count += 1
-            elif arg.keyword.value not in self.carry:
+            elif arg.keyword.value not in self.carry and arg.keyword.value not in self.renamed:
                 return False
         return count <= self.positional
 
@@ -211,7 +220,13 @@ class _ModelMethod(FileRule):
             return None
         func = node.func
         assert isinstance(func, cst.Attribute)
-        return node.with_changes(func=func.with_changes(attr=cst.Name(self.new)))
+        args = [
+            arg.with_changes(keyword=cst.Name(self.renamed[arg.keyword.value]))
+            if arg.keyword is not None and arg.keyword.value in self.renamed
+            else arg
+            for arg in node.args
+        ]
+        return node.with_changes(func=func.with_changes(attr=cst.Name(self.new)), args=args)
 
 
 class _ModelAttribute(FileRule):

@@ -31,7 +31,8 @@ class DictMethod(_ModelMethod):
 
     ## Fix
     Safe: `include`, `exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`, `exclude_none`
-    carry over. `skip_defaults` (removed) gets no fix.
+    carry over. `skip_defaults=` (v1's old name of `exclude_unset=`, removed in v2: the call
+    raises TypeError) becomes `exclude_unset=`, which v1 itself treated as the same option.
 
     ## Options
     None.
@@ -48,6 +49,7 @@ class DictMethod(_ModelMethod):
     on_class = False
     on_instance = True
     carry = _DUMP_KEYWORDS
+    renamed = {"skip_defaults": "exclude_unset"}
     VALID = (
         Example.code(
             """
@@ -100,7 +102,7 @@ class DictMethod(_ModelMethod):
             Expect(
                 6,
                 57,
-                ".dict() on Pydantic model UserOut is the v1 API (deprecated in v2): use .model_dump()",
+                ".dict(skip_defaults=...) on Pydantic model UserOut raises TypeError in Pydantic v2: use .model_dump(exclude_unset=...)",
             ),
             path="cpv3/modules/users/service.py",
             extra={SCHEMAS: _MODEL_FILE},
@@ -110,8 +112,8 @@ class DictMethod(_ModelMethod):
 
             def render(user: UserOut, other: "UserOut | None"):
                 fresh = UserOut(id=1)
-                return user.model_dump(exclude_unset=True), other.model_dump(), fresh.dict(skip_defaults=True)
+                return user.model_dump(exclude_unset=True), other.model_dump(), fresh.model_dump(exclude_unset=True)
             """,
-            note="a model class in another file; skip_defaults: no fix",
+            note="a model class in another file; skip_defaults is exclude_unset",
         ),
     )

@@ -38,7 +38,9 @@ class JsonMethod(_ModelMethod):
 
     ## Fix
     Safe when only `include`, `exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`,
-    `exclude_none` or `indent` are passed; no fix otherwise (those calls fail in v2).
+    `exclude_none` or `indent` are passed, and `skip_defaults=` (v1's old name of
+    `exclude_unset=`; the call raises TypeError in v2), which becomes `exclude_unset=`; no fix
+    otherwise (those calls fail in v2).
 
     ## Options
     None.
@@ -55,6 +57,7 @@ class JsonMethod(_ModelMethod):
     on_class = False
     on_instance = True
     carry = _DUMP_KEYWORDS | {"indent"}
+    renamed = {"skip_defaults": "exclude_unset"}
     VALID = (
         Example.code(
             """
@@ -76,7 +79,7 @@ class JsonMethod(_ModelMethod):
                 id: int
 
                 def payload(self):
-                    return self.json(indent=2), self.json(sort_keys=True)
+                    return self.json(indent=2), self.json(sort_keys=True), self.json(skip_defaults=True)
             """,
             Expect(
                 8,
@@ -88,6 +91,11 @@ class JsonMethod(_ModelMethod):
                 37,
                 '.json(sort_keys=...) on Pydantic model Order raises TypeError in Pydantic v2: use .model_dump_json() and json.dumps(m.model_dump(mode="json"), ...) for json.dumps options',
             ),
+            Expect(
+                8,
+                64,
+                ".json(skip_defaults=...) on Pydantic model Order raises TypeError in Pydantic v2: use .model_dump_json(exclude_unset=...)",
+            ),
             path=SCHEMAS,
             fixed="""
             from pydantic import BaseModel
@@ -97,14 +105,18 @@ class JsonMethod(_ModelMethod):
                 id: int
 
                 def payload(self):
-                    return self.model_dump_json(indent=2), self.json(sort_keys=True)
+                    return self.model_dump_json(indent=2), self.json(sort_keys=True), self.model_dump_json(exclude_unset=True)
             """,
         ),
     )
 
     def message(self, node: cst.Call, receiver: str) -> str:
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value not in self.carry:
+            if (
+                arg.keyword is not None
+                and arg.keyword.value not in self.carry
+                and arg.keyword.value not in self.renamed
+            ):
                 return (
                     f".json({arg.keyword.value}=...) on Pydantic model {_short(receiver)} raises "
                     "TypeError in Pydantic v2: use .model_dump_json() and "
