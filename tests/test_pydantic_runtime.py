@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
 import sys
 import types
 import warnings
+from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence, Tuple, Type
 
 import pytest
@@ -72,12 +74,39 @@ def _compare(
 ) -> List[Outcome]:
     example = _example(code, index)
     (path,) = example.fixed
-    v1 = _namespace(_as_v1(example.files[path]))[model]
-    v2 = _namespace(example.fixed[path])[model]
+    return _compare_sources(example.files[path], example.fixed[path], model, inputs)
+
+
+def _fixed_by_cli(tmp_path: Path, source: str) -> str:
+    """The source after ``conformance check --fix --unsafe-fixes`` with the Pydantic rules; a
+    second run would change nothing."""
+    schemas = tmp_path / "cpv3" / "modules" / "users" / "schemas.py"
+    schemas.parent.mkdir(parents=True)
+    for folder in (tmp_path / "cpv3", tmp_path / "cpv3" / "modules", schemas.parent):
+        (folder / "__init__.py").write_text("")
+    schemas.write_text(source, encoding="utf-8")
+    command = [sys.executable, "-m", "conformance", "check", "--select", "CNF4"]
+    options = ["--unsafe-fixes", "--no-cache", "--exit-zero", "."]
+    done = subprocess.run(
+        [*command, "--fix", *options], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    again = subprocess.run(
+        [*command, "--diff", *options], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert again.stdout == "", "a second --fix would change the file"
+    return schemas.read_text(encoding="utf-8")
+
+
+def _compare_sources(
+    source: str, fixed: str, model: str, inputs: Sequence[Mapping[str, Any]]
+) -> List[Outcome]:
+    v1 = _namespace(_as_v1(source))[model]
+    v2 = _namespace(fixed)[model]
     outcomes = []
     for data in inputs:
         before, after = _outcome(v1, data, True), _outcome(v2, data, False)
-        assert after == before, f"{code} {model}({data!r}): v1 {before!r}, fixed under v2 {after!r}"
+        assert after == before, f"{model}({data!r}): v1 {before!r}, fixed under v2 {after!r}"
         outcomes.append(before)
     return outcomes
 
@@ -102,3 +131,81 @@ def test_optional_fields_unfixed_are_required_in_v2() -> None:
     (path,) = example.fixed
     model = _namespace(example.files[path])["UserOut"]
     assert _outcome(model, {}, False)[0] == "error"
+
+
+_WINDOW = """
+from typing import Optional
+
+from pydantic import BaseModel, validator
+
+
+class Window(BaseModel):
+    start: int = 0
+    end: Optional[int]
+    label: str = ""
+    code: str = "a"
+
+    @validator("end", always=True)
+    def default_end(cls, v, values):
+        if v is None:
+            return values.get("start", 0) + 10
+        if "start" in values and v < values["start"]:
+            raise ValueError("end before start")
+        return v
+
+    @validator("label", pre=True, always=True)
+    def fill_label(cls, v, values):
+        return v or f"from {values.get('start')}"
+
+    @validator("code", pre=True)
+    def upper(cls, v):
+        return v.upper() if isinstance(v, str) else v
+"""
+
+_WINDOW_INPUTS = [
+    {},
+    {"start": 5},
+    {"start": 5, "end": 3},
+    {"end": 20},
+    {"start": "x"},
+    {"label": "given", "end": None},
+    {"label": None},
+    {"code": "b", "start": 2, "end": 2},
+]
+
+
+def test_validators_with_always_values_and_pre_keep_v1_behaviour(tmp_path: Path) -> None:
+    """The whole --fix (CNF461, CNF413, CNF410 over several rounds) on v1 validators that read
+    values, run always and run before: the result under v2 behaves as the source under v1."""
+    fixed = _fixed_by_cli(tmp_path, _WINDOW.lstrip())
+    assert "@validator" not in fixed and "always" not in fixed and "values" not in fixed
+    outcomes = _compare_sources(_WINDOW, fixed, "Window", _WINDOW_INPUTS)
+    assert outcomes[0] == ("ok", {"start": 0, "end": 10, "label": "from 0", "code": "a"})
+    assert outcomes[2] == ("error", [("end",)])
+    assert outcomes[4][0] == "error"
+
+
+_NAIVE = """
+from typing import Optional
+
+from pydantic import BaseModel, ValidationInfo, field_validator
+
+
+class Window(BaseModel):
+    start: int = 0
+    end: Optional[int] = None
+
+    @field_validator("end")
+    @classmethod
+    def default_end(cls, v, info: ValidationInfo):
+        return info.data.get("start", 0) + 10 if v is None else v
+"""
+
+
+def test_dropping_always_without_validate_default_changes_behaviour() -> None:
+    """Why the fix sets validate_default: a @field_validator without it (the hand conversion that
+    drops always=True) no longer runs when the field is omitted."""
+    v2 = _namespace(_NAIVE)["Window"]
+    assert _outcome(v2, {}, False) == ("ok", {"start": 0, "end": None})
+    v1 = _namespace(_as_v1(_WINDOW))["Window"]
+    assert _outcome(v1, {}, True)[1]["end"] == 10

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from typing import (
     TYPE_CHECKING,
-    Any,
-    List,
     Optional,
-    Tuple,
 )
 
 from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect
-from conformance.rules.pydantic._common import (
-    _CLASSMETHOD,
-    _FIELD_VALIDATOR,
-    _STATICMETHOD,
-    _VALIDATOR,
-    SCHEMAS,
-    _has_decorator,
-    _is_name,
-    _keyword_arg,
-    _local_name,
-    _positional_params,
-    _string,
-    _with_args,
-)
+from conformance.rules.pydantic._common import _VALIDATOR, SCHEMAS
 from conformance.rules.pydantic._templates import _DecoratorRule
+from conformance.rules.pydantic._validator_fix import converted_function, validator_plan
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -37,7 +22,8 @@ else:
 class V1Validator(_DecoratorRule):
     """## What it checks
     `@validator(...)` from Pydantic v1 (`@pydantic.validator`, `from pydantic import validator as
-    v`, bare `@validator`).
+    v`, bare `@validator`). Reported at the decorator, or at the `def` line when the fix rewrites
+    the whole function (a validator that reads `values`).
 
     ## Why
     `@validator` is deprecated in v2 and kept only as a shim; its arguments (`pre`, `each_item`,
@@ -60,10 +46,26 @@ class V1Validator(_DecoratorRule):
 
     ## Fix
     Safe when only field names, `pre`, `check_fields` and `allow_reuse` are passed and the
-    function takes exactly `(cls, v)`: `pre=True` becomes `mode="before"`, `allow_reuse` is dropped
-    and `@classmethod` is added. The replacement of the decorator is a `libcst.FlattenSentinel` of
-    two decorators. The fix adds `from pydantic import field_validator` when the file does not bind
-    it yet. Otherwise (a `values` parameter, `each_item`, `always`) no fix.
+    function takes exactly `(cls, v)`: `pre=True` becomes `mode="before"` (v1's pre-validators
+    ran before the type's validation, as v2's before-validators do), `allow_reuse` is dropped and
+    `@classmethod` is added. The fix adds `from pydantic import field_validator` when the file does
+    not bind it yet.
+
+    Unsafe, and keeping v1's behaviour, in two more cases:
+    - the function takes `(cls, v, values)`: the parameter becomes `info: ValidationInfo` and every
+      read of `values` becomes `info.data` (in both, the fields validated before this one, without
+      those that failed). Not when the body rebinds `values` or already uses a name `info`.
+    - `always=True`: dropped from the decorator once every named field has
+      `validate_default=True` (CNF413's fix adds it, in the round before: `Field(default,
+      validate_default=True)`, with the `None` v1 implied for an `Optional` field), so the
+      validator still runs when the field is omitted. Until then, no fix: CNF410 alone never drops
+      `always`. Only when every named field is declared in the class itself.
+
+    Unsafe because the converted code behaves as v1 did only where the validator does not rely on
+    v1-only details (`values` being a plain `dict` you mutate, the error text). The runtime tests
+    run a whole `--fix` of such validators and compare the result under v2 with the source under
+    `pydantic.v1` on the same inputs. No fix for `each_item`, `field`/`config` parameters, `"*"`
+    with `always`, `**kwargs`.
 
     ## Options
     None.
@@ -165,79 +167,105 @@ class V1Validator(_DecoratorRule):
                     return v.strip()
             """,
             Expect(
-                7,
+                8,
                 5,
                 "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
             ),
             path=SCHEMAS,
-            note="a values parameter: no fix (info.data)",
+            fixed="""
+            import pydantic as pd
+            from pydantic import ValidationInfo
+
+
+            class UserIn(pd.BaseModel):
+                name: str
+
+                @pd.field_validator("name")
+                @classmethod
+                def strip(cls, v, info: ValidationInfo):
+                    return v.strip()
+            """,
+            unsafe=True,
+            note="a values parameter becomes info: ValidationInfo (unsafe)",
+        ),
+        Example.code(
+            """
+            from typing import Optional
+
+            from pydantic import BaseModel, Field, validator
+
+
+            class Window(BaseModel):
+                start: int = 0
+                end: Optional[int] = Field(None, validate_default=True)
+                label: str = Field("", validate_default=True)
+
+                @validator("end", always=True)
+                def default_end(cls, v, values):
+                    if v is None:
+                        return values.get("start", 0) + 10
+                    if "start" in values and v < values["start"]:
+                        raise ValueError("end before start")
+                    return v
+
+                @validator("label", pre=True, always=True)
+                def fill_label(cls, v, values):
+                    return v or f"from {values.get('start')}"
+            """,
+            Expect(
+                12,
+                5,
+                "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
+            ),
+            Expect(
+                20,
+                5,
+                "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
+            ),
+            path=SCHEMAS,
+            fixed="""
+            from typing import Optional
+
+            from pydantic import BaseModel, Field, ValidationInfo, field_validator, validator
+
+
+            class Window(BaseModel):
+                start: int = 0
+                end: Optional[int] = Field(None, validate_default=True)
+                label: str = Field("", validate_default=True)
+
+                @field_validator("end")
+                @classmethod
+                def default_end(cls, v, info: ValidationInfo):
+                    if v is None:
+                        return info.data.get("start", 0) + 10
+                    if "start" in info.data and v < info.data["start"]:
+                        raise ValueError("end before start")
+                    return v
+
+                @field_validator("label", mode="before")
+                @classmethod
+                def fill_label(cls, v, info: ValidationInfo):
+                    return v or f"from {info.data.get('start')}"
+            """,
+            unsafe=True,
+            note="always=True once the fields validate their default (CNF413), and values",
         ),
     )
 
     def check(
         self, node: cst.FunctionDef, decorator: cst.Decorator, call: Optional[cst.Call]
     ) -> None:
-        replacement = self._fix(node, decorator, call)
-        imports: Tuple[Tuple[str, Optional[str]], ...] = ()
-        if replacement is not None and call is not None and isinstance(call.func, cst.Name):
-            if not _local_name(self.ctx, _FIELD_VALIDATOR, ""):
-                imports = (("pydantic", "field_validator"),)
+        message = "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod"
+        plan = validator_plan(self.ctx, node, call)
+        if plan is None or call is None or plan.pending:
+            self.report(decorator, message)
+            return
+        replacement, imports = converted_function(self.ctx, node, decorator, call, plan)
         self.report(
-            decorator,
-            "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
+            node if plan.reads_values else decorator,
+            message,
             replacement=replacement,
             imports=imports,
+            fix_safety=FixSafety.UNSAFE if plan.unsafe else FixSafety.SAFE,
         )
-
-    def _fix(
-        self, node: cst.FunctionDef, decorator: cst.Decorator, call: Optional[cst.Call]
-    ) -> Any:
-        """The new decorator, or a FlattenSentinel of it and ``@classmethod``; None: no fix."""
-        ctx = self.ctx
-        if call is None or not call.args:
-            return None
-        params = node.params
-        positional = _positional_params(node)
-        if (
-            len(positional) != 2
-            or positional[0].name.value != "cls"
-            or params.posonly_params
-            or params.kwonly_params
-            or isinstance(params.star_arg, cst.Param)
-            or params.star_kwarg is not None
-            or any(p.default is not None for p in positional)
-            or _has_decorator(ctx, node, _STATICMETHOD)
-        ):
-            return None
-        args: List[cst.Arg] = []
-        for arg in call.args:
-            if arg.star:
-                return None
-            if arg.keyword is None:
-                if _string(arg.value) is None:
-                    return None
-                args.append(arg)
-                continue
-            keyword = arg.keyword.value
-            if keyword == "pre":
-                if _is_name(arg.value, "True"):
-                    args.append(_keyword_arg("mode", cst.SimpleString('"before"')))
-                elif not _is_name(arg.value, "False"):
-                    return None
-            elif keyword == "allow_reuse":
-                continue
-            elif keyword == "check_fields":
-                args.append(arg)
-            else:
-                return None
-        func = call.func
-        if isinstance(func, cst.Attribute):
-            new_func: cst.BaseExpression = func.with_changes(attr=cst.Name("field_validator"))
-        else:
-            new_func = cst.Name(_local_name(ctx, _FIELD_VALIDATOR, "field_validator"))
-        new_decorator = decorator.with_changes(
-            decorator=_with_args(call.with_changes(func=new_func), args)
-        )
-        if _has_decorator(ctx, node, _CLASSMETHOD):
-            return new_decorator
-        return cst.FlattenSentinel([new_decorator, cst.Decorator(cst.Name("classmethod"))])

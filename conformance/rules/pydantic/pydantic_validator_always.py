@@ -7,9 +7,11 @@ from typing import (
     Optional,
 )
 
+from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect
-from conformance.rules.pydantic._common import SCHEMAS, _is_name
+from conformance.rules.pydantic._common import SCHEMAS, _is_name, _kwarg
 from conformance.rules.pydantic._templates import _ValidatorKeyword
+from conformance.rules.pydantic._validator_fix import field_with_validate_default, validator_plan
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -36,7 +38,16 @@ class ValidatorAlways(_ValidatorKeyword):
     ```
 
     ## Fix
-    None.
+    Unsafe, the first half of CNF410's conversion of the validator: the finding moves to each
+    named field, which becomes `Field(default, validate_default=True)` (an `Optional` field
+    without a default gets the `None` v1 implied; `Field(...)` gets the keyword appended). v1 ran
+    an `always` validator on the default after validating it against the type; v2 with
+    `validate_default=True` does the same. No fix when the validator is not converted
+    mechanically (see CNF410) or a field is declared in a base class. Once every field has
+    `validate_default=True`, this rule is silent and CNF410 converts the decorator, dropping
+    `always` (in the next round of the same `--fix`). The field change alone keeps v1 working:
+    v1 only copies the unknown keyword into the field's JSON schema. The runtime tests run the
+    whole `--fix` on v1 code and compare it under `pydantic.v1` and v2.
 
     ## Options
     None.
@@ -48,6 +59,7 @@ class ValidatorAlways(_ValidatorKeyword):
     fix_hint = "set Field(validate_default=True) on the field"
     catalog = "PV013"
     keyword = "always"
+    fix = FixSafety.UNSAFE
     VALID = (
         Example.code(
             """
@@ -74,13 +86,69 @@ class ValidatorAlways(_ValidatorKeyword):
                     return v or "anonymous"
             """,
             Expect(
-                7,
+                5,
+                5,
+                "name is validated by the always=True validator fill: with @field_validator, set Field(validate_default=True) on the field",
+            ),
+            path=SCHEMAS,
+            fixed="""
+            from pydantic import BaseModel, Field, validator
+
+
+            class UserIn(BaseModel):
+                name: str = Field("", validate_default=True)
+
+                @validator("name", always=True)
+                def fill(cls, v):
+                    return v or "anonymous"
+            """,
+            unsafe=True,
+            note="the field part of the conversion (CNF410 converts the decorator)",
+        ),
+        Example.code(
+            """
+            from pydantic import BaseModel, validator
+
+
+            class Base(BaseModel):
+                name: str = ""
+
+
+            class UserIn(Base):
+                @validator("name", always=True)
+                def fill(cls, v):
+                    return v or "anonymous"
+            """,
+            Expect(
+                9,
                 24,
                 "always=True has no @field_validator equivalent: set Field(validate_default=True) on the field (v2 then also validates the default against its type)",
             ),
             path=SCHEMAS,
+            note="a field of a base class: no fix",
         ),
     )
+
+    def check(
+        self, node: cst.FunctionDef, decorator: cst.Decorator, call: Optional[cst.Call]
+    ) -> None:
+        arg = _kwarg(call, "always") if call is not None else None
+        if arg is None or _is_name(arg.value, "False"):
+            return
+        plan = validator_plan(self.ctx, node, call)
+        if plan is None:
+            super().check(node, decorator, call)
+            return
+        # With no field pending, CNF410 converts the validator and drops always=True.
+        for field, statement in plan.pending:
+            replacement, imports = field_with_validate_default(self.ctx, statement)
+            self.report(
+                statement,
+                f"{field} is validated by the always=True validator {node.name.value}: with "
+                "@field_validator, set Field(validate_default=True) on the field",
+                replacement=replacement,
+                imports=imports,
+            )
 
     def message(self, value: cst.BaseExpression) -> Optional[str]:
         if _is_name(value, "False"):

@@ -1,0 +1,306 @@
+"""The v1 `@validator` -> v2 `@field_validator` conversion shared by CNF410 (the function) and
+CNF413 (the fields of an `always=True` validator): both compute the same plan, so a validator is
+converted exactly when its fields get `validate_default=True`, in the same round of `--fix`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Optional,
+    Tuple,
+    Union,
+)
+
+from conformance.rules.pydantic._common import (
+    _CLASSMETHOD,
+    _FIELD,
+    _FIELD_VALIDATOR,
+    _STATICMETHOD,
+    _has_decorator,
+    _implies_none_default,
+    _is_name,
+    _keyword_arg,
+    _kwarg,
+    _local_name,
+    _positional_params,
+    _small_statements,
+    _string,
+    _with_args,
+)
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from conformance import lazycst as cst
+
+_VALIDATION_INFO = frozenset(
+    {"pydantic.ValidationInfo", "pydantic_core.core_schema.ValidationInfo"}
+)
+
+
+@dataclass(frozen=True)
+class ValidatorPlan:
+    """How one `@validator` converts: the new decorator arguments, whether the function reads
+    `values` (then `info.data`), whether it has `always=True`, and the fields of an `always`
+    validator that still need `validate_default=True` (name, statement in the class body).
+
+    The order is what keeps v1's behaviour whatever rules are selected: CNF413 first adds
+    `validate_default=True` to the fields (harmless while the v1 decorator stays), and CNF410
+    converts an `always` validator only once no field is pending, in the next round."""
+
+    args: Tuple[cst.Arg, ...]
+    reads_values: bool
+    always: bool
+    pending: Tuple[Tuple[str, cst.AnnAssign], ...]
+
+    @property
+    def unsafe(self) -> bool:
+        return self.reads_values or self.always
+
+
+def validator_plan(
+    ctx: Any, node: cst.FunctionDef, call: Optional[cst.Call]
+) -> Optional[ValidatorPlan]:
+    """The conversion of ``@validator(...)`` on ``node``, or None when it is not mechanical
+    (``each_item``, ``field``/``config`` parameters, ``*``-fields with ``always``, a field the
+    class body does not declare, a body that rebinds ``values`` or already uses ``info``)."""
+    if call is None or not call.args:
+        return None
+    params = node.params
+    positional = _positional_params(node)
+    if (
+        len(positional) not in (2, 3)
+        or positional[0].name.value != "cls"
+        or params.posonly_params
+        or params.kwonly_params
+        or isinstance(params.star_arg, cst.Param)
+        or params.star_kwarg is not None
+        or any(p.default is not None for p in positional)
+        or _has_decorator(ctx, node, _STATICMETHOD)
+    ):
+        return None
+    reads_values = len(positional) == 3
+    if reads_values and (
+        positional[2].name.value != "values" or not _rebinds_nothing(node, ("values", "info"))
+    ):
+        return None
+    args: List[cst.Arg] = []
+    fields: List[str] = []
+    always = False
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            name = _string(arg.value)
+            if name is None:
+                return None
+            fields.append(name)
+            args.append(arg)
+            continue
+        keyword = arg.keyword.value
+        if keyword in ("pre", "always"):
+            if _is_name(arg.value, "True"):
+                if keyword == "pre":
+                    args.append(_keyword_arg("mode", cst.SimpleString('"before"')))
+                else:
+                    always = True
+            elif not _is_name(arg.value, "False"):
+                return None
+        elif keyword == "allow_reuse":
+            continue
+        elif keyword == "check_fields":
+            args.append(arg)
+        else:
+            return None
+    pending: List[Tuple[str, cst.AnnAssign]] = []
+    if always:
+        declared = _declared_fields(ctx.class_def)
+        for name in fields:
+            if name not in declared:
+                return None  # "*", or a field of a base class: no place for validate_default
+            if field_with_validate_default(ctx, declared[name])[0] is not None:
+                pending.append((name, declared[name]))
+    return ValidatorPlan(tuple(args), reads_values, always, tuple(pending))
+
+
+def converted_function(
+    ctx: Any, node: cst.FunctionDef, decorator: cst.Decorator, call: cst.Call, plan: ValidatorPlan
+) -> Tuple[Any, Tuple[Tuple[str, Optional[str]], ...]]:
+    """(the replacement, the imports it needs): the new decorator (with ``@classmethod``), or,
+    when the function reads ``values``, the whole function with ``info: ValidationInfo`` and
+    ``info.data`` in place of ``values``."""
+    imports: List[Tuple[str, Optional[str]]] = []
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        new_func: cst.BaseExpression = func.with_changes(attr=cst.Name("field_validator"))
+    else:
+        local = _local_name(ctx, _FIELD_VALIDATOR, "")
+        if not local:
+            imports.append(("pydantic", "field_validator"))
+        new_func = cst.Name(local or "field_validator")
+    new_decorator = decorator.with_changes(
+        decorator=_with_args(call.with_changes(func=new_func), plan.args)
+    )
+    classmethod = cst.Decorator(cst.Name("classmethod"))
+    has_classmethod = _has_decorator(ctx, node, _CLASSMETHOD)
+    if not plan.reads_values:
+        if has_classmethod:
+            return new_decorator, tuple(imports)
+        return cst.FlattenSentinel([new_decorator, classmethod]), tuple(imports)
+    decorators: List[cst.Decorator] = []
+    for existing in node.decorators:
+        if existing is decorator:
+            decorators.append(new_decorator)
+            if not has_classmethod:
+                decorators.append(classmethod)
+        else:
+            decorators.append(existing)
+    info = _local_name(ctx, _VALIDATION_INFO, "")
+    if not info:
+        imports.append(("pydantic", "ValidationInfo"))
+    positional = list(node.params.params)
+    positional[2] = positional[2].with_changes(
+        name=cst.Name("info"), annotation=cst.Annotation(cst.Name(info or "ValidationInfo"))
+    )
+    body = node.body.visit(_walkers()[1]())
+    function = node.with_changes(
+        decorators=decorators, params=node.params.with_changes(params=positional), body=body
+    )
+    return function, tuple(imports)
+
+
+def field_with_validate_default(
+    ctx: Any, statement: cst.AnnAssign
+) -> Tuple[Optional[cst.AnnAssign], Tuple[Tuple[str, Optional[str]], ...]]:
+    """The field's statement with ``validate_default=True`` (None: nothing to add: a required
+    field, or one that already has it), and the imports it needs."""
+    value = statement.value
+    implied_none = _implies_none_default(ctx, statement.annotation.annotation)
+    validate = _keyword_arg("validate_default", cst.Name("True"))
+    if isinstance(value, cst.Call) and ctx.call_name(value) in _FIELD:
+        if _kwarg(value, "validate_default") is not None:
+            return None, ()
+        args = list(value.args)
+        has_default = any(a.keyword is None and not a.star for a in args) or any(
+            _kwarg(value, k) is not None for k in ("default", "default_factory")
+        )
+        if not has_default:
+            if not implied_none:
+                return None, ()  # required in v1 too: no default to validate
+            args.insert(0, cst.Arg(cst.Name("None")))
+        return statement.with_changes(value=_with_args(value, [*args, validate])), ()
+    if value is None and not implied_none:
+        return None, ()
+    local = _local_name(ctx, _FIELD, "")
+    imports: Tuple[Tuple[str, Optional[str]], ...] = () if local else (("pydantic", "Field"),)
+    default = value if value is not None else cst.Name("None")
+    call = cst.Call(func=cst.Name(local or "Field"), args=[cst.Arg(default), validate])
+    equal: Union[cst.AssignEqual, cst.MaybeSentinel] = statement.equal
+    if value is None:
+        equal = cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")
+        )
+    return statement.with_changes(value=_with_args(call, call.args), equal=equal), imports
+
+
+def _declared_fields(class_def: Optional[cst.ClassDef]) -> Dict[str, cst.AnnAssign]:
+    if class_def is None:
+        return {}
+    out: Dict[str, cst.AnnAssign] = {}
+    for small in _small_statements(class_def):
+        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            out[small.target.value] = small
+    return out
+
+
+def _rebinds_nothing(node: cst.FunctionDef, names: Tuple[str, ...]) -> bool:
+    """Whether the body never binds nor reads ``names[1:]`` and never rebinds ``names[0]`` (an
+    assignment, a nested function's parameter, a loop or comprehension target, global/nonlocal):
+    the rename of ``values`` to ``info.data`` is then exact. Only run for validators that take
+    ``values``, where a fix is being built."""
+    finder = _walkers()[0](names)
+    node.body.visit(finder)
+    return not finder.found
+
+
+def _walkers() -> Tuple[Any, Any]:
+    """The visitor and transformer classes, defined on first use: subclassing a libcst class at
+    import time would import libcst on runs that never parse (a warm cache)."""
+    global _WALKERS
+    if _WALKERS is None:
+
+        class _Binds(cst.CSTVisitor):
+            def __init__(self, names: Tuple[str, ...]) -> None:
+                super().__init__()
+                self.names = names
+                self.found = False
+
+            def visit_Name(self, node: cst.Name) -> None:
+                if node.value in self.names[1:]:
+                    self.found = True
+
+            def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+                self._target(node.target)
+
+            def visit_AugAssign(self, node: cst.AugAssign) -> None:
+                self._target(node.target)
+
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+                self._target(node.target)
+
+            def visit_For(self, node: cst.For) -> None:
+                self._target(node.target)
+
+            def visit_CompFor(self, node: cst.CompFor) -> None:
+                self._target(node.target)
+
+            def visit_AsName(self, node: cst.AsName) -> None:
+                self._target(node.name)
+
+            def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+                self._target(node.target)
+
+            def visit_Param(self, node: cst.Param) -> None:
+                self._target(node.name)
+
+            def visit_Global(self, node: cst.Global) -> None:
+                self.found = self.found or any(n.name.value == self.names[0] for n in node.names)
+
+            def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+                self.found = self.found or any(n.name.value == self.names[0] for n in node.names)
+
+            def _target(self, target: cst.BaseExpression) -> None:
+                if isinstance(target, cst.Name) and target.value == self.names[0]:
+                    self.found = True
+                elif isinstance(target, (cst.Tuple, cst.List)):
+                    for element in target.elements:
+                        self._target(element.value)
+                elif isinstance(target, cst.StarredElement):
+                    self._target(target.value)
+
+        class _ValuesToInfoData(cst.CSTTransformer):
+            """``values`` -> ``info.data`` wherever it is read (attribute names and keywords are not
+            ``Name`` reads and stay)."""
+
+            def leave_Attribute(
+                self, original: cst.Attribute, updated: cst.Attribute
+            ) -> cst.Attribute:
+                return updated.with_changes(attr=original.attr)
+
+            def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+                return updated.with_changes(keyword=original.keyword)
+
+            def leave_Name(self, original: cst.Name, updated: cst.Name) -> Any:
+                if original.value == "values":
+                    return cst.Attribute(value=cst.Name("info"), attr=cst.Name("data"))
+                return updated
+
+        _WALKERS = (_Binds, _ValuesToInfoData)
+    return _WALKERS
+
+
+_WALKERS: Optional[Tuple[Any, Any]] = None
