@@ -30,7 +30,7 @@ from conformance.rules.pydantic._common import (
 if TYPE_CHECKING:
     import libcst as cst
 
-    from conformance.filepass import FileContext
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 
