@@ -508,7 +508,7 @@ _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
-def _implies_none_default(ctx: object, annotation: cst.BaseExpression) -> bool:
+def _implies_none_default(ctx: FileContext, annotation: cst.BaseExpression) -> bool:
     """Whether Pydantic v1 gave a field of this annotation the default None when it had none:
     ``Optional[X]``, ``Union[..., None]``, ``X | None``, ``Any`` (also in ``Annotated[...]`` and in
     a string annotation)."""
@@ -522,12 +522,12 @@ def _implies_none_default(ctx: object, annotation: cst.BaseExpression) -> bool:
             return False
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
         return any(_is_name(member, "None") for member in _union_members(annotation))
-    qualname = ctx.qualname(annotation)  # type: ignore[attr-defined]
+    qualname = ctx.qualname(annotation)
     if qualname in _ANY:
         return True
     if not isinstance(annotation, cst.Subscript):
         return False
-    base = ctx.qualname(annotation.value)  # type: ignore[attr-defined]
+    base = ctx.qualname(annotation.value)
     elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
     if base in _OPTIONAL:
         return True
@@ -557,10 +557,10 @@ _V1_ONLY_IMPORTS = frozenset(
 )  # fmt: skip
 
 
-def _file_shows_pydantic_v1(ctx: object) -> bool:
+def _file_shows_pydantic_v1(ctx: FileContext) -> bool:
     """Whether the module imports a name only Pydantic v1 code uses (``validator``,
     ``BaseSettings`` from ``pydantic``, anything from ``pydantic.error_wrappers``, ...)."""
-    names = ctx.resolver.module_scope.names or {}  # type: ignore[attr-defined]
+    names = ctx.module_bindings()
     for binding in names.values():
         qualname = binding.qualname
         if binding.kind != "import" or qualname is None:

@@ -34,6 +34,8 @@ from conformance.rules.pydantic._common import (
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
 
@@ -63,7 +65,7 @@ class ValidatorPlan:
 
 
 def validator_plan(
-    ctx: Any, node: cst.FunctionDef, call: Optional[cst.Call]
+    ctx: FileContext, node: cst.FunctionDef, call: Optional[cst.Call]
 ) -> Optional[ValidatorPlan]:
     """The conversion of ``@validator(...)`` on ``node``, or None when it is not mechanical
     (``each_item``, ``field``/``config`` parameters, ``*``-fields with ``always``, a field the
@@ -128,7 +130,11 @@ def validator_plan(
 
 
 def converted_function(
-    ctx: Any, node: cst.FunctionDef, decorator: cst.Decorator, call: cst.Call, plan: ValidatorPlan
+    ctx: FileContext,
+    node: cst.FunctionDef,
+    decorator: cst.Decorator,
+    call: cst.Call,
+    plan: ValidatorPlan,
 ) -> Tuple[Any, Tuple[Tuple[str, Optional[str]], ...]]:
     """(the replacement, the imports it needs): the new decorator (with ``@classmethod``), or,
     when the function reads ``values``, the whole function with ``info: ValidationInfo`` and
@@ -174,7 +180,7 @@ def converted_function(
 
 
 def field_with_validate_default(
-    ctx: Any, statement: cst.AnnAssign
+    ctx: FileContext, statement: cst.AnnAssign
 ) -> Tuple[Optional[cst.AnnAssign], Tuple[Tuple[str, Optional[str]], ...]]:
     """The field's statement with ``validate_default=True`` (None: nothing to add: a required
     field, or one that already has it), and the imports it needs."""
