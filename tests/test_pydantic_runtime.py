@@ -154,7 +154,7 @@ class Window(BaseModel):
         return v
 
     @validator("label", pre=True, always=True)
-    def fill_label(cls, v, values):
+    def fill_label(cls, v, values, **kwargs):
         return v or f"from {values.get('start')}"
 
     @validator("code", pre=True)

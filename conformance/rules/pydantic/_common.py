@@ -568,3 +568,40 @@ def _file_shows_pydantic_v1(ctx: FileContext) -> bool:
         if qualname in _V1_ONLY_IMPORTS or qualname.rpartition(".")[0] in _V1_ONLY_IMPORTS:
             return True
     return False
+
+
+def _aliases(node: cst.ImportFrom) -> List[cst.ImportAlias]:
+    """The aliases of ``from m import a, b as c`` (none for ``import *``), in the order
+    ``ctx.import_facts`` gives their facts."""
+    if isinstance(node.names, cst.ImportStar):
+        return []
+    return [alias for alias in node.names if isinstance(alias.name, cst.Name)]
+
+
+def _without_aliases(node: cst.ImportFrom, dropped: Sequence[cst.ImportAlias]) -> cst.ImportFrom:
+    """``node`` without ``dropped`` (at least one alias must stay); the last kept alias takes the
+    comma of the statement's last alias, so a trailing comma or its absence stays."""
+    assert not isinstance(node.names, cst.ImportStar)
+    names = list(node.names)
+    kept = [alias for alias in names if alias not in dropped]
+    kept[-1] = kept[-1].with_changes(comma=names[-1].comma)
+    return node.with_changes(names=kept)
+
+
+def _contains_comment(node: cst.ImportFrom) -> bool:
+    """Whether a comment sits inside the statement (a parenthesised list with comments): a
+    rewrite of its names could lose it."""
+    if isinstance(node.names, cst.ImportStar) or node.lpar is None:
+        return False
+    parts: List[object] = [node.lpar, node.rpar]
+    for alias in node.names:
+        parts.append(alias.comma)
+    for part in parts:
+        for attribute in ("whitespace_before", "whitespace_after"):
+            space = getattr(part, attribute, None)
+            if isinstance(space, cst.ParenthesizedWhitespace):
+                if space.first_line.comment is not None or any(
+                    line.comment is not None for line in space.empty_lines
+                ):
+                    return True
+    return False

@@ -56,8 +56,14 @@ class ValidatorPlan:
 
     args: Tuple[cst.Arg, ...]
     reads_values: bool
+    #: a ``**kwargs`` the body never uses (v1 passed ``field``/``config`` through it): dropped
+    drops_kwargs: bool
     always: bool
     pending: Tuple[Tuple[str, cst.AnnAssign], ...]
+
+    @property
+    def rewrites_function(self) -> bool:
+        return self.reads_values or self.drops_kwargs
 
     @property
     def unsafe(self) -> bool:
@@ -80,15 +86,16 @@ def validator_plan(
         or params.posonly_params
         or params.kwonly_params
         or isinstance(params.star_arg, cst.Param)
-        or params.star_kwarg is not None
         or any(p.default is not None for p in positional)
         or _has_decorator(ctx, node, _STATICMETHOD)
     ):
         return None
     reads_values = len(positional) == 3
-    if reads_values and (
-        positional[2].name.value != "values" or not _rebinds_nothing(node, ("values", "info"))
-    ):
+    if reads_values and positional[2].name.value != "values":
+        return None
+    kwargs = params.star_kwarg
+    unused: List[str] = (["info"] if reads_values else []) + ([kwargs.name.value] if kwargs else [])
+    if unused and not _rebinds_nothing(node, ("values" if reads_values else "", *unused)):
         return None
     args: List[cst.Arg] = []
     fields: List[str] = []
@@ -126,7 +133,7 @@ def validator_plan(
                 return None  # "*", or a field of a base class: no place for validate_default
             if field_with_validate_default(ctx, declared[name])[0] is not None:
                 pending.append((name, declared[name]))
-    return ValidatorPlan(tuple(args), reads_values, always, tuple(pending))
+    return ValidatorPlan(tuple(args), reads_values, kwargs is not None, always, tuple(pending))
 
 
 def converted_function(
@@ -153,7 +160,7 @@ def converted_function(
     )
     classmethod = cst.Decorator(cst.Name("classmethod"))
     has_classmethod = _has_decorator(ctx, node, _CLASSMETHOD)
-    if not plan.reads_values:
+    if not plan.rewrites_function:
         if has_classmethod:
             return new_decorator, tuple(imports)
         return cst.FlattenSentinel([new_decorator, classmethod]), tuple(imports)
@@ -165,17 +172,21 @@ def converted_function(
                 decorators.append(classmethod)
         else:
             decorators.append(existing)
-    info = _local_name(ctx, _VALIDATION_INFO, "")
-    if not info:
-        imports.append(("pydantic", "ValidationInfo"))
     positional = list(node.params.params)
-    positional[2] = positional[2].with_changes(
-        name=cst.Name("info"), annotation=cst.Annotation(cst.Name(info or "ValidationInfo"))
-    )
-    body = node.body.visit(_walkers()[1]())
-    function = node.with_changes(
-        decorators=decorators, params=node.params.with_changes(params=positional), body=body
-    )
+    body: Any = node.body
+    if plan.reads_values:
+        info = _local_name(ctx, _VALIDATION_INFO, "")
+        if not info:
+            imports.append(("pydantic", "ValidationInfo"))
+        positional[2] = positional[2].with_changes(
+            name=cst.Name("info"), annotation=cst.Annotation(cst.Name(info or "ValidationInfo"))
+        )
+        body = body.visit(_walkers()[1]())
+    new_params = node.params.with_changes(params=positional)
+    if plan.drops_kwargs:
+        positional[-1] = positional[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        new_params = node.params.with_changes(params=positional, star_kwarg=None)
+    function = node.with_changes(decorators=decorators, params=new_params, body=body)
     return function, tuple(imports)
 
 

@@ -8,7 +8,13 @@ from typing import (
 
 from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect, FileRule
-from conformance.rules.pydantic._common import _FIELD, _FIELD_OWNED, _FIELD_V2_KEYWORDS, SCHEMAS
+from conformance.rules.pydantic._common import (
+    _FIELD,
+    _FIELD_OWNED,
+    _FIELD_V2_KEYWORDS,
+    SCHEMAS,
+    _kwarg,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -37,7 +43,12 @@ class FieldExtraKeyword(FileRule):
     Custom metadata goes in `json_schema_extra={...}`.
 
     ## Fix
-    Unsafe for `example=` (becomes `examples=[...]`, the schema output changes); none otherwise.
+    Unsafe for `example=` (becomes `examples=[...]`, the schema output changes). Safe for a single
+    other unknown keyword in a `Field()` without `json_schema_extra` (`nullable=True` becomes
+    `json_schema_extra={"nullable": True}`): that is where v1 and v2 put it anyway, without the
+    warning. Not for `include=` (a v1 export option, not a schema extra).
+    None when several unknown keywords or a `json_schema_extra` are there already (they would
+    have to be merged).
 
     ## Options
     None.
@@ -48,7 +59,7 @@ class FieldExtraKeyword(FileRule):
     summary = "unknown or v1-only Field() keyword"
     fix_hint = "use examples=[...] or json_schema_extra={...}"
     catalog = "PV057"
-    fix = FixSafety.UNSAFE
+    fix = FixSafety.SAFE
     VALID = (
         Example.code(
             """
@@ -90,27 +101,77 @@ class FieldExtraKeyword(FileRule):
                 name: str = Field(examples=["Ada"], include=True)
             """,
         ),
+        Example.code(
+            """
+            from typing import Optional
+
+            from pydantic import BaseModel, Field
+
+
+            class UserIn(BaseModel):
+                note: Optional[str] = Field(None, nullable=True)
+            """,
+            Expect(
+                7,
+                39,
+                "Field(nullable=...) is not a Pydantic v2 keyword (it lands in json_schema_extra with a deprecation warning): use json_schema_extra={...} or remove it",
+            ),
+            path=SCHEMAS,
+            fixed="""
+            from typing import Optional
+
+            from pydantic import BaseModel, Field
+
+
+            class UserIn(BaseModel):
+                note: Optional[str] = Field(None, json_schema_extra={"nullable": True})
+            """,
+            note="safe: where v2 puts it anyway",
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.call_name(node) not in _FIELD:
             return
-        for arg in node.args:
-            if arg.keyword is None:
-                continue
+        unknown = [
+            arg
+            for arg in node.args
+            if arg.keyword is not None
+            and arg.keyword.value not in _FIELD_V2_KEYWORDS
+            and arg.keyword.value not in _FIELD_OWNED
+        ]
+        extras = [
+            arg for arg in unknown if arg.keyword is not None and arg.keyword.value != "example"
+        ]
+        # v1's own `include=` meant something else; the other unknown keywords were schema extras
+        # in v1 too
+        mergeable = (
+            len(extras) == 1
+            and extras[0].keyword is not None
+            and extras[0].keyword.value != "include"
+            and _kwarg(node, "json_schema_extra") is None
+        )
+        for arg in unknown:
+            assert arg.keyword is not None
             key = arg.keyword.value
-            if key in _FIELD_V2_KEYWORDS or key in _FIELD_OWNED:
-                continue
             what = "examples=[...]" if key == "example" else "json_schema_extra={...} or remove it"
             replacement = None
+            fix_safety = FixSafety.UNSAFE
             if key == "example":
                 replacement = arg.with_changes(
                     keyword=cst.Name("examples"),
                     value=cst.List([cst.Element(arg.value)]),
                 )
+            elif mergeable:
+                entry = cst.DictElement(cst.SimpleString(f'"{key}"'), arg.value)
+                replacement = arg.with_changes(
+                    keyword=cst.Name("json_schema_extra"), value=cst.Dict([entry])
+                )
+                fix_safety = FixSafety.SAFE
             self.report(
                 arg,
                 f"Field({key}=...) is not a Pydantic v2 keyword (it lands in json_schema_extra with "
                 f"a deprecation warning): use {what}",
                 replacement=replacement,
+                fix_safety=fix_safety,
             )

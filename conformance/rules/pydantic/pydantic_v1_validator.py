@@ -64,8 +64,9 @@ class V1Validator(_DecoratorRule):
     Unsafe because the converted code behaves as v1 did only where the validator does not rely on
     v1-only details (`values` being a plain `dict` you mutate, the error text). The runtime tests
     run a whole `--fix` of such validators and compare the result under v2 with the source under
-    `pydantic.v1` on the same inputs. No fix for `each_item`, `field`/`config` parameters, `"*"`
-    with `always`, `**kwargs`.
+    `pydantic.v1` on the same inputs. A `**kwargs` the body never uses is dropped (safe:
+    v1 passed `field` and `config` through it). No fix for `each_item`, `field`/`config`
+    parameters, a `**kwargs` the body uses, `"*"` with `always`.
 
     ## Options
     None.
@@ -209,7 +210,7 @@ class V1Validator(_DecoratorRule):
                     return v
 
                 @validator("label", pre=True, always=True)
-                def fill_label(cls, v, values):
+                def fill_label(cls, v, values, **kwargs):
                     return v or f"from {values.get('start')}"
             """,
             Expect(
@@ -263,7 +264,7 @@ class V1Validator(_DecoratorRule):
             return
         replacement, imports = converted_function(self.ctx, node, decorator, call, plan)
         self.report(
-            node if plan.reads_values else decorator,
+            node if plan.rewrites_function else decorator,
             message,
             replacement=replacement,
             imports=imports,
