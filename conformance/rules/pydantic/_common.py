@@ -605,3 +605,19 @@ def _contains_comment(node: cst.ImportFrom) -> bool:
                 ):
                     return True
     return False
+
+
+def _pydantic_name(
+    ctx: FileContext, qualnames: FrozenSet[str], name: str
+) -> Tuple[cst.BaseExpression, Tuple[Tuple[str, Optional[str]], ...]]:
+    """How the fix writes the pydantic name ``name`` in this file, and the import it needs: the
+    name the file already binds to it (``ConfigDict``), else ``pydantic.ConfigDict`` (or
+    ``pd.ConfigDict``) in a file that uses ``import pydantic [as pd]``, else ``ConfigDict`` with
+    ``from pydantic import ConfigDict`` to add."""
+    local = _local_name(ctx, qualnames, "")
+    if local:
+        return cst.Name(local), ()
+    for bound, binding in ctx.module_bindings().items():
+        if binding.kind == "import" and binding.qualname == "pydantic":
+            return cst.Attribute(value=cst.Name(str(bound)), attr=cst.Name(name)), ()
+    return cst.Name(name), (("pydantic", name),)

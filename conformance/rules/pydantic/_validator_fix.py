@@ -27,6 +27,7 @@ from conformance.rules.pydantic._common import (
     _kwarg,
     _local_name,
     _positional_params,
+    _pydantic_name,
     _small_statements,
     _string,
     _with_args,
@@ -175,11 +176,10 @@ def converted_function(
     positional = list(node.params.params)
     body: Any = node.body
     if plan.reads_values:
-        info = _local_name(ctx, _VALIDATION_INFO, "")
-        if not info:
-            imports.append(("pydantic", "ValidationInfo"))
+        info, info_imports = _pydantic_name(ctx, _VALIDATION_INFO, "ValidationInfo")
+        imports.extend(info_imports)
         positional[2] = positional[2].with_changes(
-            name=cst.Name("info"), annotation=cst.Annotation(cst.Name(info or "ValidationInfo"))
+            name=cst.Name("info"), annotation=cst.Annotation(info)
         )
         body = body.visit(_walkers()[1]())
     new_params = node.params.with_changes(params=positional)
@@ -212,10 +212,9 @@ def field_with_validate_default(
         return statement.with_changes(value=_with_args(value, [*args, validate])), ()
     if value is None and not implied_none:
         return None, ()
-    local = _local_name(ctx, _FIELD, "")
-    imports: Tuple[Tuple[str, Optional[str]], ...] = () if local else (("pydantic", "Field"),)
+    func, imports = _pydantic_name(ctx, _FIELD, "Field")
     default = value if value is not None else cst.Name("None")
-    call = cst.Call(func=cst.Name(local or "Field"), args=[cst.Arg(default), validate])
+    call = cst.Call(func=func, args=[cst.Arg(default), validate])
     equal: Union[cst.AssignEqual, cst.MaybeSentinel] = statement.equal
     if value is None:
         equal = cst.AssignEqual(

@@ -6,6 +6,7 @@ from typing import (
     TYPE_CHECKING,
     List,
     Optional,
+    Tuple,
 )
 
 from conformance.diagnostics import FixSafety
@@ -23,6 +24,7 @@ from conformance.rules.pydantic._common import (
     _keyword_arg,
     _local_name,
     _plain_model,
+    _pydantic_name,
     _renamed_key,
     _settings,
     _small_statements,
@@ -64,8 +66,11 @@ class ClassConfig(FileRule):
 
     ## Fix
     Safe, when the body is only simple assignments of known keys (v1 keys are renamed on the way),
-    `Config` has no bases, decorators, methods or comments, and the class has no `model_config`.
-    The fix adds `from pydantic import ConfigDict` (`from pydantic_settings import
+    `Config` has no bases, decorators or methods, and the class has no `model_config`. Comments
+    are kept: with any comment in `class Config`, `ConfigDict(...)` gets one argument a line, each
+    comment above or after the entry it was above or after.
+    The fix writes `pydantic.ConfigDict` (`pd.ConfigDict`) in a file that imports the `pydantic`
+    module, and otherwise adds `from pydantic import ConfigDict` (`from pydantic_settings import
     SettingsConfigDict`) when the file does not bind it yet.
 
     ## Options
@@ -132,14 +137,49 @@ class ClassConfig(FileRule):
             path=SCHEMAS,
             fixed="""
             import pydantic as pd
-            from pydantic import ConfigDict
 
 
             class UserOut(pd.BaseModel):
                 id: int
 
-                model_config = ConfigDict(from_attributes=True, extra="forbid")
+                model_config = pd.ConfigDict(from_attributes=True, extra="forbid")
             """,
+        ),
+        Example.code(
+            """
+            from pydantic import BaseModel
+
+
+            class UserOut(BaseModel):
+                id: int
+
+                class Config:  # shared with the admin API
+                    # rows come from SQLAlchemy
+                    orm_mode = True
+                    extra = "forbid"  # reject typos
+                    # keep in sync with UserIn
+            """,
+            Expect(
+                7,
+                5,
+                "class Config in Pydantic model UserOut is the v1 configuration: use model_config = ConfigDict(...)",
+            ),
+            path=SCHEMAS,
+            fixed="""
+            from pydantic import BaseModel, ConfigDict
+
+
+            class UserOut(BaseModel):
+                id: int
+
+                model_config = ConfigDict(  # shared with the admin API
+                    # rows come from SQLAlchemy
+                    from_attributes=True,
+                    extra="forbid",  # reject typos
+                    # keep in sync with UserIn
+                )
+            """,
+            note="comments are kept",
         ),
         Example.code(
             """
@@ -194,9 +234,8 @@ class ClassConfig(FileRule):
             return
         qualname = ctx.definition_qualname(node.name.value)
         has_model_config = any(_assigned_name(s) == "model_config" for s in _small_statements(node))
-        model_name = _local_name(ctx, _CONFIG_DICT, "")
         settings_name = _local_name(ctx, _SETTINGS_CONFIG_DICT, "")
-        model_imports = () if model_name else (("pydantic", "ConfigDict"),)
+        model_imports = _pydantic_name(ctx, _CONFIG_DICT, "ConfigDict")[1]
         settings_imports = () if settings_name else (("pydantic_settings", "SettingsConfigDict"),)
         for config in configs:
             model_fix = None if has_model_config else self._fix(config, settings=False)
@@ -223,13 +262,20 @@ class ClassConfig(FileRule):
         ctx = self.ctx
         if config.bases or config.keywords or config.decorators:
             return None
-        if "#" in ctx.code_for(config.body):
+        body = config.body
+        if not isinstance(body, cst.IndentedBlock):
             return None
         known = _V2_KEYS | _SETTINGS_KEYS if settings else _V2_KEYS
         args: List[cst.Arg] = []
+        comments: List[Tuple[List[cst.Comment], Optional[cst.Comment]]] = []
         for statement in _body(config):
             if not isinstance(statement, cst.SimpleStatementLine):
                 return None
+            leading = [line.comment for line in statement.leading_lines if line.comment]
+            trailing = statement.trailing_whitespace.comment
+            if (leading or trailing) and len(statement.body) != 1:
+                return None
+            comments.append((leading, trailing))
             for small in statement.body:
                 key = _assigned_name(small)
                 if key is None or not isinstance(small, cst.Assign):
@@ -242,8 +288,57 @@ class ClassConfig(FileRule):
             return None
         if settings:
             func = _local_name(ctx, _SETTINGS_CONFIG_DICT, "SettingsConfigDict")
+            call = _with_args(cst.Call(func=cst.Name(func)), args)
         else:
-            func = _local_name(ctx, _CONFIG_DICT, "ConfigDict")
-        call = _with_args(cst.Call(func=cst.Name(func)), args)
+            call = _with_args(
+                cst.Call(func=_pydantic_name(ctx, _CONFIG_DICT, "ConfigDict")[0]), args
+            )
+        header = body.header.comment
+        footer = [line.comment for line in body.footer if line.comment]
+        if header or footer or any(leading or trailing for leading, trailing in comments):
+            if len(comments) != len(args):
+                return None
+            call = _commented_call(call, args, comments, header, footer)
+        # a comment inside a value (a multi-line dict) moves with the value
         assign = cst.Assign(targets=[cst.AssignTarget(cst.Name("model_config"))], value=call)
         return cst.SimpleStatementLine(body=[assign], leading_lines=config.leading_lines)
+
+
+def _commented_call(
+    call: cst.Call,
+    args: List[cst.Arg],
+    comments: List[Tuple[List[cst.Comment], Optional[cst.Comment]]],
+    header: Optional[cst.Comment],
+    footer: List[cst.Comment],
+) -> cst.Call:
+    """``call`` with one argument a line and the comments of ``class Config`` kept: a comment
+    above an entry stays above its argument, one after it stays after it, the ``class Config:``
+    line's comment follows the opening parenthesis, the body's closing comments precede ``)``."""
+
+    def lines(found: List[cst.Comment]) -> List[cst.EmptyLine]:
+        return [
+            cst.EmptyLine(indent=True, whitespace=cst.SimpleWhitespace("    "), comment=c)
+            for c in found
+        ]
+
+    def newline(
+        comment: Optional[cst.Comment], after: List[cst.Comment], last: bool
+    ) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(
+                whitespace=cst.SimpleWhitespace("  " if comment else ""), comment=comment
+            ),
+            empty_lines=lines(after),
+            indent=True,
+            last_line=cst.SimpleWhitespace("" if last else "    "),
+        )
+
+    new_args: List[cst.Arg] = []
+    for index, arg in enumerate(args):
+        last = index == len(args) - 1
+        after = footer if last else comments[index + 1][0]
+        comma = cst.Comma(whitespace_after=newline(comments[index][1], after, last))
+        new_args.append(arg.with_changes(comma=comma))
+    return call.with_changes(
+        args=new_args, whitespace_before_args=newline(header, comments[0][0], False)
+    )

@@ -175,7 +175,6 @@ class V1Validator(_DecoratorRule):
             path=SCHEMAS,
             fixed="""
             import pydantic as pd
-            from pydantic import ValidationInfo
 
 
             class UserIn(pd.BaseModel):
@@ -183,7 +182,7 @@ class V1Validator(_DecoratorRule):
 
                 @pd.field_validator("name")
                 @classmethod
-                def strip(cls, v, info: ValidationInfo):
+                def strip(cls, v, info: pd.ValidationInfo):
                     return v.strip()
             """,
             unsafe=True,
