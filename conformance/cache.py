@@ -300,29 +300,18 @@ class Cache:
 
     def values(self, table: str, keys: Sequence[str], kind: Any) -> Dict[str, Any]:
         """``key -> value`` of the rows of ``keys`` that decode as ``kind`` (others are misses)."""
-        from conformance.plain import Malformed, loads
-
         if table not in ("results", "locations"):
             raise ValueError(table)
         out: Dict[str, Any] = {}
-        wanted = sorted(set(keys))
-        for chunk in _chunks(wanted):
+        for chunk in _chunks(sorted(set(keys))):
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk)
-            for key, text in rows:
-                if type(text) is not str:
-                    continue
-                try:
-                    out[key] = loads(text, kind)
-                except Malformed:
-                    continue
+            out.update(_decoded(rows, kind))
         return out
 
     def decided(self, scope: str, kind: Any) -> Tuple[int, Dict[str, Any]]:
         """(generation, ``path -> record``) of ``scope``, read in one transaction; a row that
         does not decode as ``kind`` is left out (its file is then decided again)."""
-        from conformance.plain import Malformed, loads
-
         db = self._connection()
         if db is None:
             return 0, {}
@@ -338,29 +327,13 @@ class Cache:
             self._failed(error)
             return 0, {}
         generation = int(found[0]) if found is not None and str(found[0]).isdigit() else 0
-        out: Dict[str, Any] = {}
-        for path, text in texts:
-            if type(path) is not str or type(text) is not str:
-                continue
-            try:
-                out[path] = loads(text, kind)
-            except Malformed:
-                continue
-        return generation, out
+        return generation, _decoded(texts, kind)
 
     def memos(self, scope: str, kind: Any) -> Dict[str, Any]:
         """``name -> memo`` of ``scope`` (those that decode as ``kind``)."""
-        from conformance.plain import Malformed, loads
-
-        out: Dict[str, Any] = {}
-        for name, text in self._query("SELECT name, value FROM memos WHERE scope = ?", (scope,)):
-            if type(name) is not str or type(text) is not str:
-                continue
-            try:
-                out[name] = loads(text, kind)
-            except Malformed:
-                continue
-        return out
+        return _decoded(
+            self._query("SELECT name, value FROM memos WHERE scope = ?", (scope,)), kind
+        )
 
     def outcome(self, scope: str, key: str, kind: Any) -> Any:
         """The findings stored by the last run of ``scope`` if its inputs had digest ``key``."""
@@ -521,6 +494,22 @@ class Cache:
             "DELETE FROM meta WHERE name LIKE 'touched:%' AND CAST(value AS INTEGER) < ?", (limit,)
         )
         db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (str(self._stamp),))
+
+
+def _decoded(rows: Iterable[Tuple[Any, ...]], kind: Any) -> Dict[str, Any]:
+    """``key -> value`` of (key, JSON text) rows whose value decodes as ``kind``; a row of any
+    other shape is left out (a miss)."""
+    from conformance.plain import Malformed, loads
+
+    out: Dict[str, Any] = {}
+    for key, text in rows:
+        if type(key) is not str or type(text) is not str:
+            continue
+        try:
+            out[key] = loads(text, kind)
+        except Malformed:
+            continue
+    return out
 
 
 def _generation(scope: str) -> str:

@@ -81,16 +81,22 @@ _DECODERS: Dict[Any, Decoder] = {}
 _ENCODERS: Dict[Any, Encoder] = {}
 
 
-def _decoder(kind: Any) -> Decoder:
-    found = _DECODERS.get(kind)
+def _memoised(table: Dict[Any, Any], make: Callable[[Any], Any], kind: Any) -> Any:
+    """The coder of ``kind`` from ``table``, made once. A placeholder goes in first, so that
+    recursive types (a condition holding conditions) find themselves while being made."""
+    found = table.get(kind)
     if found is None:
-        # A placeholder first: recursive types (a condition holding conditions) find themselves.
-        cell: List[Decoder] = []
-        _DECODERS[kind] = lambda data: cell[0](data)
-        found = _make_decoder(kind)
+        cell: List[Any] = []
+        table[kind] = lambda value: cell[0](value)
+        found = make(kind)
         cell.append(found)
-        _DECODERS[kind] = found
+        table[kind] = found
     return found
+
+
+def _decoder(kind: Any) -> Decoder:
+    decoder: Decoder = _memoised(_DECODERS, _make_decoder, kind)
+    return decoder
 
 
 def _fail(kind: Any, data: object) -> Malformed:
@@ -317,14 +323,8 @@ def _condition_decoder(base: type) -> Decoder:
 
 
 def _encoder(kind: Any) -> Encoder:
-    found = _ENCODERS.get(kind)
-    if found is None:
-        cell: List[Encoder] = []
-        _ENCODERS[kind] = lambda value: cell[0](value)
-        found = _make_encoder(kind)
-        cell.append(found)
-        _ENCODERS[kind] = found
-    return found
+    encoder: Encoder = _memoised(_ENCODERS, _make_encoder, kind)
+    return encoder
 
 
 def _encode_any(value: Any) -> Any:
