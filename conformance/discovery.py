@@ -140,8 +140,8 @@ class _Walker:
             rel = entry.name if rel_folder == "." else f"{rel_folder}/{entry.name}"
             try:
                 is_dir = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a symlink loop: listed, so that reading it reports it (CNF901)
+                is_dir = False
             if is_dir:
                 if not self.skip_dir(entry, rel):
                     self.walk(entry.path, files, folders, seen)
@@ -212,6 +212,15 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
         if (folder or ".") in roots and name != "__init__.py":
             stray.append(rel)
 
+    unreadable: List[Tuple[str, str]] = []
+    escaped_files: Set[str] = set()
+    for rel in files:
+        shown = escaped_name(rel)
+        if shown != rel:
+            unreadable.append((shown, "not read: the file name is not valid UTF-8"))
+        escaped_files.add(shown)
+    files = escaped_files
+
     source_files: List[SourceFile] = []
     for rel in sorted(files):
         name, is_package = module_name(rel, config.src)
@@ -223,7 +232,18 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
         packages=tuple(packages),
         modules_root_files=tuple(stray),
         modules_roots=tuple(sorted(roots)),
+        unreadable=tuple(sorted(unreadable)),
     )
+
+
+def escaped_name(name: str) -> str:
+    """``name`` as it can be printed, stored and hashed: a name that is not valid UTF-8 (Python
+    holds its bytes as lone surrogates) with those bytes written ``\xff``."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def _package(walker: _Walker, folder: str, feature: str, modules: Dict[str, str]) -> ModulePackage:
@@ -249,4 +269,9 @@ def _package(walker: _Walker, folder: str, feature: str, modules: Dict[str, str]
         except OSError:
             continue
     # The folder's own name (a nested module's feature is dotted: users.admin).
-    return ModulePackage(folder.rsplit("/", 1)[-1], folder, tuple(names), tuple(subdirs))
+    return ModulePackage(
+        folder.rsplit("/", 1)[-1],
+        folder,
+        tuple(escaped_name(name) for name in names),
+        tuple(escaped_name(name) for name in subdirs),
+    )

@@ -161,14 +161,11 @@ class Input:
 
 def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str], Optional[Any]]:
     """The bytes of a file, why they cannot be read, and the ``stat`` taken before reading (a
-    change after the ``stat`` then shows as a different ``stat`` on the next run)."""
-    try:
-        # unbuffered: one read of the whole file, without a buffer object per file
-        with open(os.path.join(root, file.path), "rb", buffering=0) as handle:
-            status = os.fstat(handle.fileno())
-            return handle.readall(), None, status
-    except OSError as error:
-        return None, error.strerror or str(error), None
+    change after the ``stat`` then shows as a different ``stat`` on the next run). Only regular
+    files of bounded size are read (conformance/reading.py)."""
+    from conformance.reading import read_regular
+
+    return read_regular(os.path.join(root, file.path))
 
 
 def project_packages(layout: Layout) -> Tuple[str, ...]:
@@ -183,7 +180,7 @@ def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple
 
 
 def _unreadable(file: SourceFile, error: Optional[str]) -> Input:
-    reason = f"cannot read: {error}"
+    reason = error or "cannot read"
     key = "!" + hashlib.sha256(f"{file.path}\0{reason}".encode()).hexdigest()
     return Input(file, key, None, reason)
 
@@ -202,8 +199,12 @@ def read_inputs(
     sources = options.sources
     known = known or {}
     trusted_before = int((time.time() - RACY_SECONDS) * 1e9)
+    unreadable = dict(layout.unreadable)
     for file in layout.files:
         role = file.role or ""
+        if file.path in unreadable:  # a name that is not valid UTF-8 (shown escaped)
+            inputs.append(_unreadable(file, unreadable[file.path]))
+            continue
         if sources is not None and file.path in sources:
             data_digest = content_digest(sources[file.path])
             key = content_key(digest, file.path, file.module, role, data_digest)
@@ -249,6 +250,17 @@ def _reread(root: str, item: Input, digest: str) -> Input:
     return Input(file, key, data)
 
 
+def _not_read(item: Input) -> FileResult:
+    """CNF901 for a file that was not read, with the reason."""
+    from dataclasses import replace
+
+    from conformance.filepass import parse_error
+    from conformance.reading import READ_HINT
+
+    finding = parse_error(item.file.path, item.reason or "cannot read", None, None)
+    return FileResult(item.file.path, None, (replace(finding, fix_hint=READ_HINT),))
+
+
 def analyze_files(
     layout: Layout,
     settings: AnalysisSettings,
@@ -277,12 +289,7 @@ def analyze_files(
     misses: List[Tuple[SourceFile, bytes, str]] = []
     for position, item in enumerate(inputs):
         if not item.readable:
-            from conformance.filepass import parse_error
-
-            file = item.file
-            results[file.path] = FileResult(
-                file.path, None, (parse_error(file.path, item.reason or "cannot read", None, None),)
-            )
+            results[item.file.path] = _not_read(item)
             continue
         found = stored.get(item.key)
         if found is not None:
@@ -293,13 +300,7 @@ def analyze_files(
         if item.data is None:
             item = inputs[position] = _reread(layout.root, item, digest)
             if not item.readable:
-                from conformance.filepass import parse_error
-
-                results[item.file.path] = FileResult(
-                    item.file.path,
-                    None,
-                    (parse_error(item.file.path, item.reason or "cannot read", None, None),),
-                )
+                results[item.file.path] = _not_read(item)
                 continue
         assert item.data is not None
         misses.append((item.file, item.data, item.key))

@@ -67,6 +67,7 @@ import libcst as cst
 
 from conformance.diagnostics import FixSafety, Violation
 from conformance.engine import RunOptions, RunResult, run
+from conformance.reading import read_source
 from conformance.recursion import deep_recursion
 from conformance.settings import Config
 
@@ -176,11 +177,9 @@ def fix_paths(
         if file.path in given:
             originals[file.path] = given[file.path]
             continue
-        try:
-            with open(os.path.join(layout.root, file.path), "rb") as handle:
-                originals[file.path] = handle.read()
-        except OSError:
-            continue  # the run reports it (CNF901)
+        data, _ = read_source(os.path.join(layout.root, file.path))
+        if data is not None:  # else the run reports it (CNF901)
+            originals[file.path] = data
     current = dict(originals)
     fixed: Dict[str, int] = {}
     # Findings whose fixes the last round applied, per file: those absent from the next run

@@ -41,3 +41,6 @@ class Layout:
     packages: Tuple[ModulePackage, ...] = ()
     modules_root_files: Tuple[str, ...] = ()  # .py files directly under a modules root folder
     modules_roots: Tuple[str, ...] = field(default_factory=tuple)  # folders holding the packages
+    # Files listed but not to be read, with why (CNF901): a name that is not valid UTF-8 (its
+    # path above is escaped, ``b\xff.py``, and cannot be opened by it).
+    unreadable: Tuple[Tuple[str, str], ...] = ()
