@@ -37,6 +37,7 @@ from conformance.version import __version__
 
 if TYPE_CHECKING:
     from conformance.cache import Cache
+    from multiprocessing.context import BaseContext
 
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
@@ -358,16 +359,54 @@ def _parallel(
     batches = [[(f, d) for f, d, _ in misses[i : i + size]] for i in range(0, len(misses), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(settings, codes)
-    ) as pool:
-        index = 0
-        for batch_result in pool.map(_worker_analyze, batches):
-            for result in batch_result:
-                done(index, result)
-                index += 1
+    from concurrent.futures.process import BrokenProcessPool
+
+    index = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(settings, codes),
+        ) as pool:
+            for batch_result in pool.map(_worker_analyze, batches):
+                for result in batch_result:
+                    done(index, result)
+                    index += 1
+                if progress is not None:
+                    progress(index, len(misses))
+    except BrokenProcessPool:
+        # A worker died (a crash of libcst's native parser that the pre-check did not foresee, a
+        # kill by the system): the files not done yet are analysed one process each, so that
+        # only the file that kills its process is reported (CNF901) and the run goes on.
+        for position in range(index, len(misses)):
+            file, data, _ = misses[position]
+            done(position, _isolated(file, data, settings, codes, context))
             if progress is not None:
-                progress(index, len(misses))
+                progress(position + 1, len(misses))
+
+
+def _isolated(
+    file: SourceFile,
+    data: bytes,
+    settings: AnalysisSettings,
+    codes: Tuple[str, ...],
+    context: BaseContext,
+) -> FileResult:
+    """Analyse one file in a process of its own; CNF901 if that process dies."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_worker_init, initargs=(settings, codes)
+        ) as pool:
+            return pool.submit(_worker_analyze, [(file, data)]).result()[0]
+    except BrokenProcessPool:
+        from conformance.filepass import parse_error
+
+        message = "not checked: the parser crashed on this file (its process died)"
+        return FileResult(file.path, None, (parse_error(file.path, message, 1, 1),))
 
 
 class LazyResults(Mapping[str, FileResult]):

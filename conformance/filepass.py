@@ -9,6 +9,7 @@ project index. The parts: ``source`` (decoding), ``walker`` (the traversal), ``c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
@@ -18,6 +19,7 @@ from conformance.context import FileContext, FileState, PendingReport, file_fact
 from conformance.diagnostics import Location, Violation
 from conformance.index import ProjectIndex
 from conformance.model import SourceFile
+from conformance.parseguard import PRECHECK_HINT, precheck
 from conformance.positions import fingerprint_text, node_spans, to_location
 from conformance.recursion import deep_recursion
 from conformance.results import AnalysisSettings, Candidate, FileResult, Replacement
@@ -54,6 +56,11 @@ def analyze_file(
         source, encoding, bom = decode_source(data)
     except ValueError as error:
         return FileResult(file.path, None, (parse_error(file.path, str(error), 1, 1),))
+    refused = precheck(source)  # what would crash libcst's parser, or keep it busy for minutes
+    if refused is not None:
+        message, line, column = refused
+        finding = replace(parse_error(file.path, message, line, column), fix_hint=PRECHECK_HINT)
+        return FileResult(file.path, None, (finding,), encoding=encoding, bom=bom)
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:

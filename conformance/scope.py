@@ -19,6 +19,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from conformance.names import ANNOTATED
+from conformance.parseguard import expression_safe
 
 # The checked code may target a newer Python than the one running the checker (anext and aiter
 # are builtins from 3.10 on).
@@ -166,8 +167,11 @@ class Resolver:
         if node is None:
             return None
         if isinstance(node, cst.SimpleString):
+            text = node.evaluated_value
+            if not isinstance(text, str) or not expression_safe(text):
+                return None  # the file's pre-check never saw inside the string
             try:
-                inner = cst.parse_expression(node.evaluated_value)  # type: ignore[arg-type]
+                inner = cst.parse_expression(text)
             except Exception:
                 return None
             return self.annotation_type(inner)
