@@ -120,6 +120,11 @@ def parse(text: str, shown: str = BASELINE_FILE) -> Baseline:
             f"baseline {shown}: not valid JSON (line {error.lineno}, column {error.colno}:"
             f" {error.msg}); fix it or write it again with --update-baseline"
         ) from None
+    except RecursionError:  # json recurses per nesting level: not the shape of a baseline
+        raise BaselineError(
+            f"baseline {shown}: not a conformance baseline (JSON nested too deeply); write it"
+            " again with --update-baseline"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise BaselineError(f'baseline {shown}: not a conformance baseline (no "entries" list)')
     version = data.get("version")
