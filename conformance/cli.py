@@ -623,11 +623,17 @@ def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -
     """--update-baseline: rewrite the baseline with every current finding (entries under paths
     this run did not check are kept) and clear the report. Returns the note for stderr."""
     from conformance import baseline
+    from conformance.confinement import inside_project
     from conformance.engine import baseline_path, selected_rules
 
     path = baseline_path(config, options)
     if path is None:
         path = os.path.join(config.root, baseline.BASELINE_FILE)
+    if not inside_project(config.root, path):
+        raise baseline.BaselineError(
+            f"baseline {baseline.display_path(path, config.root)}: outside the project root;"
+            " not written (a baseline belongs to the project it records)"
+        )
     previous = baseline.load(path, config.root) if os.path.exists(path) else None
     codes = {r.code for r in selected_rules(config)[0]}
     scope = baseline.scope_of(result.layout, paths, codes)

@@ -65,6 +65,7 @@ from typing import (
 
 import libcst as cst
 
+from conformance.confinement import inside_project
 from conformance.diagnostics import FixSafety, Violation
 from conformance.engine import RunOptions, RunResult, run
 from conformance.reading import read_source
@@ -247,9 +248,14 @@ def fix_paths(
             )
     if write:
         for change in outcome.changes:
-            problem = write_file(
-                os.path.join(layout.root, change.path), change.original, change.fixed
-            )
+            target = os.path.join(layout.root, change.path)
+            if inside_project(layout.root, target):
+                problem = write_file(target, change.original, change.fixed)
+            else:
+                problem = (
+                    "a symbolic link to a file outside the project; not fixed (fix the file in"
+                    " its own project)"
+                )
             if problem is None:
                 outcome.written.append(change.path)
             else:
