@@ -7,7 +7,8 @@ to ``ReportContext.base``; a renderer must keep that order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Mapping, Sequence, Set, Tuple
 
 from conformance.diagnostics import FindingFix, Violation
@@ -59,8 +60,50 @@ def render(fmt: str, violations: Sequence[Violation], context: ReportContext) ->
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     module = importlib.import_module(f"conformance.reporters.{fmt}")
-    result: str = module.render(violations, context)
+    result: str = module.render([_without_controls(v, fmt) for v in violations], context)
+    if fmt in _JSON_FORMATS:
+        result = _RAW_IN_STRUCTURED.sub(lambda m: f"\\u{ord(m.group()):04x}", result)
+    elif fmt in _XML_FORMATS:
+        result = _RAW_IN_STRUCTURED.sub(lambda m: f"&#x{ord(m.group()):x};", result)
     return result
+
+
+# -- control characters -------------------------------------------------------------------------
+# Messages quote the checked code (string literals as libcst evaluates them, suppression comments)
+# and paths are file names: either may carry ESC, BEL or a bidirectional override, which a
+# terminal or a CI log viewer would obey (set the window title, clear the screen, reorder the
+# line). They are written as Python escapes (``\x1b``) in every format; the JSON and XML
+# serialisers escape C0 themselves, and keep the exact value of a path.
+
+#: C0 controls but tab and newline (messages may span lines), DEL, C1 controls, and the Unicode
+#: characters that reorder or break text (bidirectional controls, line and paragraph separators).
+_STEERING = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+#: What JSON and XML serialisers leave raw (they escape C0): written as escapes of the format.
+_RAW_IN_STRUCTURED = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+_JSON_FORMATS = frozenset({"json", "sarif", "gitlab"})
+_XML_FORMATS = frozenset({"junit"})
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that steers a terminal written as a Python escape."""
+    return _STEERING.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _without_controls(violation: Violation, fmt: str) -> Violation:
+    message, hint = printable(violation.message), printable(violation.fix_hint)
+    # Structured formats keep the exact path (a tool opens the file by it); the others escape it.
+    path = (
+        violation.path if fmt in _JSON_FORMATS or fmt in _XML_FORMATS else printable(violation.path)
+    )
+    if (message, hint, path) == (violation.message, violation.fix_hint, violation.path):
+        return violation
+    return replace(violation, message=message, fix_hint=hint, path=path)
 
 
 def statistics(violations: Sequence[Violation]) -> Dict[str, int]:
