@@ -14,7 +14,7 @@ from typing import Dict, List
 import pytest
 
 from conformance.reading import MAX_FILE_BYTES
-from tests.conftest import git_init, run_cli, write_tree
+from tests.conftest import REPO_ROOT, git_init, run_cli, write_tree
 
 #: A run that used to hang (a FIFO, a device, a huge expression) must end well before this.
 HANG_TIMEOUT = 120
@@ -138,3 +138,190 @@ def test_file_name_that_is_not_utf8_is_reported_escaped(tmp_path: Path, fmt: str
     shown = urllib.parse.unquote(result.stdout) if fmt == "sarif" else result.stdout
     assert "bad\\xff.py" in shown.replace("\\\\", "\\")  # JSON doubles the backslash
     assert "not read: the file name is not valid UTF-8" in result.stdout
+
+
+# -- items 1 and 3: code that would crash libcst's parser or keep it busy for minutes ---------
+
+#: name -> source that CPython refuses or that nests past the checker's limit (SIGSEGV in
+#: libcst's native parser before, or minutes of parsing).
+DEEP_SOURCES = {
+    "parens": "x = " + "(" * 2000 + "1" + ")" * 2000 + "\n",
+    "brackets": "x = " + "[" * 5000 + "1" + "]" * 5000 + "\n",
+    "calls": "x = " + "f(" * 5000 + "1" + ")" * 5000 + "\n",
+    "attributes": "x = a" + ".b" * 20000 + "\n",
+    "terms": "x = " + " + ".join(["a"] * 50000) + "\n",
+    "negations": "x = " + "not " * 20000 + "1\n",
+    "conjunctions": "x = " + " and ".join(["a"] * 20000) + "\n",
+    "lambdas": "x = " + "lambda: " * 5000 + "1\n",
+    "fstrings": "x = " + "f'{" * 5000 + "1" + "}'" * 5000 + "\n",
+    "query_chain": "x = q" + ".where(c)" * 3000 + "\n",
+}
+
+#: Plausible code near the limits: checked, not refused (issue 19 item 2).
+PLAUSIBLE_SOURCES = {
+    "query_chain": "x = q" + ".where(c)" * 300 + "\n",
+    "elif": "if a:\n    pass\n" + "elif a:\n    pass\n" * 500,
+    "concatenation": "x = " + " ".join(['"a"'] * 500) + "\n",
+    "attributes": "x = a" + ".b" * 500 + "\n",
+}
+
+
+def deep_tree(root: Path, extra: int = 0) -> Path:
+    files = {f"deep_{name}.py": text for name, text in DEEP_SOURCES.items()}
+    files.update({f"plausible_{name}.py": text for name, text in PLAUSIBLE_SOURCES.items()})
+    files.update({f"filler_{n:02d}.py": "import os\n" for n in range(extra)})
+    return tree(root, files)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_deep_code_is_reported_and_the_run_goes_on(tmp_path: Path, jobs: str) -> None:
+    # 40 more files so that -j 2 really uses worker processes
+    deep_tree(tmp_path, extra=40 if jobs == "2" else 0)
+    result = run_cli(["check", ".", "-q", "-j", jobs], tmp_path, timeout=HANG_TIMEOUT)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "internal error" not in result.stderr and "BrokenProcessPool" not in result.stderr
+    refused = {line.split(":", 1)[0] for line in cnf901_lines(result)}
+    assert refused == {f"deep_{name}.py" for name in DEEP_SOURCES}, result.stdout
+    lines = cnf901_lines(result)
+    assert any("too many nested parentheses" in line for line in lines)
+    assert any("nested 6,003 levels deep (the limit is 1,000)" in line for line in lines)
+
+
+def test_a_worker_that_dies_costs_only_its_file(tmp_path: Path) -> None:
+    """Under a small stack (some CI containers), libcst's parser overflows on code the pre-check
+    accepts: the worker dies, the file is reported, the rest is checked."""
+    resource = pytest.importorskip("resource")
+    files = {f"filler_{n:02d}.py": "import os\n" for n in range(40)}
+    files["deep.py"] = "x = " + "not " * 950 + "1\n"
+    files["broken.py"] = "def f(:\n"
+    tree(tmp_path, files)
+
+    def small_stack() -> None:
+        resource.setrlimit(resource.RLIMIT_STACK, (512 * 1024, 512 * 1024))
+
+    env = dict(os.environ, CONFORMANCE_CACHE_DIR=str(tmp_path / ".cache"))
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "check", ".", "-q", "-j", "2"],
+        cwd=str(tmp_path),
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_stack,
+        timeout=HANG_TIMEOUT,
+    )
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    lines = cnf901_lines(result)
+    assert lines[0].startswith("broken.py:1:7: CNF901 cannot parse")
+    assert lines[1:] in (
+        ["deep.py:1:1: CNF901 not checked: the parser crashed on this file (its process died)"],
+        [],  # a stack that holds the parse after all
+    )
+
+
+# -- item 9: a baseline nested too deeply ------------------------------------------------------
+
+
+def test_deeply_nested_baseline_is_a_one_line_error(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.conformance]\nbaseline = "base.json"\n',
+            "base.json": '{"version": 1, "entries": ' + deep + "}",
+            "a.py": "",
+        },
+    )
+    line = one_line_error(run_cli(["check", "."], tmp_path))
+    assert line.startswith("error: baseline base.json: not a conformance baseline (JSON nested")
+
+
+# -- item 11: no writes outside the project ----------------------------------------------------
+
+FIXABLE = "import os  # noqa: CNF301\n"  # an unused suppression (CNF902, a safe fix)
+
+
+def fixable_tree(root: Path) -> str:
+    """A project whose ``outside.py`` is a link to a fixable file outside it; returns the text of
+    that file. The same code inside the project (``inside.py``, and ``link.py`` linking to it) is
+    fixed."""
+    project = root / "project"
+    tree(project, {"inside.py": FIXABLE})
+    (root / "elsewhere.py").write_text(FIXABLE, encoding="utf-8")
+    (project / "outside.py").symlink_to(root / "elsewhere.py")
+    (project / "link.py").symlink_to(project / "inside.py")
+    return FIXABLE
+
+
+def test_fix_never_writes_through_a_link_that_leaves_the_project(tmp_path: Path) -> None:
+    original = fixable_tree(tmp_path)
+    project = tmp_path / "project"
+    result = run_cli(["check", ".", "--fix"], project)
+    assert (tmp_path / "elsewhere.py").read_text(encoding="utf-8") == original
+    assert "outside.py: a symbolic link to a file outside the project; not fixed" in result.stderr
+    assert (project / "inside.py").read_text(encoding="utf-8") == "import os\n"
+    assert (project / "link.py").is_symlink()
+
+
+@pytest.mark.parametrize("where", ["../outside.json", "ABSOLUTE"])
+def test_baseline_outside_the_project_is_not_written(tmp_path: Path, where: str) -> None:
+    project = tmp_path / "project"
+    target = tmp_path / "outside.json"
+    key = str(target) if where == "ABSOLUTE" else where
+    tree(project, {"pyproject.toml": f"[tool.conformance]\nbaseline = {key!r}\n", "a.py": ""})
+    line = one_line_error(run_cli(["check", ".", "--update-baseline"], project))
+    assert "outside the project root; not written" in line
+    assert not target.exists()
+    line = one_line_error(run_cli(["check", ".", "--update-baseline", "--baseline", key], project))
+    assert "outside the project root; not written" in line
+    assert not target.exists()
+
+
+def test_baseline_inside_the_project_through_a_link_is_written(tmp_path: Path) -> None:
+    tree(tmp_path, {"pyproject.toml": '[tool.conformance]\nbaseline = "link.json"\n', "a.py": ""})
+    (tmp_path / "store").mkdir()
+    (tmp_path / "link.json").symlink_to(tmp_path / "store" / "base.json")
+    result = run_cli(["check", ".", "--update-baseline"], tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+# -- item 12: control characters never reach the output ----------------------------------------
+
+ROUTER_WITH_CONTROLS = (
+    "from fastapi import APIRouter\n\n"
+    'router = APIRouter(prefix="\\x1b]0;title\\x07users/", tags=["users"])\n\n\n'
+    '@router.get("/\\x1b[2J{item_id}")\n'
+    "async def get_item() -> None:\n"
+    "    pass\n\n"
+    "import os  # noqa: CNF999\x1b[2J\x07 \u202e \x9b\n"
+)
+
+
+def raw_controls(text: str) -> List[str]:
+    """Characters that steer a terminal, left raw in ``text`` (tab and newline are fine)."""
+    return [
+        ch
+        for ch in text
+        if (ord(ch) < 32 and ch not in "\n\t")
+        or 0x7F <= ord(ch) <= 0x9F
+        or ch in "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "sarif", "github", "gitlab", "junit"])
+def test_no_output_format_lets_a_control_character_through(tmp_path: Path, fmt: str) -> None:
+    package = "cpv3/modules/users/"
+    files = {package + name: "" for name in ("__init__.py", "models.py", "schemas.py")}
+    files.update({package + "repository.py": "", package + "service.py": ""})
+    files[package + "router.py"] = ROUTER_WITH_CONTROLS
+    files["evil\x1b[2J\x07.py"] = "import os  # noqa: CNF301\n"
+    tree(tmp_path, files)
+    result = run_cli(["check", ".", "--format", fmt], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert raw_controls(result.stdout) == [] and raw_controls(result.stderr) == []
+    shown = urllib.parse.unquote(result.stdout) if fmt == "sarif" else result.stdout
+    shown = shown.replace("\\\\", "\\")  # JSON doubles backslashes
+    assert "\\x1b]0;title\\x07users/" in shown  # the evaluated literal, escaped
+    assert "CNF999\\x1b[2J\\x07 \\u202e \\x9b" in shown  # the comment text
+    if fmt in ("text", "concise", "github"):
+        assert "evil\\x1b[2J\\x07.py" in shown  # the file name
