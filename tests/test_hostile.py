@@ -297,6 +297,11 @@ ROUTER_WITH_CONTROLS = (
 )
 
 
+BIDI_AND_SEPARATORS = (
+    "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def raw_controls(text: str) -> List[str]:
     """Characters that steer a terminal, left raw in ``text`` (tab and newline are fine)."""
     return [
@@ -304,7 +309,7 @@ def raw_controls(text: str) -> List[str]:
         for ch in text
         if (ord(ch) < 32 and ch not in "\n\t")
         or 0x7F <= ord(ch) <= 0x9F
-        or ch in "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        or ch in BIDI_AND_SEPARATORS
     ]
 
 
