@@ -330,3 +330,61 @@ def test_no_output_format_lets_a_control_character_through(tmp_path: Path, fmt: 
     assert "CNF999\\x1b[2J\\x07 \\u202e \\x9b" in shown  # the comment text
     if fmt in ("text", "concise", "github"):
         assert "evil\\x1b[2J\\x07.py" in shown  # the file name
+
+
+# -- item 13: `[*]` only where --fix applies the fix -------------------------------------------
+
+
+def _examples_without_fix() -> List[object]:
+    from conformance.rules import all_rules
+
+    return [
+        pytest.param(rule, example, id=f"{rule.code}-{number}")
+        for rule in all_rules()
+        for number, example in enumerate(rule.INVALID)
+        if not example.fixed
+    ]
+
+
+@pytest.mark.parametrize(("rule", "example"), _examples_without_fix())
+def test_an_example_without_a_fix_marks_nothing_fixable(
+    tmp_path: Path, rule: object, example: object
+) -> None:
+    """A finding marked ``[*]`` (with --unsafe-fixes) is one that --fix fixes. The examples with
+    ``fixed=`` are covered by test_fix_examples; this runs the others, mostly the ones whose
+    note says why there is no fix."""
+    from conformance.config import validate
+    from conformance.engine import RunOptions, run
+    from conformance.fixes import fix_paths, fixable
+
+    write_tree(tmp_path, example.files)  # type: ignore[attr-defined]
+    code = rule.code  # type: ignore[attr-defined]
+    config = validate({"extend-select": [code]}, root=str(tmp_path), source=None)
+    if example.config:  # type: ignore[attr-defined]
+        pytest.skip("configured examples are covered by test_rule_examples")
+    result = run(config, [str(tmp_path)], RunOptions(jobs=1))
+    marked = {(v.path, v.message) for v in result.violations if v.code == code and fixable(v, True)}
+    if not marked:
+        return
+    fix_paths(config, [str(tmp_path)], RunOptions(jobs=1), unsafe=True, codes={code})
+    after = run(config, [str(tmp_path)], RunOptions(jobs=1))
+    left = {(v.path, v.message) for v in after.violations if v.code == code} & marked
+    assert left == set(), "marked fixable, but --fix left them"
+
+
+def test_cnf301_marks_fixable_only_what_fix_applies(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        {
+            "deps.py": (
+                "from fastapi import Depends\n\n\ndef get_db() -> None:\n    return None\n\n\n"
+                "def search(a=Depends(get_db), b: int = Depends(get_db)) -> None:\n"
+                "    return None\n"
+            )
+        },
+    )
+    checked = run_cli(["check", ".", "--select", "CNF301", "--unsafe-fixes"], tmp_path)
+    assert checked.returncode == 1 and "CNF301" in checked.stdout, checked.stdout
+    assert "[*]" not in checked.stdout and "fixable" not in checked.stdout
+    diff = run_cli(["check", ".", "--select", "CNF301", "--diff", "--unsafe-fixes"], tmp_path)
+    assert diff.returncode == 0 and "No fixes available." in diff.stderr

@@ -199,6 +199,34 @@ class DefaultNotAnnotated(FileRule):
             ),
             note="a required parameter would follow a defaulted one: no fix",
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter, Depends
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            def get_db() -> None:
+                return None
+
+
+            @router.get("/")
+            def search(a=Depends(get_db), b: int = Depends(get_db)) -> None:
+                return None
+            """,
+            Expect(
+                11,
+                12,
+                "parameter 'a' has Depends(...) as its default: declare it as `a: Annotated[T, Depends(...)]`",
+            ),
+            Expect(
+                11,
+                31,
+                "parameter 'b' has Depends(...) as its default: declare it as `b: Annotated[int, Depends(...)]`",
+            ),
+            note="'a' has no type, so it keeps its default; 'b' without one would follow it: no fix"
+            " (and no [*])",
+        ),
     )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -218,7 +246,8 @@ class DefaultNotAnnotated(FileRule):
             literal: Optional[cst.BaseExpression] = None
             if marker in PARAM_MARKERS:
                 _, literal = _marker_default(call)
-            fixes[id(param)] = literal is not None
+            if _fixable(param, call):  # the others keep their default: the order check sees it
+                fixes[id(param)] = literal is not None
             found.append((param, marker, call, literal))
         if not found:
             return
@@ -237,7 +266,7 @@ class DefaultNotAnnotated(FileRule):
                 message += " and keep the literal default after `=`"
             replacement: Optional[cst.Param] = None
             safety: Optional[FixSafety] = None
-            if param.annotation is not None and _keyword(call, "default_factory") is None:
+            if param.annotation is not None and _fixable(param, call):
                 marker_call = call
                 default_arg, _ = (None, None)
                 if marker in PARAM_MARKERS:
@@ -258,3 +287,9 @@ class DefaultNotAnnotated(FileRule):
                 safety = FixSafety.UNSAFE if _has_comment(ctx.code_for(call)) else FixSafety.SAFE
             needs = (("typing", "Annotated"),) if missing and replacement is not None else ()
             self.report(param, message, replacement=replacement, fix_safety=safety, imports=needs)
+
+
+def _fixable(param: cst.Param, call: cst.Call) -> bool:
+    """Whether the fix can rewrite the parameter: it needs the type, and a ``default_factory``
+    has no place in ``Annotated``."""
+    return param.annotation is not None and _keyword(call, "default_factory") is None
