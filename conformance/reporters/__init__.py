@@ -75,11 +75,15 @@ def render(fmt: str, violations: Sequence[Violation], context: ReportContext) ->
 # line). They are written as Python escapes (``\x1b``) in every format; the JSON and XML
 # serialisers escape C0 themselves, and keep the exact value of a path.
 
-#: C0 controls but tab and newline (messages may span lines), DEL, C1 controls, and the Unicode
+#: C0 controls but tab and newline (messages may span lines; CR before LF is a line end), DEL, C1 controls, and the Unicode
 #: characters that reorder or break text (bidirectional controls, line and paragraph separators).
 _STEERING = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
+
+#: Colour codes (SGR and other CSI sequences): the GitHub format drops them, as its log viewer
+#: would render them; every other format escapes them like any control character.
+ANSI_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 #: What JSON and XML serialisers leave raw (they escape C0): written as escapes of the format.
 _RAW_IN_STRUCTURED = re.compile(
@@ -96,7 +100,10 @@ def printable(text: str) -> str:
 
 
 def _without_controls(violation: Violation, fmt: str) -> Violation:
-    message, hint = printable(violation.message), printable(violation.fix_hint)
+    message, hint = violation.message, violation.fix_hint
+    if fmt == "github":
+        message, hint = ANSI_SEQUENCE.sub("", message), ANSI_SEQUENCE.sub("", hint)
+    message, hint = printable(message), printable(hint)
     # Structured formats keep the exact path (a tool opens the file by it); the others escape it.
     path = (
         violation.path if fmt in _JSON_FORMATS or fmt in _XML_FORMATS else printable(violation.path)

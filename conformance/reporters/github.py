@@ -9,13 +9,10 @@ otherwise end the property list or split ``file=`` in two.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from conformance.diagnostics import Severity, Violation
-from conformance.reporters import ReportContext
-
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+from conformance.reporters import ANSI_SEQUENCE, ReportContext
 
 
 def escape_data(text: str) -> str:
@@ -53,7 +50,7 @@ def _command(violation: Violation) -> str:
     if violation.fix_hint:
         message = f"{message}\nhelp: {violation.fix_hint}"
     # Annotations are shown as plain text: colour codes would appear as garbage.
-    message = _ANSI.sub("", message)
+    message = ANSI_SEQUENCE.sub("", message)
     return f"::{level} {properties}::{escape_data(message)}"
 
 
