@@ -49,6 +49,7 @@ def run_cli(
     env: Optional[Dict[str, str]] = None,
     input_text: Optional[str] = None,
     timeout: float = 300,
+    preexec: Optional[Callable[[], None]] = None,
 ) -> subprocess.CompletedProcess:
     """Run ``python -m conformance ARGS`` in a subprocess, as a user would."""
     full_env = dict(os.environ)
@@ -66,6 +67,7 @@ def run_cli(
         text=True,
         input=input_text,
         timeout=timeout,
+        preexec_fn=preexec,  # e.g. a resource limit of the child only
     )
 
 
