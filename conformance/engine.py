@@ -403,10 +403,14 @@ def _isolated(
         ) as pool:
             return pool.submit(_worker_analyze, [(file, data)]).result()[0]
     except BrokenProcessPool:
+        from dataclasses import replace
+
         from conformance.filepass import parse_error
+        from conformance.parseguard import PRECHECK_HINT
 
         message = "not checked: the parser crashed on this file (its process died)"
-        return FileResult(file.path, None, (parse_error(file.path, message, 1, 1),))
+        finding = replace(parse_error(file.path, message, 1, 1), fix_hint=PRECHECK_HINT)
+        return FileResult(file.path, None, (finding,))
 
 
 class LazyResults(Mapping[str, FileResult]):
