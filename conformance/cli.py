@@ -272,6 +272,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from conformance.config import ConfigError
     from conformance.discovery import DiscoveryError
     from conformance.paths import display_path, rebase, report_base
+    from conformance.reporters import printable
 
     paths = args.paths or ["."]
     stdin_data: Optional[bytes] = None
@@ -326,9 +327,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 return EXIT_ERROR
             for file in layout.files:
                 role = f"  [{file.role}]" if file.role else ""
-                stdout.write(f"{display_path(os.path.join(config.root, file.path), cwd)}{role}\n")
+                shown = printable(display_path(os.path.join(config.root, file.path), cwd))
+                stdout.write(f"{shown}{role}\n")
             for package in layout.packages:
-                where = display_path(os.path.join(config.root, package.path), cwd)
+                where = printable(display_path(os.path.join(config.root, package.path), cwd))
                 stdout.write(f"module package: {where}\n")
         return EXIT_CLEAN
 
@@ -391,7 +393,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 stderr.write(f"error: {error}\n")
                 return EXIT_ERROR
             for problem in outcome.problems:
-                stderr.write(f"warning: {where}{problem}\n")
+                stderr.write(f"warning: {where}{printable(problem)}\n")
             if args.diff:
                 for change in outcome.changes:
                     shown = display_path(os.path.join(config.root, change.path), cwd)
@@ -510,7 +512,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(report)
     if not args.quiet:
         for note in notes:
-            stderr.write(note + "\n")
+            stderr.write(printable(note) + "\n")
     if violations and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN

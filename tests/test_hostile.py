@@ -329,6 +329,9 @@ def test_no_output_format_lets_a_control_character_through(tmp_path: Path, fmt: 
     assert comment in shown
     if fmt in ("text", "concise", "github"):
         assert "evil\\x1b[2J\\x07.py" in shown  # the file name
+    if fmt == "text":
+        listed = run_cli(["check", ".", "--show-files"], tmp_path)
+        assert raw_controls(listed.stdout) == [] and "evil\\x1b[2J\\x07.py" in listed.stdout
 
 
 # -- item 13: `[*]` only where --fix applies the fix -------------------------------------------
