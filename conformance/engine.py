@@ -36,8 +36,9 @@ from conformance.settings import Config
 from conformance.version import __version__
 
 if TYPE_CHECKING:
-    from conformance.cache import Cache
     from multiprocessing.context import BaseContext
+
+    from conformance.cache import Cache
 
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
