@@ -131,7 +131,10 @@ class _Walker:
             return
         seen.add(real)
         rel_folder = relative(self.root, folder)
-        folders.add(rel_folder)
+        # A folder whose name is not valid UTF-8 is never a module package (its name could not
+        # be printed, stored or compared); the Python files in it are listed, to be reported.
+        if escaped_name(rel_folder) == rel_folder:
+            folders.add(rel_folder)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
@@ -210,14 +213,19 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
     for rel in sorted(files):
         folder, _, name = rel.rpartition("/")
         if (folder or ".") in roots and name != "__init__.py":
-            stray.append(rel)
+            stray.append(escaped_name(rel))
 
     unreadable: List[Tuple[str, str]] = []
     escaped_files: Set[str] = set()
     for rel in files:
         shown = escaped_name(rel)
         if shown != rel:
-            unreadable.append((shown, "not read: the file name is not valid UTF-8"))
+            which = (
+                "file"
+                if escaped_name(rel.rpartition("/")[2]) != rel.rpartition("/")[2]
+                else "folder"
+            )
+            unreadable.append((shown, f"not read: the {which} name is not valid UTF-8"))
         escaped_files.add(shown)
     files = escaped_files
 

@@ -107,11 +107,23 @@ def _python_folders(top: str) -> Dict[str, List[str]]:
             and d != "migrations"
             and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
             and not os.path.islink(os.path.join(current, d))
+            and _is_utf8(d)
         )
+        files = [name for name in files if _is_utf8(name)]
         if any(name.endswith(".py") for name in files):
             rel = os.path.relpath(current, top).replace(os.sep, "/")
             out[rel] = sorted(files)
     return out
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name that is not valid UTF-8 (Python holds its bytes as lone surrogates):
+    it cannot be written into a TOML table, and `check` reports such files (CNF901)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _roles_in(names: Sequence[str]) -> Dict[str, str]:

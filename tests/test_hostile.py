@@ -140,6 +140,54 @@ def test_file_name_that_is_not_utf8_is_reported_escaped(tmp_path: Path, fmt: str
     assert "not read: the file name is not valid UTF-8" in result.stdout
 
 
+def _non_utf8_folders(root: Path) -> None:
+    """A module package, a plain folder and a module's sub-folder, each with a name that is not
+    valid UTF-8."""
+    tree(
+        root,
+        {
+            "cpv3/modules/shop/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+            "cpv3/modules/shop/service.py": "",
+        },
+    )
+    base = os.fsencode(str(root))
+    for folder in (b"/cpv3/modules/bad\xffmod", b"/cpv3/other\xfe", b"/cpv3/modules/shop/sub\xfd"):
+        os.makedirs(base + folder)
+    for name in (b"/cpv3/modules/bad\xffmod/router.py", b"/cpv3/other\xfe/thing.py"):
+        with open(base + name, "wb") as handle:
+            handle.write(b"x = 1\n")
+    with open(base + b"/cpv3/modules/shop/sub\xfd/deep.py", "wb") as handle:
+        handle.write(b"")
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="APFS only stores UTF-8 names")
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "sarif", "github", "gitlab", "junit"])
+def test_folder_name_that_is_not_utf8_is_reported_escaped(tmp_path: Path, fmt: str) -> None:
+    _non_utf8_folders(tmp_path)
+    result = run_cli(["check", ".", "--format", fmt], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    shown = urllib.parse.unquote(result.stdout) if fmt == "sarif" else result.stdout
+    shown = shown.replace("\\\\", "\\")  # JSON doubles the backslash
+    assert "cpv3/modules/bad\\xffmod/router.py" in shown
+    assert "cpv3/other\\xfe/thing.py" in shown
+    assert "sub\\xfd" in shown  # the module's sub-folder (CNF103), escaped
+    assert "not read: the folder name is not valid UTF-8" in result.stdout
+    assert "bad\\xffmod'" not in shown  # never taken for a module package
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="APFS only stores UTF-8 names")
+def test_folder_name_that_is_not_utf8_does_not_stop_fix_graph_or_init(tmp_path: Path) -> None:
+    _non_utf8_folders(tmp_path)
+    fixed = run_cli(["check", ".", "--fix"], tmp_path)
+    assert fixed.returncode == 1 and "internal error" not in fixed.stderr, fixed.stderr
+    graph = run_cli(["graph", ".", "--format", "json"], tmp_path)
+    assert graph.returncode == 0, graph.stderr
+    init = run_cli(["init", "."], tmp_path)
+    assert init.returncode == 0, init.stderr
+    assert "\\udc" not in init.stdout and "xff" not in init.stdout
+
+
 # -- items 1 and 3: code that would crash libcst's parser or keep it busy for minutes ---------
 
 #: name -> source that CPython refuses or that nests past the checker's limit (SIGSEGV in
