@@ -2091,7 +2091,7 @@ MISTAKES: Dict[str, Tuple[Dict[str, str], List[Finding]]] = {
             "            from fastapi.exceptions import HTTPException as E\n\n"
             '            raise E(404, f"product {product_id} not found")',
         ),
-        [(CATALOG_SERVICE, 26, "CNF207"), (CATALOG_SERVICE, 28, "CNF207")],
+        [(CATALOG_SERVICE, 26, "CNF207")],
     ),
     # Pydantic v1 leftovers in a functional service of the SQL tutorial
     "pydantic-v1-in-functional-service": (

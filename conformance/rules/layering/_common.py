@@ -337,8 +337,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                 _Finding(
                     "CNF207",
                     at,
-                    f"{file} imports {what_lib}: HTTP concerns stay in the router; raise domain "
-                    "errors here and map them to HTTP in the router or an exception handler",
+                    f"{file} imports {what_lib}",
                     None,
                     (),
                 )

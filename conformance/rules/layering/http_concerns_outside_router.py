@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Dict, List, Set, Tuple
 
 from conformance.rules.base import Example, Expect
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.context import FileContext
 
 else:
     from conformance import lazycst as cst
@@ -16,8 +18,9 @@ from conformance.rules.layering._common import (
     _HTTP_PACKAGES,
     _allowed_framework,
     _file_name,
+    _Finding,
+    _import_findings,
     _ImportRule,
-    _plural,
 )
 from conformance.rules.layering._examples import _DB
 
@@ -29,7 +32,9 @@ class HttpConcernsOutsideRouter(_ImportRule):
     FastAPI/Starlette exception there. `fastapi.Depends` is allowed so that a dependency provider
     can live in service.py (`typing.Annotated` is not FastAPI), and so are the thread-pool helpers
     of `fastapi.concurrency`/`starlette.concurrency` (`run_in_threadpool`, the way out of a
-    blocking call that CNF339 suggests): they are no HTTP concern.
+    blocking call that CNF339 suggests): they are no HTTP concern. One finding per file for its
+    imports (counting the raises of what they import: the same use) and one for raises of HTTP
+    exceptions the file does not import at run time.
 
     ## Why
     Services hold the business rules; an HTTP status chosen deep inside a service ties it to one
@@ -105,40 +110,80 @@ class HttpConcernsOutsideRouter(_ImportRule):
     INVALID = (
         Example.code(
             """
-            from fastapi import Depends, HTTPException as HttpError
+            from fastapi import Depends, HTTPException as HttpError, status
 
 
             def fail() -> None:
                 raise HttpError(status_code=409, detail="conflict")
+
+
+            def missing() -> None:
+                raise HttpError(status_code=status.HTTP_404_NOT_FOUND)
             """,
             Expect(
                 1,
                 30,
-                "service.py imports HTTPException from fastapi: HTTP concerns stay in the "
-                "router; raise domain errors here and map them to HTTP in the router or an "
-                "exception handler",
-            ),
-            Expect(
-                5,
-                5,
-                "service.py raises HttpError (fastapi.HTTPException): services raise domain "
-                "errors; map them to HTTP in the router or an exception handler",
+                "service.py imports HTTPException, status from fastapi (raised twice)",
             ),
             path="cpv3/modules/users/service.py",
+            note="one finding for the imports: the raises of the imported name are the same use",
         ),
         Example.code(
             """
             import starlette.status as codes
             """,
-            Expect(
-                1,
-                8,
-                "repository.py imports starlette.status: HTTP concerns stay in the router; raise "
-                "domain errors here and map them to HTTP in the router or an exception handler",
-            ),
+            Expect(1, 8, "repository.py imports starlette.status"),
             path="cpv3/modules/users/repository.py",
         ),
+        Example.code(
+            """
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from fastapi import HTTPException
+
+
+            def fail() -> None:
+                raise HTTPException(status_code=409)
+
+
+            def gone() -> None:
+                raise HTTPException(status_code=410)
+            """,
+            Expect(8, 5, "service.py raises fastapi.HTTPException twice"),
+            path="cpv3/modules/users/service.py",
+            note="the import is type-only (CNF214): the raises are reported, once per file",
+        ),
     )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._imports: List[_Finding] = []
+        #: what the file's runtime HTTP imports bind: ``fastapi.HTTPException``, ``fastapi``
+        self._imported: Set[str] = set()
+        self._raises: List[Tuple[cst.Raise, str]] = []
+        #: the imported names by module, in the order of the file (none: the module itself)
+        self._names: Dict[str, List[str]] = {}
+
+    def _emit(self, node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if ctx.role not in _HTTP_FREE_ROLES:
+            return
+        found = [f for f in _import_findings(ctx, node) if f.code == self.code]
+        if not found:
+            return
+        self._imports.extend(found)
+        for fact in ctx.import_facts(node):
+            if fact.type_only or fact.module.split(".", 1)[0] not in _HTTP_PACKAGES:
+                continue
+            whole = fact.name is None or fact.name == "*"
+            bound = fact.module if whole else fact.target
+            if _allowed_framework(ctx, bound):
+                continue
+            self._imported.add(bound)
+            names = self._names.setdefault(fact.module, [])
+            if not whole and fact.name not in names:
+                names.append(fact.name or "")
 
     def visit_Raise(self, node: cst.Raise) -> None:
         ctx = self.ctx
@@ -150,8 +195,34 @@ class HttpConcernsOutsideRouter(_ImportRule):
             return
         if _allowed_framework(ctx, name):
             return
-        self.report(
-            node,
-            f"{_file_name(ctx)} raises {ctx.code_for(exc)} ({name}): {_plural(ctx.role or '')} "
-            "raise domain errors; map them to HTTP in the router or an exception handler",
-        )
+        self._raises.append((node, name))
+
+    def _covered(self, name: str) -> bool:
+        """Whether a raise of ``name`` uses what one of the file's reported imports binds."""
+        return any(name == bound or name.startswith(bound + ".") for bound in self._imported)
+
+    def finish(self) -> None:
+        # One finding per file and kind of site: the imports, and the raises of names the file
+        # does not import itself; a raise of an imported name is the same use as its import.
+        ctx = self.ctx
+        file = _file_name(ctx)
+        covered = [node for node, name in self._raises if self._covered(name)]
+        if self._imports:
+            first = self._imports[0]
+            what = [
+                f"{', '.join(names)} from {module}" if names else module
+                for module, names in self._names.items()
+            ]
+            message = f"{file} imports {'; '.join(what)}"
+            if covered:
+                message += f" (raised {_times(len(covered))})"
+            tags = tuple(sorted({tag for f in self._imports for tag in f.tags}))
+            self.report(first.node, message, tags=tags)
+        others = [(node, name) for node, name in self._raises if not self._covered(name)]
+        if others:
+            qualnames = ", ".join(sorted({name for _, name in others}))
+            self.report(others[0][0], f"{file} raises {qualnames} {_times(len(others))}")
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"

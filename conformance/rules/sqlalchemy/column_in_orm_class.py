@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.context import FileContext
 
 else:
     from conformance import lazycst as cst
@@ -57,8 +60,9 @@ class ColumnInOrmClass(FileRule):
     Safe, inside a class that already declares `Mapped[...]` attributes, for an attribute without
     annotation or annotated `Mapped[...]`: `Column` becomes `mapped_column` (imported from
     `sqlalchemy.orm` when the file does not have it yet). Adding the `Mapped[...]` annotation is
-    left to you. Classes of plain `Column`s (no `Mapped` yet) are reported without a fix: migrate
-    them a class at a time.
+    left to you. A class of plain `Column`s (no `Mapped` yet) is one style decision: it gets one
+    finding, on the class, listing its `Column` attributes, without a fix: migrate it a class at a
+    time.
 
     ## Options
     None.
@@ -108,8 +112,7 @@ class ColumnInOrmClass(FileRule):
             Expect(
                 9,
                 13,
-                "legacy Column() in ORM class User: declare "
-                "email: Mapped[...] = mapped_column(...)",
+                "email in ORM class User is a legacy Column() among Mapped[...] attributes",
             ),
             path=_MODELS,
             extra=_BASE,
@@ -140,7 +143,7 @@ class ColumnInOrmClass(FileRule):
             Expect(
                 8,
                 23,
-                "legacy Column() in ORM class User: declare id: Mapped[...] = mapped_column(...)",
+                "id in ORM class User is a legacy Column() among Mapped[...] attributes",
             ),
             path=_MODELS,
             extra=_BASE,
@@ -168,15 +171,38 @@ class ColumnInOrmClass(FileRule):
                 __tablename__ = "tags"
                 id = C(Integer, primary_key=True)
             """,
-            Expect(
-                8,
-                10,
-                "legacy Column() in ORM class Tag: declare id: Mapped[...] = mapped_column(...)",
-            ),
+            Expect(6, 7, "ORM class Tag declares 1 legacy Column attribute (id)"),
             path=_MODELS,
             note="no Mapped attributes and no mapped_column import: reported without a fix",
         ),
+        Example.code(
+            """
+            from sqlalchemy import Column, Integer, String
+
+            from cpv3.core.db import Base
+
+            class Account(Base):
+                __tablename__ = "accounts"
+                id = Column(Integer, primary_key=True)
+                email = Column(String(320), nullable=False)
+                name = Column(String(64))
+
+            class Team(Base):
+                __tablename__ = "teams"
+                id = Column(Integer, primary_key=True)
+            """,
+            Expect(5, 7, "ORM class Account declares 3 legacy Column attributes (id, email, name)"),
+            Expect(11, 7, "ORM class Team declares 1 legacy Column attribute (id)"),
+            path=_MODELS,
+            extra=_BASE,
+            note="the classic Column style throughout: one finding per class, not per attribute",
+        ),
     )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: the Column attributes of each class being walked, by the class node's id
+        self._columns: Dict[int, List[_Column]] = {}
 
     def _check(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
@@ -188,29 +214,62 @@ class ColumnInOrmClass(FileRule):
             return
         cls = ctx.class_def
         assert cls is not None
-        replacement: Optional[cst.BaseExpression] = None
+        self._columns.setdefault(id(cls), []).append(_Column(attr, annotation, call))
+
+    def class_end(self, node: cst.ClassDef) -> None:
+        columns = self._columns.pop(id(node), None)
+        if not columns:
+            return
+        ctx = self.ctx
         mapped_class = any(
             isinstance(small, cst.AnnAssign)
             and _mapped_annotation(ctx, small.annotation.annotation)
-            for small in _class_body(cls)
+            for small in _class_body(node)
         )
-        imports: Imports = ()
-        if mapped_class and (annotation is None or _mapped_annotation(ctx, annotation)):
-            spelled = _spelling(ctx, MAPPED_COLUMN, "sqlalchemy.orm", "mapped_column")
-            if spelled is not None:
-                replacement = _expression(spelled[0])
-                imports = spelled[1]
-        self.report(
-            call.func,
-            f"legacy Column() in ORM class {cls.name.value}: declare "
-            f"{attr}: Mapped[...] = mapped_column(...)",
-            when=_orm_condition(ctx),
-            replacement=replacement,
-            imports=imports,
-        )
+        if not mapped_class:
+            # One style decision, one finding: a class written in the classic style throughout
+            # is migrated as a whole, not attribute by attribute.
+            names = ", ".join(column.attr for column in columns)
+            count = len(columns)
+            self.report(
+                node.name,
+                f"ORM class {node.name.value} declares {count} legacy Column attribute"
+                f"{'' if count == 1 else 's'} ({names})",
+                fix_hint=_CLASS_HINT,
+                when=_orm_condition(ctx),
+            )
+            return
+        for column in columns:
+            replacement: Optional[cst.BaseExpression] = None
+            imports: Imports = ()
+            if column.annotation is None or _mapped_annotation(ctx, column.annotation):
+                spelled = _spelling(ctx, MAPPED_COLUMN, "sqlalchemy.orm", "mapped_column")
+                if spelled is not None:
+                    replacement = _expression(spelled[0])
+                    imports = spelled[1]
+            self.report(
+                column.call.func,
+                f"{column.attr} in ORM class {node.name.value} is a legacy Column() among "
+                "Mapped[...] attributes",
+                when=_orm_condition(ctx),
+                replacement=replacement,
+                imports=imports,
+            )
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check(node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._check(node)
+
+
+@dataclass(frozen=True)
+class _Column:
+    attr: str
+    annotation: Optional[cst.BaseExpression]
+    call: cst.Call
+
+
+_CLASS_HINT = (
+    "migrate the class at once: annotate each attribute Mapped[T] and assign mapped_column(...)"
+)

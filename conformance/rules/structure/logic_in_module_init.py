@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import TYPE_CHECKING, List, Tuple
 
 from conformance.rules.base import Example, Expect, FileRule
 
@@ -17,7 +18,8 @@ from conformance.rules.structure._common import _in_package_init, _logic_kind
 class LogicInInit(FileRule):
     """## What it checks
     A module package's `__init__.py` that holds more than a docstring, imports and `__all__`:
-    functions, classes, assignments, calls.
+    functions, classes, assignments, calls. One finding per file, on its first such statement,
+    counting them all.
 
     ## Why
     A package's `__init__.py` runs on every import of any of its submodules: code there runs when
@@ -69,24 +71,55 @@ class LogicInInit(FileRule):
             def helper():
                 return 1
             """,
+            Expect(1, 1, "__init__.py of module 'users' contains a function definition"),
+            path="cpv3/modules/users/__init__.py",
+        ),
+        Example.code(
+            """
+            from .service import UserService
+
+            default_service = UserService()
+            registry = {}
+            print("users loaded")
+
+            def helper():
+                return 1
+            """,
             Expect(
+                3,
                 1,
-                1,
-                "__init__.py of module 'users' contains a function definition: keep it empty "
-                "and move the code into the role file that owns it",
+                "__init__.py of module 'users' contains 4 statements of code: 2 assignments, "
+                "a function definition, a statement",
             ),
             path="cpv3/modules/users/__init__.py",
+            note="one finding per file, listing what it holds",
         ),
     )
 
     def visit_Module(self, node: cst.Module) -> None:
         if not _in_package_init(self):
             return
+        found: List[Tuple[cst.CSTNode, str]] = []
         for index, statement in enumerate(node.body):
             what = _logic_kind(statement, first=index == 0)
             if what is not None:
-                self.report(
-                    statement,
-                    f"__init__.py of module '{self.ctx.feature}' contains {what}: keep it empty "
-                    "and move the code into the role file that owns it",
-                )
+                found.append((statement, what))
+        if not found:
+            return
+        where = f"__init__.py of module '{self.ctx.feature}'"
+        if len(found) == 1:
+            self.report(found[0][0], f"{where} contains {found[0][1]}")
+            return
+        # One file, one finding: the statements are one decision (code in the package init),
+        # moved out together.
+        counts = Counter(what for _, what in found)
+        kinds = ", ".join(
+            f"{count} {_plural(what)}" if count > 1 else what
+            for what, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        )
+        self.report(found[0][0], f"{where} contains {len(found)} statements of code: {kinds}")
+
+
+def _plural(kind: str) -> str:
+    """``an assignment`` -> ``assignments``."""
+    return kind.split(" ", 1)[1] + "s"

@@ -30,7 +30,7 @@ class OrderService:
         for line in data.items:
             product = await self.products.get(line.product_id)
             if not product.is_active:
-                # deliberate: CNF207 a service raises an HTTP error instead of a domain error
+                # a service raises an HTTP error instead of a domain error: the import's CNF207 counts it
                 raise HTTPException(status_code=409, detail=f"product {product.id} is not sold")
             order.items.append(
                 OrderItem(product_id=product.id, quantity=line.quantity, unit_price=product.price)
