@@ -404,3 +404,37 @@ class MissingPathParameter(Condition):
         if unknown:
             return None if not index.complete else False
         return True
+
+
+@dataclass(frozen=True)
+class ServiceBuilt(Condition):
+    """A route (``route``: its verdict when the file alone cannot tell, else None) builds at least
+    one service or repository among ``qualnames`` (CNF306). Its negation drops the findings the
+    construction implies (CNF301 on the session parameter, CNF208 on its type's import); its
+    detail names the classes that are services."""
+
+    qualnames: Tuple[str, ...]
+    route: Optional[Condition] = None
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        unknown = False
+        if self.route is not None:
+            verdict = self.route.evaluate(index)
+            if verdict is False:
+                return False
+            unknown = verdict is None
+        built: Optional[bool] = False
+        for qualname in self.qualnames:
+            value = IsServiceClass(qualname).evaluate(index)
+            if value is True:
+                built = True
+                break
+            if value is None:
+                built = None
+        if built is False:
+            return False
+        return None if unknown or built is None else True
+
+    def detail(self, index: ProjectIndex) -> str:
+        built = [q for q in self.qualnames if IsServiceClass(q).evaluate(index) is True]
+        return ", ".join(dict.fromkeys(_short(q) for q in built))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.rules.base import Example
+from conformance.rules.base import Example, Expect
 
 DOCUMENTED_STYLE = """
 from typing import Annotated, AsyncIterator, List, Optional
@@ -135,4 +135,40 @@ def _documented() -> Example:
         DOCUMENTED_STYLE,
         extra=DOCUMENTED_EXTRA,
         note="FastAPI's documented Annotated style: no finding from any CNF3xx rule",
+    )
+
+
+#: One design decision: the route takes the session (a `Depends` default, the session type
+#: imported into the router) to build its service itself. CNF306 reports it once; CNF301 and
+#: CNF208 are implied.
+SERVICE_BUILT_IN_ROUTE = """
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cpv3.core.db import get_session
+
+from .service import UserService
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/{user_id}")
+async def get_user(user_id: int, session: AsyncSession = Depends(get_session)) -> dict:
+    service = UserService(session)
+    return await service.get(user_id)
+"""
+
+SERVICE_BUILT_IN_ROUTE_EXTRA = {
+    "cpv3/core/db.py": "async def get_session():\n    yield None\n",
+    "cpv3/modules/users/service.py": (
+        "class UserService:\n    def __init__(self, session) -> None:\n"
+        "        self.session = session\n\n"
+        "    async def get(self, user_id: int) -> dict:\n        return {}\n"
+    ),
+}
+
+
+def _service_built_in_route(*expect: Expect, note: str) -> Example:
+    return Example.code(
+        SERVICE_BUILT_IN_ROUTE, *expect, extra=SERVICE_BUILT_IN_ROUTE_EXTRA, note=note
     )

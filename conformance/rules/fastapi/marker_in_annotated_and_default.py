@@ -57,7 +57,7 @@ class MarkerTwice(FileRule):
     fix_hint = "keep only the Annotated marker"
     catalog = "DI014"
     fix = FixSafety.SAFE
-    supersedes = ("CNF301",)
+    supersedes = ("CNF301", "CNF317")
     VALID = (_documented(),)
     INVALID = (
         Example.code(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
+from conformance.conditions import AllOf, Condition, Not
 from conformance.facts import ImportFact
 from conformance.names import ANNOTATED as _ANNOTATED
 from conformance.rules.base import Example, Expect
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from conformance.context import FileContext
 else:
     from conformance import lazycst as cst
+from conformance.rules.fastapi._built_in_route import route_builds
+from conformance.rules.fastapi._examples import SERVICE_BUILT_IN_ROUTE, SERVICE_BUILT_IN_ROUTE_EXTRA
 from conformance.rules.layering._common import (
     _SESSION_TYPES,
     ROUTER,
@@ -30,7 +33,8 @@ class RouterUsesPersistence(_ImportRule):
     `router.py` importing SQLAlchemy (`select`, `import sqlalchemy as sa`, ...). The session type
     (`AsyncSession`, `Session`) is allowed when every use is an annotation in a dependency provider
     (a function that is not a route) or in a module-level `Annotated[...]` alias: a provider that
-    takes the session and hands it to the service is the intended pattern.
+    takes the session and hands it to the service is the intended pattern. A route that takes
+    the session only to build its service is reported once, by CNF306 (the root cause), not here.
 
     ## Why
     A router that imports persistence is about to query; the session it receives should go straight
@@ -87,6 +91,11 @@ class RouterUsesPersistence(_ImportRule):
             extra={"cpv3/core/db.py": _DB},
             note="a session received only to hand it to a service provider",
         ),
+        Example.code(
+            SERVICE_BUILT_IN_ROUTE,
+            extra=SERVICE_BUILT_IN_ROUTE_EXTRA,
+            note="the route builds its service from the session: CNF306 reports that decision",
+        ),
     )
     INVALID = (
         Example.code(
@@ -114,7 +123,7 @@ class RouterUsesPersistence(_ImportRule):
                 3,
                 36,
                 "router.py imports AsyncSession from sqlalchemy.ext.asyncio and uses it outside "
-                "a dependency provider: inject the service, not the session",
+                "a dependency provider",
             ),
             extra={"cpv3/core/db.py": _DB},
         ),
@@ -123,7 +132,9 @@ class RouterUsesPersistence(_ImportRule):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._session_imports: Dict[str, Tuple[cst.CSTNode, ImportFact]] = {}
-        self._misused: List[str] = []
+        #: per session alias used outside providers: the route parameters it annotates (None
+        #: once a use is anything else)
+        self._misused: Dict[str, Optional[List[Tuple[cst.FunctionDef, str]]]] = {}
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._emit(node)
@@ -136,13 +147,43 @@ class RouterUsesPersistence(_ImportRule):
                 self._session_imports[fact.alias] = (at, fact)
 
     def visit_Name(self, node: cst.Name) -> None:
-        if node.value not in self._session_imports or node.value in self._misused:
+        if node.value not in self._session_imports:
+            return
+        if node.value in self._misused and self._misused[node.value] is None:
             return
         binding = self.ctx.lookup(node.value)
         if binding is None or binding.kind != "import" or binding.qualname not in _SESSION_TYPES:
             return
-        if not self._provider_use():
-            self._misused.append(node.value)
+        if self._provider_use():
+            return
+        param = self._route_param()
+        uses = self._misused.setdefault(node.value, [])
+        if param is None or uses is None:
+            self._misused[node.value] = None
+        else:
+            uses.append(param)
+
+    def _route_param(self) -> Optional[Tuple[cst.FunctionDef, str]]:
+        """(function, parameter) when the name is the annotation of a parameter of a function
+        (a route, since providers are no misuse)."""
+        ancestors = self.ctx.ancestors
+        for depth in range(len(ancestors) - 1, 0, -1):
+            ancestor = ancestors[depth]
+            if isinstance(ancestor, cst.Param):
+                function = next(
+                    (a for a in reversed(ancestors[:depth]) if isinstance(a, cst.FunctionDef)),
+                    None,
+                )
+                annotation = ancestor.annotation
+                inside = annotation is not None and any(
+                    a is annotation for a in ancestors[depth + 1 :]
+                )
+                if function is None or not inside:
+                    return None
+                return function, ancestor.name.value
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                return None
+        return None
 
     def _provider_use(self) -> bool:
         """An annotation in a function that is not a route (a provider), or a module-level
@@ -163,14 +204,22 @@ class RouterUsesPersistence(_ImportRule):
 
     def finish(self) -> None:
         file = _file_name(self.ctx)
-        for alias in self._misused:
+        builds = route_builds(self.ctx)
+        for alias, uses in self._misused.items():
             at, fact = self._session_imports[alias]
             message = (
                 f"{file} imports {fact.name} from {fact.module} and uses it outside a dependency "
-                "provider: inject the service, not the session"
+                "provider"
             )
             tags: Tuple[str, ...] = ()
             if fact.deferred:
                 message += " (deferred import inside a function: still an import)"
                 tags = ("deferred",)
-            self.report(at, message, tags=tags)
+            # annotating only route parameters that the routes build a service from is part of
+            # that decision (CNF306 reports it): the finding stands only where it is not
+            implied = [builds.implied_by(self.ctx, f, p) for f, p in uses] if uses else []
+            when: Optional[Condition] = None
+            if implied and all(c is not None for c in implied):
+                parts = tuple(c for c in implied if c is not None)
+                when = Not(parts[0] if len(parts) == 1 else AllOf(parts))
+            self.report(at, message, tags=tags, when=when)
