@@ -340,10 +340,7 @@ def stale_finding(baseline: Baseline, entry: Entry, missing: int) -> Violation:
         location=Location(line, 1 if line else None, line, None),
         code=STALE_CODE,
         name=STALE_NAME,
-        message=(
-            f"baselined {entry.code} in {entry.path} {what}: update the baseline"
-            " (`conformance check --update-baseline`) so that it only shrinks"
-        ),
+        message=(f"baselined {entry.code} in {entry.path} {what}"),
         fix_hint="run `conformance check --update-baseline` and commit the smaller baseline",
         fingerprint_text=f"{entry.path}|{entry.code}|{entry.fingerprint}",
     )

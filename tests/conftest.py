@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -69,6 +70,23 @@ def run_cli(
         timeout=timeout,
         preexec_fn=preexec,  # e.g. a resource limit of the child only
     )
+
+
+_WORD = re.compile(r"[a-z0-9_]+")
+
+#: names a help line must not make up: it speaks of the code's own names, or of none
+PLACEHOLDER = re.compile(r"\bThe[A-Z]\w*|\bthe_[a-z]\w*|\b(?:Foo|Bar|MyService)\b")
+
+
+def shared_words(message: str, hint: str, length: int = 4) -> Optional[str]:
+    """The first run of ``length`` words (letters, digits, ``_``; case and punctuation ignored)
+    that ``hint`` repeats from ``message``; None when it repeats none."""
+    said, hinted = _WORD.findall(message.lower()), _WORD.findall(hint.lower())
+    runs = {tuple(said[i : i + length]) for i in range(len(said) - length + 1)}
+    for i in range(len(hinted) - length + 1):
+        if tuple(hinted[i : i + length]) in runs:
+            return " ".join(hinted[i : i + length])
+    return None
 
 
 def dedent(text: str) -> str:

@@ -367,15 +367,13 @@ def test_each_cycle_is_reported_once_with_its_path(tmp_path: Path) -> None:
             "cpv3/modules/gamma/service.py",
             1,
             "service.py imports delta.service and closes the module import cycle "
-            "delta -> gamma -> delta: move the shared code to one side (or to a shared "
-            "package) or invert one edge",
+            "delta -> gamma -> delta",
         ),
         (
             "cpv3/modules/gamma/service.py",
             3,
             "service.py imports alpha.service and closes the module import cycle "
-            "alpha -> beta -> gamma -> alpha: move the shared code to one side (or to a "
-            "shared package) or invert one edge",
+            "alpha -> beta -> gamma -> alpha",
         ),
     ]
     assert [v.tags for v in sorted(found, key=lambda v: v.location.line or 0)] == [
@@ -474,8 +472,7 @@ def test_repository_reached_through_a_service_reexport(tmp_path: Path) -> None:
             1,
             "CNF218",
             "router.py imports UserRepository from users.service (re-exported from "
-            "users.repository, CNF202): routers call services; inject the users service and add "
-            "the method there",
+            "users.repository, CNF202): routers call services",
         )
     ]
 

@@ -27,7 +27,7 @@ from .conftest import REPO_ROOT, git_init, run_cli, write_tree
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x", tags=["x"])\n'
 QUERY = 'from sqlalchemy import select\n\n\ndef names():\n    return select("users")\n'
-SQL = "select() builds SQL in service.py: queries belong in the module's repository.py"
+SQL = "select() builds SQL in service.py"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t",
     "GIT_AUTHOR_EMAIL": "t@example.com",

@@ -18,6 +18,8 @@ import pytest
 from conformance.diagnostics import FixSafety, Location, Severity, Violation
 from conformance.reporters import FORMATS, ReportContext, RuleInfo, render
 
+from .conftest import PLACEHOLDER, REPO_ROOT, CliRunner, shared_words
+
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
 RULES = {
@@ -545,3 +547,27 @@ def test_junit_stays_well_formed_with_control_characters() -> None:
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
     assert failure.get("message", "").startswith("bell ")
+
+
+_FINDING_LINE = re.compile(r"^\S.*?: CNF\d{3} ")
+
+
+def test_shop_example_says_each_help_once_and_never_what_the_message_says(
+    cli: CliRunner,
+) -> None:
+    """The README's command on the bundled example: every help line tells how to fix, in words
+    its finding's message does not use, and no help line is printed twice."""
+    result = cli(["check", "--no-cache", "."], REPO_ROOT / "examples" / "shop")
+    assert result.returncode == 1, result.stderr
+    finding = ""
+    helps = []
+    for line in result.stdout.splitlines():
+        if _FINDING_LINE.match(line):
+            finding = line
+        elif line.startswith("  help: "):
+            hint = line[len("  help: ") :]
+            helps.append(hint)
+            assert shared_words(finding, hint) is None, (finding, hint)
+            assert not PLACEHOLDER.search(hint), hint
+    assert len(helps) >= 10
+    assert sorted(set(helps)) == sorted(helps), [h for h in helps if helps.count(h) > 1]

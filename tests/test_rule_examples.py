@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional, Tuple, Type
+from typing import Dict, List, Optional, Tuple, Type
 
 import pytest
 
 from conformance.config import validate
+from conformance.diagnostics import Violation
 from conformance.engine import RunOptions, run
 from conformance.rules import all_rules
 from conformance.rules.base import Example, Rule
 
-from .conftest import write_tree
+from .conftest import PLACEHOLDER, shared_words, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,18 +37,29 @@ def _cases(kind: str) -> List[object]:
     return cases
 
 
+#: the violations of each example already run in this process (two tests read each INVALID one)
+_RUNS: Dict[Tuple[str, int], List[Violation]] = {}
+
+
+def violations_of(tmp_path: Path, rule: Type[Rule], example: Example) -> List[Violation]:
+    """Write the example tree, run the checker with the rule selected, return its violations."""
+    key = (rule.code, id(example))
+    if key not in _RUNS:
+        write_tree(tmp_path, example.files)
+        table = tomllib.loads(example.config) if example.config else {}
+        table.setdefault("extend-select", [])
+        table["extend-select"] = list(table["extend-select"]) + [rule.code]
+        config = validate(table, root=str(tmp_path), source=None)
+        result = run(config, [str(tmp_path)], RunOptions(jobs=1))
+        _RUNS[key] = [v for v in result.violations if v.code == rule.code]
+    return _RUNS[key]
+
+
 def findings_of(tmp_path: Path, rule: Type[Rule], example: Example) -> List[Finding]:
-    """Write the example tree, run the checker with the rule selected, return its findings."""
-    write_tree(tmp_path, example.files)
-    table = tomllib.loads(example.config) if example.config else {}
-    table.setdefault("extend-select", [])
-    table["extend-select"] = list(table["extend-select"]) + [rule.code]
-    config = validate(table, root=str(tmp_path), source=None)
-    result = run(config, [str(tmp_path)], RunOptions(jobs=1))
+    """The example's findings of the rule: path, line, column, message."""
     return sorted(
         (v.path, v.location.line, v.location.column, v.message)
-        for v in result.violations
-        if v.code == rule.code
+        for v in violations_of(tmp_path, rule, example)
     )
 
 
@@ -69,3 +81,16 @@ def test_invalid_example_has_exactly_the_expected_findings(
 def test_every_rule_has_examples_of_both_kinds() -> None:
     missing = [r.code for r in all_rules() if not r.VALID or not r.INVALID]
     assert missing == []
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("INVALID"))
+def test_help_says_how_to_fix_without_repeating_the_message(
+    tmp_path: Path, rule: Type[Rule], example: Example
+) -> None:
+    """The message says what is wrong with the code's names, the help line how to fix it: a help
+    that repeats the message's words is noise under it, a made-up name (TheService) confuses."""
+    for violation in violations_of(tmp_path, rule, example):
+        hint, message = violation.fix_hint, violation.message
+        assert hint, f"{rule.code}: no help for {message!r}"
+        assert shared_words(message, hint) is None, (message, hint, shared_words(message, hint))
+        assert not PLACEHOLDER.search(hint), hint

@@ -283,7 +283,7 @@ def test_orm_base_from_declarative_base_in_another_file(tmp_path: Path) -> None:
     }
     assert _codes(tmp_path, files) == [
         "cpv3/core/db.py:3:CNF502",
-        "cpv3/modules/users/models.py:7:CNF503",
+        "cpv3/modules/users/models.py:6:CNF503",
     ]
 
 

@@ -95,7 +95,7 @@ def test_blanket_noqa_and_misplaced_comments_do_not_suppress(tmp_path: Path) -> 
             )  # noqa: CNF113
         """,
     )
-    message = "select() builds SQL in service.py: queries belong in the module's repository.py"
+    message = "select() builds SQL in service.py"
     assert check(tmp_path) == [
         (5, "CNF113", message),
         (9, "CNF113", message),

@@ -1,6 +1,6 @@
 """The default human report: findings grouped by file, each with a code frame (the source lines,
 a caret under the range, as ruff shows them) and a ``help:`` line when the hint adds something
-the message does not say, then a summary.
+the message does not say (once per file for the same hint), then a summary.
 
 rich is imported inside :func:`render` so that machine formats never pay for it. User-supplied
 text (paths, messages, hints, notes) is appended as :class:`rich.text.Text` spans, never parsed as
@@ -262,13 +262,16 @@ def render(violations: Sequence[Violation], context: ReportContext) -> str:
         if index:
             console.print()
         console.print(Text(printable_path(path), style="bold underline"))
+        helped: set[str] = set()
         for violation in found:
             console.print(_finding_line(violation, context))
             source = context.sources.get(violation.path)
             if source is not None:
                 for line in _frame(violation, source):
                     console.print(line)
-            if adds_to(violation.fix_hint, violation.message):
+            # the same help under several findings of one file is said once, at the first
+            if adds_to(violation.fix_hint, violation.message) and violation.fix_hint not in helped:
+                helped.add(violation.fix_hint)
                 console.print(_help_line(violation))
     if violations:
         console.print()

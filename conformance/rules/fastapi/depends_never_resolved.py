@@ -109,9 +109,7 @@ class DependsNeverResolved(_Recorder):
             Expect(
                 8,
                 39,
-                "UserService.get is never resolved by FastAPI, so 'db' receives the Depends "
-                "marker itself: pass the collaborator explicitly (inject it in the route or a "
-                "provider)",
+                "UserService.get is never resolved by FastAPI, so 'db' receives the Depends marker itself",
             ),
             path="cpv3/modules/users/service.py",
             extra={
@@ -154,7 +152,7 @@ class DependsNeverResolved(_Recorder):
             self.report(
                 param,
                 f"{shown} is never resolved by FastAPI, so '{param.name.value}' receives the "
-                "Depends marker itself: pass the collaborator explicitly (inject it in the route "
-                "or a provider)",
+                "Depends marker itself",
+                fix_hint="pass the collaborator explicitly (inject it in the route or a provider)",
                 when=NeverResolved(qualname, kind),
             )

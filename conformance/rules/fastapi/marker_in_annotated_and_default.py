@@ -77,8 +77,7 @@ class MarkerTwice(FileRule):
             Expect(
                 10,
                 13,
-                "parameter 'user' has Depends() both inside Annotated and as its default "
-                "(FastAPI refuses this at start-up): keep only the Annotated one",
+                "parameter 'user' has Depends() both inside Annotated and as its default (FastAPI refuses this at start-up)",
             ),
             fixed="""
             from typing import Annotated
@@ -114,6 +113,7 @@ class MarkerTwice(FileRule):
             self.report(
                 param,
                 f"parameter '{param.name.value}' has {_short(default)}() both inside Annotated and "
-                "as its default (FastAPI refuses this at start-up): keep only the Annotated one",
+                "as its default (FastAPI refuses this at start-up)",
+                fix_hint="keep only the Annotated one",
                 replacement=replacement,
             )

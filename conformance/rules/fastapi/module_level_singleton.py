@@ -72,8 +72,7 @@ class ModuleSingleton(FileRule):
             Expect(
                 5,
                 16,
-                "module-level UserService instance 'user_service': one instance shared by every "
-                "request; build it per request in a provider function",
+                "module-level UserService instance 'user_service': one instance shared by every request",
             ),
             extra={
                 "cpv3/core/db.py": (
@@ -105,10 +104,7 @@ class ModuleSingleton(FileRule):
         if callee is None:
             return
         label = f"module-level {_short(callee)} instance '{target.value}'"
-        message = (
-            f"{label}: one instance shared by every request; build it per request in a provider "
-            "function"
-        )
+        message = f"{label}: one instance shared by every request"
         if callee in _SESSIONS:
             self.report(value, message)
         elif ctx.is_project_name(callee):

@@ -71,8 +71,7 @@ class OnEvent(FileRule):
             Expect(
                 6,
                 2,
-                "app.on_event() is deprecated: move start-up and shutdown code into a lifespan "
-                "context manager, `FastAPI(lifespan=lifespan)`",
+                "app.on_event() is deprecated",
             ),
             path="cpv3/main.py",
         ),
@@ -90,7 +89,8 @@ class OnEvent(FileRule):
             return
         self.report(
             node,
-            f"{self.ctx.code_for(func.value)}.{func.attr.value}() is deprecated: move start-up and "
+            f"{self.ctx.code_for(func.value)}.{func.attr.value}() is deprecated",
+            fix_hint="move start-up and "
             "shutdown code into a lifespan context manager, `FastAPI(lifespan=lifespan)`",
             when=_when(verdict),
         )

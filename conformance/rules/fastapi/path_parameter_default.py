@@ -93,14 +93,12 @@ class PathParamDefault(FileRule):
             Expect(
                 9,
                 20,
-                "path parameter 'user_id' has a default (the URL always provides it): remove "
-                "the default",
+                "path parameter 'user_id' has a default (the URL always provides it)",
             ),
             Expect(
                 9,
                 38,
-                "path parameter 'item_id' has a default (the URL always provides it): remove "
-                "the default",
+                "path parameter 'item_id' has a default (the URL always provides it)",
             ),
             extra={
                 "cpv3/modules/users/routing.py": (
@@ -136,7 +134,7 @@ class PathParamDefault(FileRule):
                     continue
             self.report(
                 param,
-                f"path parameter '{param.name.value}' has a default (the URL always provides "
-                "it): remove the default",
+                f"path parameter '{param.name.value}' has a default (the URL always provides it)",
+                fix_hint="remove the default",
                 when=_when(route.verdict),
             )

@@ -106,20 +106,17 @@ class SessionByHand(FileRule):
             Expect(
                 8,
                 20,
-                "session created by hand with SessionFactory() in count: inject it with a yield "
-                "provider (`session: SessionDep`)",
+                "session created by hand with SessionFactory() in count",
             ),
             Expect(
                 12,
                 25,
-                "session pulled by hand with anext(get_session()) in other: inject it with a "
-                "yield provider (`session: SessionDep`)",
+                "session pulled by hand with anext(get_session()) in other",
             ),
             Expect(
                 13,
                 18,
-                "engine created with create_async_engine() in other: create the engine once at "
-                "module level and inject sessions with a yield provider",
+                "engine created with create_async_engine() in other",
             ),
             path="cpv3/modules/users/service.py",
             extra={
@@ -164,14 +161,14 @@ class SessionByHand(FileRule):
         if callee in _ENGINE_FACTORIES:
             self.report(
                 node,
-                f"engine created with {_short(callee)}() in {where}: create the engine once at "
+                f"engine created with {_short(callee)}() in {where}",
+                fix_hint="create the engine once at "
                 "module level and inject sessions with a yield provider",
             )
         elif callee in _SESSIONS:
             self.report(
                 node,
-                f"session created by hand with {_short(callee)}() in {where}: inject it with a "
-                "yield provider (`session: SessionDep`)",
+                f"session created by hand with {_short(callee)}() in {where}",
             )
         elif callee in ("builtins.next", "builtins.anext"):
             inner = node.args[0].value if node.args else None
@@ -182,15 +179,13 @@ class SessionByHand(FileRule):
                 return
             self.report(
                 node,
-                f"session pulled by hand with {_short(callee)}({_short(provider)}()) in {where}: "
-                "inject it with a yield provider (`session: SessionDep`)",
+                f"session pulled by hand with {_short(callee)}({_short(provider)}()) in {where}",
                 when=IsGeneratorFunction(provider),
             )
         elif ctx.is_project_name(callee):
             self.report(
                 node,
-                f"session created by hand with {_short(callee)}() in {where}: inject it with a "
-                "yield provider (`session: SessionDep`)",
+                f"session created by hand with {_short(callee)}() in {where}",
                 when=IsSessionFactory(callee),
             )
         else:
@@ -198,6 +193,5 @@ class SessionByHand(FileRule):
             if typed is not None and typed in _SESSIONMAKERS:
                 self.report(
                     node,
-                    f"session created by hand with {ctx.code_for(node.func)}() in {where}: inject "
-                    "it with a yield provider (`session: SessionDep`)",
+                    f"session created by hand with {ctx.code_for(node.func)}() in {where}",
                 )

@@ -167,6 +167,7 @@ class _Verdict:
     code: str
     reason: str
     needs_entity: bool = False  # CNF203: only if the imported name is an ORM entity
+    hint: str = ""  # how to fix it, when it says more than the rule's fix_hint
 
 
 def _verdict(
@@ -213,9 +214,9 @@ def _verdict(
             return None
         return _Verdict(
             "CNF203",
-            f"the {src_role} layer speaks schemas, not ORM entities; return a schema and let the "
-            "service convert",
+            f"the {src_role} layer speaks schemas, not ORM entities",
             needs_entity=True,
+            hint="return a schema and let the service convert the entity",
         )
     if not cross and dst_role in _reachable(src_role, table):
         return _skip(src_role, dst_role, dst_feature, table)
@@ -224,7 +225,7 @@ def _verdict(
     return _Verdict(
         "CNF201",
         f"the {src_role} layer must not use the {dst_role} layer{scope} (it may use: "
-        f"{allowed_text}); invert the dependency: pass data down, return values up",
+        f"{allowed_text})",
     )
 
 
@@ -241,7 +242,7 @@ def _skip(
     )
     owner = f"the {dst_feature} {via}" if dst_feature else f"the {via}"
     advice = f"inject {owner} and add the method there" if via == SERVICE else f"go through {owner}"
-    return _Verdict("CNF202", f"{_plural(src_role)} call {_plural(via)}; {advice}")
+    return _Verdict("CNF202", f"{_plural(src_role)} call {_plural(via)}", hint=advice)
 
 
 def _target_role(
@@ -266,6 +267,7 @@ class _Finding:
     message: str
     when: Optional[Condition]
     tags: Tuple[str, ...]
+    hint: str = ""  # how to fix it, when it says more than the rule's fix_hint
 
 
 def _alias_nodes(node: cst.CSTNode, count: int) -> List[cst.CSTNode]:
@@ -306,7 +308,7 @@ def _variant(finding: _Finding, fact: ImportFact) -> _Finding:
     if fact.deferred:
         message = f"{message} (deferred import inside a function: still an import)"
         tags = (*tags, "deferred")
-    return _Finding(code, finding.node, message, finding.when, tags)
+    return _Finding(code, finding.node, message, finding.when, tags, finding.hint)
 
 
 #: FastAPI/Starlette modules that are no HTTP concern: the thread-pool helpers CNF339 recommends
@@ -347,10 +349,10 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
             _Finding(
                 "CNF208",
                 at,
-                f"{file} imports {what_lib}: routers do not touch persistence; move the query "
-                "into the repository and call it through the service",
+                f"{file} imports {what_lib}: routers do not touch persistence",
                 None,
                 (),
+                "move the query into the repository and call it through the service",
             )
         )
     if src_role == SCHEMAS and top == "sqlalchemy":
@@ -358,8 +360,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
             _Finding(
                 "CNF209",
                 at,
-                f"{file} imports {what_lib}: schemas are plain DTOs; keep SQLAlchemy in models.py "
-                "and the repository",
+                f"{file} imports {what_lib}: schemas are plain DTOs",
                 None,
                 (),
             )
@@ -369,10 +370,10 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
             _Finding(
                 "CNF209",
                 at,
-                f"{file} imports {what_lib}: models are ORM entities; define Pydantic models in "
-                "schemas.py",
+                f"{file} imports {what_lib}: models are ORM entities",
                 None,
                 (),
+                "define Pydantic models in schemas.py",
             )
         )
 
@@ -391,7 +392,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                     "CNF216",
                     at,
                     f"{file} star-imports {shown}: a star import across roles or modules hides "
-                    "which names cross the boundary; import the names explicitly",
+                    "which names cross the boundary",
                     None,
                     (),
                 )
@@ -407,8 +408,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
             _Finding(
                 "CNF217",
                 at,
-                f"{file} imports private {what} of module '{feature}': use the module's public "
-                "surface (its service or schemas)",
+                f"{file} imports private {what} of module '{feature}'",
                 None,
                 (),
             )
@@ -422,7 +422,14 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
             when = IsKind(fact.target, ORM_ENTITY)
             shown_what = f"ORM entity {fact.name} from {shown}"
         out.append(
-            _Finding(verdict.code, at, f"{file} imports {shown_what}: {verdict.reason}", when, ())
+            _Finding(
+                verdict.code,
+                at,
+                f"{file} imports {shown_what}: {verdict.reason}",
+                when,
+                (),
+                verdict.hint,
+            )
         )
     elif is_from and not star and not (whole and role is not None):
         # a name taken from a package or a public layer: follow re-exports to the origin
@@ -603,7 +610,13 @@ class _ImportRule(FileRule):
     def _emit(self, node: cst.CSTNode) -> None:
         for finding in _import_findings(self.ctx, node):
             if finding.code == self.code:
-                self.report(finding.node, finding.message, when=finding.when, tags=finding.tags)
+                self.report(
+                    finding.node,
+                    finding.message,
+                    fix_hint=finding.hint or None,
+                    when=finding.when,
+                    tags=finding.tags,
+                )
 
 
 def _is_route(ctx: FileContext, function: cst.FunctionDef) -> bool:

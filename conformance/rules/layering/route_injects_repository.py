@@ -104,16 +104,12 @@ class RouteInjectsRepository(FileRule):
             Expect(
                 9,
                 34,
-                "route get_user() receives a repository as parameter 'repo' (UserRepository "
-                "from users.repository): routers call services; inject the service and add the "
-                "method there",
+                "route get_user() receives a repository as parameter 'repo' (UserRepository from users.repository): routers call services",
             ),
             Expect(
                 14,
                 22,
-                "route first_user() receives a repository as parameter 'users' (UserRepository "
-                "from users.repository): routers call services; inject the service and add the "
-                "method there",
+                "route first_user() receives a repository as parameter 'users' (UserRepository from users.repository): routers call services",
             ),
             extra={
                 **_with("cpv3/core/db.py", "cpv3/modules/users/models.py"),
@@ -154,7 +150,7 @@ class RouteInjectsRepository(FileRule):
             self.report(
                 param,
                 f"route {node.name.value}() receives a repository as parameter "
-                f"'{param.name.value}' ({{detail}}): routers call services; inject the service "
-                "and add the method there",
+                f"'{param.name.value}' ({{detail}}): routers call services",
+                fix_hint="inject the service and add the method there",
                 when=InjectsRepository(type_name, provider),
             )

@@ -42,7 +42,7 @@ class RouterImportsRepository(_ImportRule):
     code = "CNF202"
     name = "router-imports-repository"
     summary = "router imports a repository (skips the service layer)"
-    fix_hint = "routers call services; inject the service and add the method there"
+    fix_hint = "inject the service and add the method there"
     catalog = "LAY002"
     VALID = (
         Example.code(
@@ -79,8 +79,7 @@ class RouterImportsRepository(_ImportRule):
             Expect(
                 1,
                 25,
-                "router.py imports UserRepository from users.repository: routers call services; "
-                "inject the users service and add the method there",
+                "router.py imports UserRepository from users.repository: routers call services",
             ),
         ),
         Example.code(
@@ -91,14 +90,12 @@ class RouterImportsRepository(_ImportRule):
             Expect(
                 1,
                 33,
-                "router.py imports orders.repository: routers call services; inject the orders "
-                "service and add the method there",
+                "router.py imports orders.repository: routers call services",
             ),
             Expect(
                 2,
                 32,
-                "router.py imports UserRepository from users.repository: routers call services; "
-                "inject the users service and add the method there",
+                "router.py imports UserRepository from users.repository: routers call services",
             ),
             path="cpv3/modules/users/router.py",
             extra={"cpv3/modules/orders/repository.py": _ORDERS_REPOSITORY},
@@ -110,8 +107,7 @@ class RouterImportsRepository(_ImportRule):
             Expect(
                 1,
                 38,
-                "router.py imports Registry from cpv3.registry.repository: routers call "
-                "services; inject the service and add the method there",
+                "router.py imports Registry from cpv3.registry.repository: routers call services",
             ),
             extra={"cpv3/registry/repository.py": "class Registry:\n    pass\n"},
             config=(

@@ -88,9 +88,7 @@ class RouterReachesThroughService(FileRule):
             Expect(
                 10,
                 18,
-                "router.py reaches through the service into its repository "
-                "(service.repository: UserService.repository is UserRepository): call a service "
-                "method instead, adding it to the service if needed",
+                "router.py reaches through the service into its repository (service.repository: UserService.repository is UserRepository)",
             ),
             extra=_with(
                 "cpv3/core/db.py",
@@ -116,6 +114,7 @@ class RouterReachesThroughService(FileRule):
         self.report(
             node,
             f"router.py reaches through the service into its repository ({ctx.code_for(node)}: "
-            "{detail}): call a service method instead, adding it to the service if needed",
+            "{detail})",
+            fix_hint="call a service method instead, adding it to the service if needed",
             when=ServiceAttributeIsRepository(receiver, node.attr.value),
         )

@@ -65,8 +65,7 @@ class RouterUsesOrmEntity(_ImportRule):
             Expect(
                 1,
                 21,
-                "router.py imports ORM entity User from users.models: the router layer speaks "
-                "schemas, not ORM entities; return a schema and let the service convert",
+                "router.py imports ORM entity User from users.models: the router layer speaks schemas, not ORM entities",
             ),
             extra=_with("cpv3/core/db.py", "cpv3/modules/users/models.py"),
         ),
@@ -77,8 +76,7 @@ class RouterUsesOrmEntity(_ImportRule):
             Expect(
                 1,
                 39,
-                "schemas.py imports ORM entity User from users.models: the schemas layer speaks "
-                "schemas, not ORM entities; return a schema and let the service convert",
+                "schemas.py imports ORM entity User from users.models: the schemas layer speaks schemas, not ORM entities",
             ),
             path="cpv3/modules/orders/schemas.py",
             extra=_with("cpv3/core/db.py", "cpv3/modules/users/models.py"),

@@ -97,14 +97,12 @@ class RouterUsesSession(FileRule):
             Expect(
                 13,
                 20,
-                "router.py calls db.execute() on a database session: routers call services; "
-                "move the query into the repository and call it through the service",
+                "router.py calls db.execute() on a database session: routers call services",
             ),
             Expect(
                 13,
                 31,
-                "router.py builds SQL with select(): routers call services; move the query into "
-                "the repository and call it through the service",
+                "router.py builds SQL with select(): routers call services",
             ),
             extra=_with("cpv3/core/db.py", "cpv3/modules/users/models.py"),
         ),
@@ -118,8 +116,7 @@ class RouterUsesSession(FileRule):
         if name in _SQL_BUILDERS:
             self.report(
                 node,
-                f"router.py builds SQL with {ctx.code_for(node.func)}(): routers call services; "
-                "move the query into the repository and call it through the service",
+                f"router.py builds SQL with {ctx.code_for(node.func)}(): routers call services",
             )
             return
         func = node.func
@@ -130,7 +127,7 @@ class RouterUsesSession(FileRule):
             return
         self.report(
             node,
-            f"router.py calls {ctx.code_for(func)}() on a database session: routers call "
-            "services; move the query into the repository and call it through the service",
+            f"router.py calls {ctx.code_for(func)}() on a database session: routers call services",
+            fix_hint="move the query into the repository and call it through the service",
             when=TypeIs(receiver, _SESSION_TYPES),
         )

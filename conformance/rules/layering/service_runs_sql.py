@@ -112,14 +112,12 @@ class ServiceRunsSql(FileRule):
             Expect(
                 10,
                 24,
-                "service.py runs SQL with self.session.execute(): services call their "
-                "repository; move the query into the repository and call it",
+                "service.py runs SQL with self.session.execute(): services call their repository",
             ),
             Expect(
                 10,
                 45,
-                "service.py builds SQL with sa.text(): services call their repository; move the "
-                "query into the repository and call it",
+                "service.py builds SQL with sa.text(): services call their repository",
             ),
             path="cpv3/modules/users/service.py",
         ),
@@ -134,7 +132,8 @@ class ServiceRunsSql(FileRule):
             self.report(
                 node,
                 f"service.py builds SQL with {ctx.code_for(node.func)}(): services call their "
-                "repository; move the query into the repository and call it",
+                "repository",
+                fix_hint="move the query into the repository and call it",
             )
             return
         func = node.func
@@ -150,7 +149,6 @@ class ServiceRunsSql(FileRule):
             return
         self.report(
             node,
-            f"service.py runs SQL with {ctx.code_for(func)}(): services call their repository; "
-            "move the query into the repository and call it",
+            f"service.py runs SQL with {ctx.code_for(func)}(): services call their repository",
             when=TypeIs(receiver, _SESSION_TYPES),
         )

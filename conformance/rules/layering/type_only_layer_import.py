@@ -65,15 +65,12 @@ class TypeOnlyLayerImport(_ImportRule):
             Expect(
                 5,
                 29,
-                "router.py imports UserRepository from users.repository: routers call services; "
-                "inject the users service and add the method there (under TYPE_CHECKING; CNF202 "
-                "at runtime)",
+                "router.py imports UserRepository from users.repository: routers call services (under TYPE_CHECKING; CNF202 at runtime)",
             ),
             Expect(
                 7,
                 19,
-                "router.py imports users.repository: routers call services; inject the users "
-                "service and add the method there (under TYPE_CHECKING; CNF202 at runtime)",
+                "router.py imports users.repository: routers call services (under TYPE_CHECKING; CNF202 at runtime)",
             ),
         ),
     )

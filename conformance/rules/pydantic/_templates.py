@@ -337,5 +337,6 @@ class _CustomTypeHook(FileRule):
             return
         self.report(
             node.name,
-            f"{self.hook} is the Pydantic v1 custom-type hook, never called by v2: {self.new}",
+            f"{self.hook} is the Pydantic v1 custom-type hook, never called by v2",
+            fix_hint=self.new,
         )

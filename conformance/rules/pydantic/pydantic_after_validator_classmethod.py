@@ -90,7 +90,7 @@ class AfterValidatorClassmethod(_DecoratorRule):
             Expect(
                 5,
                 5,
-                '@model_validator(mode="after") on a classmethod is deprecated: make it an instance method taking self and returning self',
+                '@model_validator(mode="after") on a classmethod is deprecated',
             ),
             path=SCHEMAS,
         ),
@@ -102,6 +102,6 @@ class AfterValidatorClassmethod(_DecoratorRule):
         if _mode(call) == "after" and _has_decorator(self.ctx, node, _CLASSMETHOD):
             self.report(
                 decorator,
-                '@model_validator(mode="after") on a classmethod is deprecated: make it an '
-                "instance method taking self and returning self",
+                '@model_validator(mode="after") on a classmethod is deprecated',
+                fix_hint="make it an instance method taking self and returning self",
             )

@@ -132,7 +132,7 @@ class ClassConfig(FileRule):
             Expect(
                 7,
                 5,
-                "class Config in Pydantic model UserOut is the v1 configuration: use model_config = ConfigDict(...)",
+                "class Config in Pydantic model UserOut is the v1 configuration",
             ),
             path=SCHEMAS,
             fixed="""
@@ -162,7 +162,7 @@ class ClassConfig(FileRule):
             Expect(
                 7,
                 5,
-                "class Config in Pydantic model UserOut is the v1 configuration: use model_config = ConfigDict(...)",
+                "class Config in Pydantic model UserOut is the v1 configuration",
             ),
             path=SCHEMAS,
             fixed="""
@@ -196,7 +196,7 @@ class ClassConfig(FileRule):
             Expect(
                 7,
                 5,
-                "class Config in Pydantic model UserOut is the v1 configuration: use model_config = ConfigDict(...)",
+                "class Config in Pydantic model UserOut is the v1 configuration",
             ),
             path=SCHEMAS,
             extra=BASE_FILE,
@@ -214,7 +214,7 @@ class ClassConfig(FileRule):
             Expect(
                 5,
                 5,
-                "class Config in settings class Settings is the v1 configuration: use model_config = SettingsConfigDict(...)",
+                "class Config in settings class Settings is the v1 configuration",
             ),
             path="cpv3/core/config.py",
             fixed="""
@@ -242,16 +242,14 @@ class ClassConfig(FileRule):
             settings_fix = None if has_model_config else self._fix(config, settings=True)
             self.report(
                 config,
-                f"class Config in Pydantic model {node.name.value} is the v1 configuration: "
-                "use model_config = ConfigDict(...)",
+                f"class Config in Pydantic model {node.name.value} is the v1 configuration",
                 when=_plain_model(qualname),
                 replacement=model_fix,
                 imports=model_imports if model_fix is not None else (),
             )
             self.report(
                 config,
-                f"class Config in settings class {node.name.value} is the v1 configuration: "
-                "use model_config = SettingsConfigDict(...)",
+                f"class Config in settings class {node.name.value} is the v1 configuration",
                 fix_hint="replace it with model_config = SettingsConfigDict(...)",
                 when=_settings(qualname),
                 replacement=settings_fix,

@@ -83,7 +83,7 @@ class ConfigAndModelConfig(FileRule):
             Expect(
                 7,
                 5,
-                "UserOut has both class Config and model_config, which Pydantic v2 rejects at class creation: move the keys into model_config and delete class Config",
+                "UserOut has both class Config and model_config, which Pydantic v2 rejects at class creation",
             ),
             path=SCHEMAS,
         ),
@@ -99,6 +99,7 @@ class ConfigAndModelConfig(FileRule):
         self.report(
             configs[0],
             f"{node.name.value} has both class Config and model_config, which Pydantic v2 rejects "
-            "at class creation: move the keys into model_config and delete class Config",
+            "at class creation",
+            fix_hint="move the keys into model_config and delete class Config",
             when=_model(qualname),
         )

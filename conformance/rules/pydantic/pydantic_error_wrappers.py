@@ -53,7 +53,7 @@ class ErrorWrappersImport(_ImportedName):
             Expect(
                 1,
                 51,
-                "pydantic.error_wrappers is gone in Pydantic v2: from pydantic import ValidationError",
+                "pydantic.error_wrappers is gone in Pydantic v2",
             ),
         ),
     )
@@ -61,6 +61,4 @@ class ErrorWrappersImport(_ImportedName):
     def message(self, qualname: str) -> str:
         if qualname.endswith("ErrorWrapper"):
             return "ErrorWrapper is gone in Pydantic v2: raise PydanticCustomError or ValueError in validators"
-        return (
-            "pydantic.error_wrappers is gone in Pydantic v2: from pydantic import ValidationError"
-        )
+        return "pydantic.error_wrappers is gone in Pydantic v2"

@@ -50,12 +50,11 @@ class ExtraTypesImport(_ImportedName):
             Expect(
                 1,
                 28,
-                "Color is deprecated in Pydantic v2: import it from pydantic_extra_types.color",
+                "Color is deprecated in Pydantic v2",
             ),
         ),
     )
 
     def message(self, qualname: str) -> str:
         name = _short(qualname)
-        where = "color" if name == "Color" else "payment"
-        return f"{name} is deprecated in Pydantic v2: import it from pydantic_extra_types.{where}"
+        return f"{name} is deprecated in Pydantic v2"

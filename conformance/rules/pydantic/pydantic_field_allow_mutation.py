@@ -70,7 +70,7 @@ class FieldAllowMutation(FileRule):
             Expect(
                 5,
                 21,
-                "Field(allow_mutation=...) is deprecated in Pydantic v2: use frozen= with the inverse value",
+                "Field(allow_mutation=...) is deprecated in Pydantic v2",
             ),
             path=SCHEMAS,
             fixed="""
@@ -95,6 +95,7 @@ class FieldAllowMutation(FileRule):
             replacement = arg.with_changes(keyword=cst.Name("frozen"), value=cst.Name(inverse))
         self.report(
             arg,
-            "Field(allow_mutation=...) is deprecated in Pydantic v2: use frozen= with the inverse value",
+            "Field(allow_mutation=...) is deprecated in Pydantic v2",
+            fix_hint="use frozen= with the inverse value",
             replacement=replacement,
         )

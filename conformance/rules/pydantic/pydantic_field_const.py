@@ -38,7 +38,7 @@ class FieldConst(_FieldKeyword):
     catalog = "PV054"
     keywords = {
         "const": (
-            "Field(const=...) fails in Pydantic v2: annotate the field with Literal[<value>]",
+            "Field(const=...) fails in Pydantic v2",
             None,
         )
     }
@@ -68,7 +68,7 @@ class FieldConst(_FieldKeyword):
             Expect(
                 5,
                 31,
-                "Field(const=...) fails in Pydantic v2: annotate the field with Literal[<value>]",
+                "Field(const=...) fails in Pydantic v2",
             ),
             path=SCHEMAS,
         ),

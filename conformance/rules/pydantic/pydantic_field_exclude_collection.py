@@ -69,7 +69,7 @@ class FieldExcludeCollection(FileRule):
             Expect(
                 5,
                 24,
-                "Field(exclude=...) takes a bool in Pydantic v2, not a set or dict: set exclude=True on the inner field or pass exclude= to model_dump()",
+                "Field(exclude=...) takes a bool in Pydantic v2, not a set or dict",
             ),
             path=SCHEMAS,
         ),
@@ -84,6 +84,5 @@ class FieldExcludeCollection(FileRule):
         ):
             self.report(
                 arg,
-                "Field(exclude=...) takes a bool in Pydantic v2, not a set or dict: set "
-                "exclude=True on the inner field or pass exclude= to model_dump()",
+                "Field(exclude=...) takes a bool in Pydantic v2, not a set or dict",
             )

@@ -39,7 +39,7 @@ class FieldFinal(_FieldKeyword):
     catalog = "PV056"
     keywords = {
         "final": (
-            "Field(final=...) has no effect in Pydantic v2: annotate the field with typing.Final[...]",
+            "Field(final=...) has no effect in Pydantic v2",
             None,
         )
     }
@@ -69,7 +69,7 @@ class FieldFinal(_FieldKeyword):
             Expect(
                 5,
                 29,
-                "Field(final=...) has no effect in Pydantic v2: annotate the field with typing.Final[...]",
+                "Field(final=...) has no effect in Pydantic v2",
             ),
             path=SCHEMAS,
         ),

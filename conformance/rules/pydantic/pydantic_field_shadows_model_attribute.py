@@ -80,7 +80,7 @@ class FieldShadowsModelAttribute(FileRule):
             Expect(
                 5,
                 5,
-                'field json of Event shadows BaseModel.json: rename it and keep the external name with Field(alias="json")',
+                "field json of Event shadows BaseModel.json",
             ),
             Expect(
                 6,
@@ -107,7 +107,7 @@ class FieldShadowsModelAttribute(FileRule):
             elif name in _BASEMODEL_ATTRIBUTES:
                 self.report(
                     small,
-                    f"field {name} of {node.name.value} shadows BaseModel.{name}: rename it and "
-                    f'keep the external name with Field(alias="{name}")',
+                    f"field {name} of {node.name.value} shadows BaseModel.{name}",
+                    fix_hint=f'rename it and keep the external name with Field(alias="{name}")',
                     when=when,
                 )

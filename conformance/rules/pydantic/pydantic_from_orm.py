@@ -83,7 +83,7 @@ class FromOrmMethod(_ModelMethod):
             Expect(
                 5,
                 12,
-                ".from_orm() on Pydantic model UserOut is the v1 API (deprecated in v2): use .model_validate(obj, from_attributes=True)",
+                ".from_orm() on Pydantic model UserOut is the v1 API (deprecated in v2)",
             ),
             path="cpv3/modules/users/service.py",
             extra={SCHEMAS: _MODEL_FILE},
@@ -98,10 +98,7 @@ class FromOrmMethod(_ModelMethod):
     )
 
     def message(self, node: cst.Call, receiver: str) -> str:
-        return (
-            f".from_orm() on Pydantic model {_short(receiver)} is the v1 API (deprecated in v2): "
-            "use .model_validate(obj, from_attributes=True)"
-        )
+        return f".from_orm() on Pydantic model {_short(receiver)} is the v1 API (deprecated in v2)"
 
     def replacement(self, node: cst.Call) -> Optional[cst.CSTNode]:
         if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:

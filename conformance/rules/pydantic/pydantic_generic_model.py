@@ -52,11 +52,11 @@ class GenericModelImport(_ImportedName):
             Expect(
                 1,
                 31,
-                "GenericModel is gone in Pydantic v2: derive from BaseModel and typing.Generic[T]",
+                "GenericModel is gone in Pydantic v2",
             ),
             path=SCHEMAS,
         ),
     )
 
     def message(self, qualname: str) -> str:
-        return "GenericModel is gone in Pydantic v2: derive from BaseModel and typing.Generic[T]"
+        return "GenericModel is gone in Pydantic v2"

@@ -69,7 +69,7 @@ class GetValidatorsHook(_CustomTypeHook):
             Expect(
                 3,
                 9,
-                "__get_validators__ is the Pydantic v1 custom-type hook, never called by v2: use __get_pydantic_core_schema__ or Annotated[..., AfterValidator(...)]",
+                "__get_validators__ is the Pydantic v1 custom-type hook, never called by v2",
             ),
             path=SCHEMAS,
         ),

@@ -83,12 +83,12 @@ class ItemConstraintOnContainer(FileRule):
             Expect(
                 7,
                 45,
-                "pattern= on the container field tags applies to the container in Pydantic v2, not its items: constrain the item type (list[Annotated[T, Field(pattern=...)]])",
+                "pattern= on the container field tags applies to the container in Pydantic v2, not its items",
             ),
             Expect(
                 8,
                 40,
-                "ge= on the container field scores applies to the container in Pydantic v2, not its items: constrain the item type (list[Annotated[T, Field(ge=...)]])",
+                "ge= on the container field scores applies to the container in Pydantic v2, not its items",
             ),
             path=SCHEMAS,
         ),
@@ -129,6 +129,6 @@ class ItemConstraintOnContainer(FileRule):
                 self.report(
                     arg,
                     f"{key}= on the container field {field} applies to the container in Pydantic "
-                    f"v2, not its items: constrain the item type (list[Annotated[T, "
-                    f"Field({key}=...)]])",
+                    f"v2, not its items",
+                    fix_hint=f"constrain the item type (list[Annotated[T, Field({key}=...)]])",
                 )

@@ -49,10 +49,10 @@ class JsonEncoderFunctions(_ImportedName):
             Expect(
                 1,
                 27,
-                "pydantic_encoder is deprecated in Pydantic v2: use pydantic_core.to_jsonable_python or a serializer",
+                "pydantic_encoder is deprecated in Pydantic v2",
             ),
         ),
     )
 
     def message(self, qualname: str) -> str:
-        return f"{_short(qualname)} is deprecated in Pydantic v2: use pydantic_core.to_jsonable_python or a serializer"
+        return f"{_short(qualname)} is deprecated in Pydantic v2"

@@ -73,12 +73,12 @@ class MovedBaseSettings(_ImportedName):
             Expect(
                 2,
                 1,
-                "BaseSettings moved to pydantic-settings in Pydantic v2 (importing it from pydantic fails): from pydantic_settings import BaseSettings",
+                "BaseSettings moved to pydantic-settings in Pydantic v2 (importing it from pydantic fails)",
             ),
             Expect(
                 9,
                 13,
-                "BaseSettings moved to pydantic-settings in Pydantic v2 (importing it from pydantic fails): from pydantic_settings import BaseSettings",
+                "BaseSettings moved to pydantic-settings in Pydantic v2 (importing it from pydantic fails)",
             ),
             path="cpv3/core/config.py",
             fixed="""
@@ -105,7 +105,7 @@ class MovedBaseSettings(_ImportedName):
             Expect(
                 1,
                 1,
-                "BaseSettings moved to pydantic-settings in Pydantic v2 (importing it from pydantic fails): from pydantic_settings import BaseSettings",
+                "BaseSettings moved to pydantic-settings in Pydantic v2 (importing it from pydantic fails)",
             ),
             path="cpv3/core/config.py",
             fixed="""
@@ -160,5 +160,5 @@ class MovedBaseSettings(_ImportedName):
     def message(self, qualname: str) -> str:
         return (
             "BaseSettings moved to pydantic-settings in Pydantic v2 (importing it from pydantic "
-            "fails): from pydantic_settings import BaseSettings"
+            "fails)"
         )

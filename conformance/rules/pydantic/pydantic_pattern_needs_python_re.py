@@ -106,7 +106,7 @@ class PatternNeedsPythonRe(FileRule):
             Expect(
                 5,
                 35,
-                'pattern r"^(?=.*\\d).{8,}$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
+                'pattern r"^(?=.*\\d).{8,}$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects',
             ),
             path=SCHEMAS,
         ),
@@ -146,7 +146,7 @@ class PatternNeedsPythonRe(FileRule):
             self.report(
                 arg.value,
                 f"pattern {self.ctx.code_for(arg.value)} uses look-around or back-references, which "
-                "the default Rust regex engine of Pydantic v2 rejects: set model_config = "
-                'ConfigDict(regex_engine="python-re")',
+                "the default Rust regex engine of Pydantic v2 rejects",
+                fix_hint='set model_config = ConfigDict(regex_engine="python-re")',
                 when=LacksPythonRe(owner),
             )

@@ -72,7 +72,7 @@ class PrivateV1Method(FileRule):
             Expect(
                 5,
                 17,
-                "_iter is a private Pydantic v1 helper, gone or deprecated in v2: use the public API (model_dump, model_copy)",
+                "_iter is a private Pydantic v1 helper, gone or deprecated in v2",
             ),
             path="cpv3/modules/users/service.py",
             extra={SCHEMAS: _MODEL_FILE},
@@ -88,7 +88,7 @@ class PrivateV1Method(FileRule):
             return
         self.report(
             node,
-            f"{name} is a private Pydantic v1 helper, gone or deprecated in v2: use the public API "
-            "(model_dump, model_copy)",
+            f"{name} is a private Pydantic v1 helper, gone or deprecated in v2",
+            fix_hint="use the public API (model_dump, model_copy)",
             when=ModelMember(receiver, name),
         )

@@ -82,7 +82,7 @@ class RootField(FileRule):
             Expect(
                 7,
                 5,
-                "__root__ field in Ids is not supported in Pydantic v2: derive from RootModel[T] and read .root",
+                "__root__ field in Ids is not supported in Pydantic v2",
             ),
             path=SCHEMAS,
             extra=BASE_FILE,
@@ -94,7 +94,6 @@ class RootField(FileRule):
             if isinstance(small, cst.AnnAssign) and _is_name(small.target, "__root__"):
                 self.report(
                     small,
-                    f"__root__ field in {node.name.value} is not supported in Pydantic v2: derive "
-                    "from RootModel[T] and read .root",
+                    f"__root__ field in {node.name.value} is not supported in Pydantic v2",
                     when=_model(self.ctx.definition_qualname(node.name.value)),
                 )

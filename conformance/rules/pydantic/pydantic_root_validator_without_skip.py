@@ -82,7 +82,7 @@ class RootValidatorWithoutSkip(_DecoratorRule):
             Expect(
                 5,
                 5,
-                '@root_validator without pre=True or skip_on_failure=True fails at class creation in Pydantic v2: use @model_validator(mode="after")',
+                "@root_validator without pre=True or skip_on_failure=True fails at class creation in Pydantic v2",
             ),
             path=SCHEMAS,
         ),
@@ -103,5 +103,6 @@ class RootValidatorWithoutSkip(_DecoratorRule):
         self.report(
             decorator,
             "@root_validator without pre=True or skip_on_failure=True fails at class creation in "
-            'Pydantic v2: use @model_validator(mode="after")',
+            "Pydantic v2",
+            fix_hint='use @model_validator(mode="after")',
         )

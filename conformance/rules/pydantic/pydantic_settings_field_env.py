@@ -83,7 +83,7 @@ class SettingsFieldEnv(FileRule):
             Expect(
                 6,
                 22,
-                "Field(env=...) is ignored by pydantic-settings v2: use validation_alias= (env_prefix does not apply to it)",
+                "Field(env=...) is ignored by pydantic-settings v2",
             ),
             path="cpv3/core/config.py",
             unsafe=True,
@@ -110,8 +110,8 @@ class SettingsFieldEnv(FileRule):
             replacement = arg.with_changes(keyword=cst.Name("validation_alias"))
         self.report(
             arg,
-            "Field(env=...) is ignored by pydantic-settings v2: use validation_alias= "
-            "(env_prefix does not apply to it)",
+            "Field(env=...) is ignored by pydantic-settings v2",
+            fix_hint="use validation_alias= (env_prefix does not apply to it)",
             when=_settings(owner),
             replacement=replacement,
         )

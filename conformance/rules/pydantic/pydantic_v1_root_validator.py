@@ -85,7 +85,7 @@ class V1RootValidator(_DecoratorRule):
             Expect(
                 5,
                 5,
-                '@root_validator is the Pydantic v1 decorator: use @model_validator(mode="before") on a classmethod or mode="after" on an instance method returning self',
+                "@root_validator is the Pydantic v1 decorator",
             ),
             path=SCHEMAS,
         ),
@@ -96,6 +96,7 @@ class V1RootValidator(_DecoratorRule):
     ) -> None:
         self.report(
             decorator,
-            '@root_validator is the Pydantic v1 decorator: use @model_validator(mode="before") on '
+            "@root_validator is the Pydantic v1 decorator",
+            fix_hint='use @model_validator(mode="before") on '
             'a classmethod or mode="after" on an instance method returning self',
         )

@@ -50,7 +50,7 @@ class V1UtilsImport(_ImportedName):
             Expect(
                 4,
                 10,
-                "pydantic.utils.deep_update is v1 API that Pydantic v2 serves from pydantic.v1.utils: use your own helper or the v2 API",
+                "pydantic.utils.deep_update is v1 API that Pydantic v2 serves from pydantic.v1.utils",
             ),
         ),
     )
@@ -58,5 +58,5 @@ class V1UtilsImport(_ImportedName):
     def message(self, qualname: str) -> str:
         return (
             f"pydantic.utils.{_short(qualname)} is v1 API that Pydantic v2 serves from "
-            "pydantic.v1.utils: use your own helper or the v2 API"
+            "pydantic.v1.utils"
         )

@@ -139,7 +139,7 @@ class V1Validator(_DecoratorRule):
             Expect(
                 7,
                 5,
-                "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
+                "@validator is the Pydantic v1 decorator",
             ),
             path=SCHEMAS,
             fixed="""
@@ -170,7 +170,7 @@ class V1Validator(_DecoratorRule):
             Expect(
                 8,
                 5,
-                "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
+                "@validator is the Pydantic v1 decorator",
             ),
             path=SCHEMAS,
             fixed="""
@@ -215,12 +215,12 @@ class V1Validator(_DecoratorRule):
             Expect(
                 12,
                 5,
-                "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
+                "@validator is the Pydantic v1 decorator",
             ),
             Expect(
                 20,
                 5,
-                "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod",
+                "@validator is the Pydantic v1 decorator",
             ),
             path=SCHEMAS,
             fixed="""
@@ -256,7 +256,7 @@ class V1Validator(_DecoratorRule):
     def check(
         self, node: cst.FunctionDef, decorator: cst.Decorator, call: Optional[cst.Call]
     ) -> None:
-        message = "@validator is the Pydantic v1 decorator: use @field_validator with @classmethod"
+        message = "@validator is the Pydantic v1 decorator"
         plan = validator_plan(self.ctx, node, call)
         if plan is None or call is None or plan.pending:
             self.report(decorator, message)

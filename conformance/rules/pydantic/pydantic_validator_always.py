@@ -88,7 +88,7 @@ class ValidatorAlways(_ValidatorKeyword):
             Expect(
                 5,
                 5,
-                "name is validated by the always=True validator fill: with @field_validator, set Field(validate_default=True) on the field",
+                "name is validated by the always=True validator fill",
             ),
             path=SCHEMAS,
             fixed="""
@@ -122,7 +122,7 @@ class ValidatorAlways(_ValidatorKeyword):
             Expect(
                 9,
                 24,
-                "always=True has no @field_validator equivalent: set Field(validate_default=True) on the field (v2 then also validates the default against its type)",
+                "always=True has no @field_validator equivalent",
             ),
             path=SCHEMAS,
             note="a field of a base class: no fix",
@@ -144,8 +144,7 @@ class ValidatorAlways(_ValidatorKeyword):
             replacement, imports = field_with_validate_default(self.ctx, statement)
             self.report(
                 statement,
-                f"{field} is validated by the always=True validator {node.name.value}: with "
-                "@field_validator, set Field(validate_default=True) on the field",
+                f"{field} is validated by the always=True validator {node.name.value}",
                 replacement=replacement,
                 imports=imports,
             )
@@ -153,7 +152,4 @@ class ValidatorAlways(_ValidatorKeyword):
     def message(self, value: cst.BaseExpression) -> Optional[str]:
         if _is_name(value, "False"):
             return None
-        return (
-            "always=True has no @field_validator equivalent: set Field(validate_default=True) on "
-            "the field (v2 then also validates the default against its type)"
-        )
+        return "always=True has no @field_validator equivalent"

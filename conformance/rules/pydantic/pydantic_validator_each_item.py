@@ -82,7 +82,7 @@ class ValidatorEachItem(_ValidatorKeyword):
             Expect(
                 7,
                 33,
-                "each_item=True has no @field_validator equivalent: validate the item type instead (list[Annotated[T, AfterValidator(f)]])",
+                "each_item=True has no @field_validator equivalent",
             ),
             path=SCHEMAS,
         ),
@@ -91,7 +91,4 @@ class ValidatorEachItem(_ValidatorKeyword):
     def message(self, value: cst.BaseExpression) -> Optional[str]:
         if _is_name(value, "False"):
             return None
-        return (
-            "each_item=True has no @field_validator equivalent: validate the item type instead "
-            "(list[Annotated[T, AfterValidator(f)]])"
-        )
+        return "each_item=True has no @field_validator equivalent"

@@ -94,12 +94,12 @@ class ValidatorV1Signature(_DecoratorRule):
             Expect(
                 8,
                 31,
-                "validator parameter 'field' is not available in Pydantic v2 (class creation fails): use @field_validator with info: ValidationInfo (info.field_name)",
+                "validator parameter 'field' is not available in Pydantic v2 (class creation fails)",
             ),
             Expect(
                 8,
                 38,
-                "validator parameter 'extra' is not a supported validator signature in Pydantic v2 (class creation fails): use @field_validator with (cls, v, info: ValidationInfo)",
+                "validator parameter 'extra' is not a supported validator signature in Pydantic v2 (class creation fails)",
             ),
             path=SCHEMAS,
         ),
@@ -123,7 +123,8 @@ class ValidatorV1Signature(_DecoratorRule):
                 self.report(
                     param,
                     f"validator parameter '{name}' is not available in Pydantic v2 (class creation "
-                    f"fails): use @field_validator with info: ValidationInfo ({use})",
+                    f"fails)",
+                    fix_hint=f"use @field_validator with info: ValidationInfo ({use})",
                 )
             elif keywordable and name == "values":
                 continue
@@ -133,6 +134,6 @@ class ValidatorV1Signature(_DecoratorRule):
                 self.report(
                     param,
                     f"validator parameter '{name}' is not a supported validator signature in "
-                    "Pydantic v2 (class creation fails): use @field_validator with "
-                    "(cls, v, info: ValidationInfo)",
+                    "Pydantic v2 (class creation fails)",
+                    fix_hint="use @field_validator with (cls, v, info: ValidationInfo)",
                 )

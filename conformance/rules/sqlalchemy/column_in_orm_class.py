@@ -251,6 +251,7 @@ class ColumnInOrmClass(FileRule):
                 column.call.func,
                 f"{column.attr} in ORM class {node.name.value} is a legacy Column() among "
                 "Mapped[...] attributes",
+                fix_hint=f"declare it as `{column.attr}: Mapped[T] = mapped_column(...)`",
                 when=_orm_condition(ctx),
                 replacement=replacement,
                 imports=imports,

@@ -80,17 +80,13 @@ class DynamicRelationship(FileRule):
             Expect(
                 3,
                 40,
-                'lazy="dynamic" is superseded and does not work with asyncio: declare the '
-                'attribute WriteOnlyMapped[...] (lazy="write_only") and query it with .select()',
+                'lazy="dynamic" is superseded and does not work with asyncio',
             ),
             path=_MODELS,
         ),
     )
 
-    _MESSAGE = (
-        'lazy="dynamic" is superseded and does not work with asyncio: declare the attribute '
-        'WriteOnlyMapped[...] (lazy="write_only") and query it with .select()'
-    )
+    _MESSAGE = 'lazy="dynamic" is superseded and does not work with asyncio'
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.ctx.call_name(node)

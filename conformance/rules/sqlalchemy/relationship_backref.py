@@ -75,8 +75,7 @@ class RelationshipBackref(FileRule):
             Expect(
                 3,
                 23,
-                "relationship() uses backref=, an implicit reverse attribute: declare the "
-                "reverse relationship() on the other class and link both with back_populates",
+                "relationship() uses backref=, an implicit reverse attribute",
             ),
             path=_MODELS,
         ),
@@ -89,6 +88,7 @@ class RelationshipBackref(FileRule):
         if arg is not None:
             self.report(
                 arg,
-                "relationship() uses backref=, an implicit reverse attribute: declare the "
+                "relationship() uses backref=, an implicit reverse attribute",
+                fix_hint="declare the "
                 "reverse relationship() on the other class and link both with back_populates",
             )

@@ -121,8 +121,7 @@ class RelationshipWithoutLoading(FileRule):
             Expect(
                 9,
                 37,
-                "relationship orders of User loads lazily on first access (MissingGreenlet on an "
-                'AsyncSession): set lazy="raise" or "selectin", or load it with selectinload()',
+                "relationship orders of User loads lazily on first access (MissingGreenlet on an AsyncSession)",
             ),
             path=_MODELS,
             extra=_BASE,
@@ -155,8 +154,8 @@ class RelationshipWithoutLoading(FileRule):
         self.report(
             call,
             f"relationship {attr} of {ctx.class_def.name.value} loads lazily on first access "
-            '(MissingGreenlet on an AsyncSession): set lazy="raise" or "selectin", or load it '
-            "with selectinload()",
+            "(MissingGreenlet on an AsyncSession)",
+            fix_hint='set lazy="raise" or "selectin", or load it with selectinload()',
             when=AllOf(
                 (
                     _orm_condition(ctx),

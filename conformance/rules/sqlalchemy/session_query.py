@@ -90,9 +90,7 @@ class SessionQuery(FileRule):
             Expect(
                 8,
                 16,
-                "self.session.query() does not exist on an AsyncSession (AttributeError): build "
-                "the query with select() and run it with await self.session.scalars() or "
-                "execute()",
+                "self.session.query() does not exist on an AsyncSession (AttributeError)",
             ),
             path=_REPOSITORY,
         ),
@@ -110,14 +108,12 @@ class SessionQuery(FileRule):
             Expect(
                 4,
                 12,
-                "session.query() does not exist on an AsyncSession (AttributeError): build the "
-                "query with select() and run it with await session.scalars() or execute()",
+                "session.query() does not exist on an AsyncSession (AttributeError)",
             ),
             Expect(
                 8,
                 16,
-                "db.query() does not exist on an AsyncSession (AttributeError): build the "
-                "query with select() and run it with await db.scalars() or execute()",
+                "db.query() does not exist on an AsyncSession (AttributeError)",
             ),
             path=_REPOSITORY,
             extra=_DB,
@@ -160,9 +156,7 @@ class SessionQuery(FileRule):
             _report(
                 self,
                 node,
-                f"{receiver}.query() does not exist on an AsyncSession (AttributeError): build "
-                f"the query with select() and run it with await {receiver}.scalars() or "
-                "execute()",
+                f"{receiver}.query() does not exist on an AsyncSession (AttributeError)",
                 async_condition,
             )
         sync_condition = session_condition(ctx, func.value, SYNC_SESSION)

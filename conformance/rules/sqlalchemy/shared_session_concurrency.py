@@ -91,15 +91,13 @@ class SharedSessionConcurrency(FileRule):
                 6,
                 11,
                 "aio.gather() runs 2 tasks on the same AsyncSession session, which is not safe "
-                "for concurrent use: await them one after another, or give each task its own "
-                "session",
+                "for concurrent use",
             ),
             Expect(
                 7,
                 11,
                 "aio.gather() runs many tasks on the same AsyncSession session, which is not "
-                "safe for concurrent use: await them one after another, or give each task its "
-                "own session",
+                "safe for concurrent use",
             ),
             path=_SERVICE,
         ),
@@ -141,7 +139,6 @@ class SharedSessionConcurrency(FileRule):
                 self,
                 node,
                 f"{ctx.code_for(node.func)}() runs {count} tasks on the same AsyncSession "
-                f"{key}, which is not safe for concurrent use: await them one after another, "
-                "or give each task its own session",
+                f"{key}, which is not safe for concurrent use",
                 condition,
             )

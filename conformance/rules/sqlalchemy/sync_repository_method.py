@@ -107,14 +107,12 @@ class SyncRepositoryMethod(FileRule):
             Expect(
                 7,
                 9,
-                "repository method save() is declared def but calls AsyncSession coroutines: "
-                "declare it async def and await them",
+                "repository method save() is declared def but calls AsyncSession coroutines",
             ),
             Expect(
                 11,
                 5,
-                "repository method ids() is declared def but calls AsyncSession coroutines: "
-                "declare it async def and await them",
+                "repository method ids() is declared def but calls AsyncSession coroutines",
             ),
             path=_REPOSITORY,
             extra=_DB,
@@ -154,6 +152,6 @@ class SyncRepositoryMethod(FileRule):
             self,
             node.name,
             f"repository method {node.name.value}() is declared def but calls AsyncSession "
-            "coroutines: declare it async def and await them",
+            "coroutines",
             condition,
         )

@@ -59,8 +59,7 @@ class ExtraModuleFile(ProjectRule):
                 Expect(
                     None,
                     None,
-                    "extra file utils.py in module 'users': move its code into service.py or "
-                    "repository.py, or list it in allowed-extra-files",
+                    "extra file utils.py in module 'users'",
                     path="cpv3/modules/users/utils.py",
                 ),
             ),
@@ -82,8 +81,8 @@ class ExtraModuleFile(ProjectRule):
                 yield self.make_violation(
                     f"{package.path}/{name}",
                     Location(),
-                    f"extra file {name} in module '{package.name}': move its code into {where},"
-                    " or list it in allowed-extra-files",
+                    f"extra file {name} in module '{package.name}'",
+                    fix_hint=f"move its code into {where}, or list it in allowed-extra-files",
                     fingerprint_text=name,
                 )
 

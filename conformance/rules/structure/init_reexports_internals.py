@@ -58,8 +58,7 @@ class InitReexportsInternals(FileRule):
             Expect(
                 1,
                 1,
-                "__init__.py of module 'users' re-exports UserRepository from its repository: "
-                "export only the service surface, or nothing",
+                "__init__.py of module 'users' re-exports UserRepository from its repository",
             ),
             path="cpv3/modules/users/__init__.py",
         ),
@@ -79,7 +78,7 @@ class InitReexportsInternals(FileRule):
                 what = fact.name if fact.name and fact.name != "*" else "names"
                 self.report(
                     node,
-                    f"__init__.py of module '{ctx.feature}' re-exports {what} from its {role}: "
-                    "export only the service surface, or nothing",
+                    f"__init__.py of module '{ctx.feature}' re-exports {what} from its {role}",
+                    fix_hint="export only the service surface, or nothing",
                 )
                 return

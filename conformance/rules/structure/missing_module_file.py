@@ -53,7 +53,7 @@ class MissingRequiredFile(ProjectRule):
                 Expect(
                     None,
                     None,
-                    "module 'users' has no schemas.py: add it (every module has "
+                    "module 'users' has no schemas.py (every module has "
                     "__init__.py, models.py, schemas.py, repository.py, service.py, router.py)",
                     path="cpv3/modules/users/__init__.py",
                 ),
@@ -74,7 +74,7 @@ class MissingRequiredFile(ProjectRule):
                 yield self.make_violation(
                     where,
                     Location(),
-                    f"module '{package.name}' has no {name}: add it (every module has "
+                    f"module '{package.name}' has no {name} (every module has "
                     f"{', '.join(required)})",
                     fingerprint_text=name,
                 )

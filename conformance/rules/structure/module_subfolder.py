@@ -51,7 +51,7 @@ class ModuleSubfolder(ProjectRule):
                 Expect(
                     None,
                     None,
-                    "sub-folder api/ in module 'users': flatten it into the module's files",
+                    "sub-folder api/ in module 'users'",
                     path="cpv3/modules/users/api",
                 ),
             ),
@@ -64,6 +64,7 @@ class ModuleSubfolder(ProjectRule):
                 yield self.make_violation(
                     f"{package.path}/{name}",
                     Location(),
-                    f"sub-folder {name}/ in module '{package.name}': flatten it into the module's files",
+                    f"sub-folder {name}/ in module '{package.name}'",
+                    fix_hint="flatten it into the module's files",
                     fingerprint_text=name,
                 )

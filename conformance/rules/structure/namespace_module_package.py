@@ -49,8 +49,7 @@ class NamespaceModulePackage(ProjectRule):
                 Expect(
                     None,
                     None,
-                    "module 'users' has no __init__.py, so Python treats it as a namespace "
-                    "package: add an empty __init__.py",
+                    "module 'users' has no __init__.py, so Python treats it as a namespace package",
                     path="cpv3/modules/users/__init__.py",
                 ),
             ),
@@ -64,6 +63,7 @@ class NamespaceModulePackage(ProjectRule):
                     f"{package.path}/__init__.py",
                     Location(),
                     f"module '{package.name}' has no __init__.py, so Python treats it as a "
-                    "namespace package: add an empty __init__.py",
+                    "namespace package",
+                    fix_hint="add an empty __init__.py",
                     fingerprint_text="__init__.py",
                 )

@@ -68,7 +68,7 @@ class OrmEntityOutsideModels(_ClassPlacement):
             Expect(
                 3,
                 7,
-                "ORM entity AuditLog is defined in service.py: move it to the module's models.py",
+                "ORM entity AuditLog is defined in service.py",
             ),
             path="cpv3/modules/users/service.py",
             extra={
@@ -81,4 +81,4 @@ class OrmEntityOutsideModels(_ClassPlacement):
         return IsKind(qualname, ORM_ENTITY)
 
     def message(self, name: str) -> str:
-        return f"ORM entity {name} is defined in {self.ctx.path.rpartition('/')[2]}: move it to the module's models.py"
+        return f"ORM entity {name} is defined in {self.ctx.path.rpartition('/')[2]}"

@@ -67,7 +67,7 @@ class PydanticModelOutsideSchemas(_ClassPlacement):
             Expect(
                 3,
                 7,
-                "Pydantic model UserOut is defined in router.py: move it to the module's schemas.py",
+                "Pydantic model UserOut is defined in router.py",
             ),
             extra={
                 "cpv3/core/schemas.py": "import pydantic as pd\n\nclass Schema(pd.BaseModel):\n    pass\n"
@@ -80,4 +80,4 @@ class PydanticModelOutsideSchemas(_ClassPlacement):
         return AllOf((IsKind(qualname, PYDANTIC_MODEL), Not(IsKind(qualname, PYDANTIC_SETTINGS))))
 
     def message(self, name: str) -> str:
-        return f"Pydantic model {name} is defined in {self.ctx.path.rpartition('/')[2]}: move it to the module's schemas.py"
+        return f"Pydantic model {name} is defined in {self.ctx.path.rpartition('/')[2]}"

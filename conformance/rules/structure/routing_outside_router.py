@@ -105,10 +105,8 @@ class FastapiOutsideRouter(FileRule):
             async def ping() -> str:
                 return "pong"
             """,
-            Expect(3, 9, "APIRouter() in service.py: routing belongs in the module's router.py"),
-            Expect(
-                5, 2, "route decorator in service.py: routing belongs in the module's router.py"
-            ),
+            Expect(3, 9, "APIRouter() in service.py"),
+            Expect(5, 2, "route decorator in service.py"),
             path="cpv3/modules/users/service.py",
         ),
         Example.code(
@@ -121,10 +119,8 @@ class FastapiOutsideRouter(FileRule):
             async def ping() -> str:
                 return "pong"
             """,
-            Expect(3, 9, "APIRouter() in service.py: routing belongs in the module's router.py"),
-            Expect(
-                5, 2, "route decorator in service.py: routing belongs in the module's router.py"
-            ),
+            Expect(3, 9, "APIRouter() in service.py"),
+            Expect(5, 2, "route decorator in service.py"),
             path="cpv3/modules/users/service.py",
             extra={
                 "cpv3/core/routing.py": """
@@ -149,13 +145,15 @@ class FastapiOutsideRouter(FileRule):
             short = "APIRouter()" if name in _ROUTER_CLASSES else "FastAPI()"
             self.report(
                 node,
-                f"{short} in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py",
+                f"{short} in {self.ctx.path.rpartition('/')[2]}",
+                fix_hint="routing belongs in the module's router.py",
             )
         elif name is not None and not self.ctx.in_function and self.ctx.is_project_name(name):
             # routers are built at import time: a project APIRouter subclass or factory
             self.report(
                 node,
-                f"APIRouter() in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py",
+                f"APIRouter() in {self.ctx.path.rpartition('/')[2]}",
+                fix_hint="routing belongs in the module's router.py",
                 when=_CreatesRouter(name),
             )
 
@@ -170,7 +168,8 @@ class FastapiOutsideRouter(FileRule):
             return
         self.report(
             node.decorator,
-            f"route decorator in {self.ctx.path.rpartition('/')[2]}: routing belongs in the module's router.py",
+            f"route decorator in {self.ctx.path.rpartition('/')[2]}",
+            fix_hint="routing belongs in the module's router.py",
             when=AnyOf(
                 (
                     TypeIs(receiver, _ROUTER_CLASSES + _APP_CLASSES),

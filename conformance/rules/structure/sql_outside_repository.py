@@ -161,7 +161,7 @@ class SqlOutsideRepository(FileRule):
             Expect(
                 4,
                 12,
-                "sa.select() builds SQL in models.py: queries belong in the module's repository.py",
+                "sa.select() builds SQL in models.py",
             ),
             path="cpv3/modules/users/models.py",
         ),
@@ -203,7 +203,8 @@ class SqlOutsideRepository(FileRule):
                 return
             self.report(
                 node,
-                f"{ctx.code_for(node.func)}() builds SQL in {file_name}: queries belong in the module's repository.py",
+                f"{ctx.code_for(node.func)}() builds SQL in {file_name}",
+                fix_hint="queries belong in the module's repository.py",
             )
             return
         func = node.func
@@ -212,6 +213,7 @@ class SqlOutsideRepository(FileRule):
             if receiver is not None:
                 self.report(
                     node,
-                    f"{ctx.code_for(func)}() runs SQL in {file_name}: queries belong in the module's repository.py",
+                    f"{ctx.code_for(func)}() runs SQL in {file_name}",
+                    fix_hint="queries belong in the module's repository.py",
                     when=TypeIs(receiver, _SESSION_TYPES),
                 )

@@ -49,8 +49,7 @@ class StrayModulesRootFile(ProjectRule):
                 Expect(
                     None,
                     None,
-                    "helpers.py sits directly in cpv3/modules, outside every module: move it "
-                    "to a shared package (e.g. cpv3/core/) or into the module that owns it",
+                    "helpers.py sits directly in cpv3/modules, outside every module",
                     path="cpv3/modules/helpers.py",
                 ),
             ),
@@ -63,7 +62,8 @@ class StrayModulesRootFile(ProjectRule):
             yield self.make_violation(
                 path,
                 Location(),
-                f"{name} sits directly in {folder or '.'}, outside every module: move it to a "
+                f"{name} sits directly in {folder or '.'}, outside every module",
+                fix_hint="move it to a "
                 "shared package (e.g. cpv3/core/) or into the module that owns it",
                 fingerprint_text=name,
             )
