@@ -209,3 +209,85 @@ def test_dropping_always_without_validate_default_changes_behaviour() -> None:
     assert _outcome(v2, {}, False) == ("ok", {"start": 0, "end": None})
     v1 = _namespace(_as_v1(_WINDOW))["Window"]
     assert _outcome(v1, {}, True)[1]["end"] == 10
+
+
+_ERRORS = """
+from pydantic import BaseModel, PydanticTypeError, PydanticValueError, validator
+
+
+class NotABarError(PydanticValueError):
+    code = "not_a_bar"
+    msg_template = 'value is not "bar", got "{wrong_value}"'
+
+
+class NotBazError(NotABarError):
+    msg_template = "not baz: {wrong_value}"
+
+
+class TooOddError(PydanticTypeError):
+    msg_template = "odd {n}"
+
+
+class LoudError(PydanticValueError):
+    code = "loud"
+
+    def __str__(self) -> str:
+        return "too loud"
+
+
+class Model(BaseModel):
+    foo: str = "bar"
+    n: int = 0
+
+    @validator("foo")
+    def must_be_bar(cls, v):
+        if v == "baz":
+            raise NotBazError(wrong_value=v)
+        if v == "LOUD":
+            raise LoudError()
+        if v != "bar":
+            raise NotABarError(wrong_value=v)
+        return v
+
+    @validator("n")
+    def even(cls, v):
+        if v % 2:
+            raise TooOddError(n=v)
+        return v
+"""
+
+
+def _errors(model: Any, data: Mapping[str, Any], v1: bool) -> Any:
+    errors_type = pydantic.v1.ValidationError if v1 else pydantic.ValidationError
+    try:
+        model(**data)
+    except errors_type as error:
+        return [
+            (tuple(e["loc"]), e["msg"], e["type"], e.get("ctx"))
+            for e in error.errors()  # type: ignore[attr-defined]
+        ]
+    return "ok"
+
+
+def test_v1_error_classes_converted_give_v1_errors(tmp_path: Path) -> None:
+    """CNF486 (+ CNF410, CNF485): custom errors derived from PydanticValueError/PydanticTypeError
+    raised in validators give, under v2, the loc, message, type and ctx v1 gave; the one with its
+    own __str__ (based on pydantic.v1) reports its message as a value_error."""
+    fixed = _fixed_by_cli(tmp_path, _ERRORS.lstrip())
+    assert "PydanticValueError," not in fixed and "PydanticTypeError" not in fixed
+    assert "pydantic.v1.PydanticValueError" in fixed
+    v1 = _namespace(_as_v1(_ERRORS))["Model"]
+    v2 = _namespace(fixed)["Model"]
+    for data in ({}, {"foo": "x"}, {"foo": "baz"}, {"n": 3}, {"foo": "x", "n": 5}):
+        assert _errors(v2, data, False) == _errors(v1, data, True), data
+    assert _errors(v2, {"foo": "x"}, False) == [
+        (("foo",), 'value is not "bar", got "x"', "value_error.not_a_bar", {"wrong_value": "x"})
+    ]
+    assert _errors(v1, {"foo": "LOUD"}, True) == [(("foo",), "too loud", "value_error.loud", None)]
+    ((loc, message, kind, ctx),) = _errors(v2, {"foo": "LOUD"}, False)
+    assert (loc, message, kind, str(ctx["error"])) == (
+        ("foo",),
+        "Value error, too loud",
+        "value_error",
+        "too loud",
+    )

@@ -29,17 +29,34 @@ else:
     from conformance import lazycst as cst
 
 
-_V1_DECORATORS = _VALIDATOR | _ROOT_VALIDATOR
+#: v1 names that the fixes leave unused once they converted what used them: the decorators
+#: (CNF410, CNF416), the custom-error bases (CNF486) and ``ErrorWrapper`` (CNF475)
+_V1_LEFTOVERS = (
+    _VALIDATOR
+    | _ROOT_VALIDATOR
+    | frozenset(
+        {
+            "pydantic.PydanticValueError",
+            "pydantic.PydanticTypeError",
+            "pydantic.errors.PydanticValueError",
+            "pydantic.errors.PydanticTypeError",
+            "pydantic.error_wrappers.ErrorWrapper",
+        }
+    )
+)
 
 
 class UnusedV1Import(FileRule):
     """## What it checks
-    `validator` or `root_validator` imported from `pydantic` at module level and never used in the
-    file: what is left once the v1 decorators were converted (CNF410, CNF416).
+    `validator`, `root_validator`, `PydanticValueError`, `PydanticTypeError` or `ErrorWrapper`
+    imported from `pydantic` (or `pydantic.errors`, `pydantic.error_wrappers`) at module level and
+    never used in the file: what is left once the v1 decorators (CNF410, CNF416), the custom error
+    classes (CNF486) and the `ErrorWrapper` calls (CNF475) were converted.
 
     ## Why
-    Both are deprecated in v2; an import nothing uses keeps the deprecated name in the file and
-    makes the next reader look for v1 code that is gone.
+    The decorators are deprecated in v2 and the other names are gone (importing them fails); an
+    import nothing uses keeps the v1 name in the file and makes the next reader look for v1 code
+    that is gone.
 
     ## Example
     ```python
@@ -62,7 +79,7 @@ class UnusedV1Import(FileRule):
 
     code = "CNF485"
     name = "pydantic-unused-v1-import"
-    summary = "unused validator/root_validator import"
+    summary = "unused v1 import (validator, root_validator, v1 error classes)"
     fix_hint = "remove the unused import"
     catalog = "PV085"
     fix = FixSafety.SAFE
@@ -108,7 +125,7 @@ class UnusedV1Import(FileRule):
             Expect(
                 1,
                 1,
-                "root_validator, validator imported from pydantic and unused (left over from the v1 decorators): remove them",
+                "root_validator, validator imported from pydantic and unused (left over from converted v1 code): remove them",
             ),
             path=SCHEMAS,
             fixed="""
@@ -138,7 +155,7 @@ class UnusedV1Import(FileRule):
         found = [
             alias
             for alias, fact in zip(_aliases(node), ctx.import_facts(node))
-            if fact.target in _V1_DECORATORS
+            if fact.target in _V1_LEFTOVERS
         ]
         statement = ctx.statement
         if found and statement is not None:
@@ -164,7 +181,7 @@ class UnusedV1Import(FileRule):
             pronoun = "them" if len(unused) > 1 else "it"
             self.report(
                 statement if replacement is cst.RemovalSentinel.REMOVE else node,
-                f"{names} imported from pydantic and unused (left over from the v1 decorators): "
+                f"{names} imported from pydantic and unused (left over from converted v1 code): "
                 f"remove {pronoun}",
                 replacement=replacement,
             )
