@@ -291,3 +291,54 @@ def test_v1_error_classes_converted_give_v1_errors(tmp_path: Path) -> None:
         "value_error",
         "too loud",
     )
+
+
+_WRAPPED = """
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from pydantic.error_wrappers import ErrorWrapper, ValidationError
+
+
+class UserIn(BaseModel):
+    name: str = ""
+
+
+def fail(raw):
+    try:
+        int(raw)
+    except (ValueError, TypeError) as e:
+        raise ValidationError([ErrorWrapper(e, loc="__root__")], UserIn) from e
+    raise ValidationError(
+        [ErrorWrapper(ValueError("odd {x}"), loc=("a", 1)), ErrorWrapper(TypeError("t"), "b")],
+        model=UserIn,
+    )
+
+
+def request_errors():
+    return RequestValidationError([ErrorWrapper(ValueError("bad"), loc=("body", "x"))]).errors()
+"""
+
+
+def test_error_wrappers_converted_give_v1_errors(tmp_path: Path) -> None:
+    """CNF475 (+ CNF485): a ValidationError raised by hand from ErrorWrappers gives, under v2,
+    the loc, msg and type of each error v1 gave; RequestValidationError gets v1's dicts."""
+    pytest.importorskip("fastapi")
+    fixed = _fixed_by_cli(tmp_path, _WRAPPED.lstrip())
+    assert "error_wrappers" not in fixed and "ErrorWrapper" not in fixed
+    v1 = _namespace(_as_v1(_WRAPPED))
+    v2 = _namespace(fixed)
+
+    def errors(namespace: Dict[str, Any], raw: Any, error_type: Any) -> Any:
+        with pytest.raises(error_type) as raised:
+            namespace["fail"](raw)
+        return [(tuple(e["loc"]), e["msg"], e["type"]) for e in raised.value.errors()]
+
+    for raw in (None, "x", "1"):
+        before = errors(v1, raw, pydantic.v1.ValidationError)
+        assert errors(v2, raw, pydantic.ValidationError) == before, raw
+    assert errors(v2, "1", pydantic.ValidationError) == [
+        (("a", 1), "odd {x}", "value_error"),
+        (("b",), "t", "type_error"),
+    ]
+    assert errors(v2, None, pydantic.ValidationError)[0][2] == "type_error"
+    assert v2["request_errors"]() == [{"loc": ("body", "x"), "msg": "bad", "type": "value_error"}]
