@@ -342,3 +342,42 @@ def test_error_wrappers_converted_give_v1_errors(tmp_path: Path) -> None:
     ]
     assert errors(v2, None, pydantic.ValidationError)[0][2] == "type_error"
     assert v2["request_errors"]() == [{"loc": ("body", "x"), "msg": "bad", "type": "value_error"}]
+
+
+_PATTERNS = """
+from pydantic import BaseModel, Field, constr
+
+Pin = constr(regex=r"^\\d{4}$")
+
+
+class Secret(BaseModel):
+    password: str = Field(regex=r"^(?=.*\\d)(?!.*x).{4,}$")
+    pin: Pin = "1234"
+    twice: str = Field("aa", regex=r"^(\\w)\\1$")
+
+    class Config:
+        frozen = True
+"""
+
+
+def test_patterns_needing_python_re_keep_v1_matching(tmp_path: Path) -> None:
+    """CNF450 + CNF401 + CNF451: look-around and back-references, which v2's default engine
+    rejects (the model does not build), match under v2 as under v1 once the fix sets
+    regex_engine="python-re"."""
+    fixed = _fixed_by_cli(tmp_path, _PATTERNS.lstrip())
+    assert 'regex_engine="python-re"' in fixed and "regex=" not in fixed
+    outcomes = _compare_sources(
+        _PATTERNS,
+        fixed,
+        "Secret",
+        [
+            {"password": "ab1d"},
+            {"password": "abcd"},
+            {"password": "ab1x"},
+            {"password": "ab1d", "twice": "ab"},
+            {"password": "ab1d", "pin": "12"},
+        ],
+    )
+    assert [kind for kind, _ in outcomes] == ["ok", "error", "error", "error", "error"]
+    with pytest.raises(Exception, match="regex"):
+        _namespace(fixed.replace(', regex_engine="python-re"', ""))

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from typing import (
     TYPE_CHECKING,
+    Any,
+    Dict,
     Optional,
+    Tuple,
 )
 
+from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect, FileRule
 from conformance.rules.pydantic._common import (
+    _CONFIG_DICT,
     _CONSTR,
     _FIELD,
     _LOOKAROUND,
+    _SETTINGS_CONFIG_DICT,
     SCHEMAS,
     _assigned_name,
+    _body,
     _class_scope,
+    _inner_classes,
+    _keyword_arg,
     _kwarg,
+    _pydantic_name,
     _small_statements,
     _string,
+    _with_args,
 )
 from conformance.rules.pydantic._conditions import _PYTHON_RE_KEY, LacksPythonRe
 
@@ -50,7 +61,14 @@ class PatternNeedsPythonRe(FileRule):
     or a validator that checks the rule in Python.
 
     ## Fix
-    None.
+    Safe, reported once per model at its configuration (the pattern findings themselves carry
+    no fix): `regex_engine="python-re"` is added to the model's own
+    `model_config = ConfigDict(...)` (or `SettingsConfigDict(...)`), or
+    `model_config = ConfigDict(regex_engine="python-re")` becomes the first statement of a model
+    that has no configuration. Pydantic v1 matched every pattern with Python's `re`, so the
+    model's patterns (and its subclasses') then behave as they did in v1. Not while the model
+    still has a `class Config` (CNF401 converts it first, then this fix applies) nor for a
+    `model_config` that is not a `ConfigDict(...)` call.
 
     ## Options
     None.
@@ -61,6 +79,7 @@ class PatternNeedsPythonRe(FileRule):
     summary = "pattern needs the python-re regex engine"
     fix_hint = 'set model_config = ConfigDict(regex_engine="python-re") or validate in Python'
     catalog = "PV051"
+    fix = FixSafety.SAFE
     VALID = (
         Example.code(
             """
@@ -104,13 +123,144 @@ class PatternNeedsPythonRe(FileRule):
                 password: str = Field(pattern=r"^(?=.*\\d).{8,}$")
             """,
             Expect(
+                4,
+                1,
+                'Secret has patterns the Rust regex engine of Pydantic v2 rejects (look-around, back-references): add regex_engine="python-re" to its model_config, the engine v1 matched every pattern with',
+            ),
+            Expect(
                 5,
                 35,
                 'pattern r"^(?=.*\\d).{8,}$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects',
             ),
             path=SCHEMAS,
+            fixed="""
+            from pydantic import BaseModel, ConfigDict, Field
+
+
+            class Secret(BaseModel):
+                model_config = ConfigDict(regex_engine="python-re")
+
+                password: str = Field(pattern=r"^(?=.*\\d).{8,}$")
+            """,
+        ),
+        Example.code(
+            """
+            from pydantic import BaseModel, ConfigDict, Field, constr
+
+
+            class Secret(BaseModel):
+                \"\"\"A secret.\"\"\"
+
+                password: str = Field(pattern=r"^(?=.*\\d).{8,}$")
+                pin: constr(pattern=r"^(\\d)\\1+$")
+
+
+            class Token(BaseModel):
+                model_config = ConfigDict(frozen=True)
+
+                value: str = Field(pattern=r"(?<!x)y")
+            """,
+            Expect(
+                4,
+                1,
+                'Secret has patterns the Rust regex engine of Pydantic v2 rejects (look-around, back-references): add regex_engine="python-re" to its model_config, the engine v1 matched every pattern with',
+            ),
+            Expect(
+                7,
+                35,
+                'pattern r"^(?=.*\\d).{8,}$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
+            ),
+            Expect(
+                8,
+                25,
+                'pattern r"^(\\d)\\1+$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
+            ),
+            Expect(
+                12,
+                20,
+                'Token has patterns the Rust regex engine of Pydantic v2 rejects (look-around, back-references): add regex_engine="python-re" to its model_config, the engine v1 matched every pattern with',
+            ),
+            Expect(
+                14,
+                32,
+                'pattern r"(?<!x)y" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
+            ),
+            path=SCHEMAS,
+            fixed="""
+            from pydantic import BaseModel, ConfigDict, Field, constr
+
+
+            class Secret(BaseModel):
+                \"\"\"A secret.\"\"\"
+                model_config = ConfigDict(regex_engine="python-re")
+
+                password: str = Field(pattern=r"^(?=.*\\d).{8,}$")
+                pin: constr(pattern=r"^(\\d)\\1+$")
+
+
+            class Token(BaseModel):
+                model_config = ConfigDict(frozen=True, regex_engine="python-re")
+
+                value: str = Field(pattern=r"(?<!x)y")
+            """,
         ),
     )
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        #: classes (by node identity) with a pattern that needs python-re: (qualname, class)
+        self._needing: Dict[int, Tuple[str, cst.ClassDef]] = {}
+
+    def class_end(self, node: cst.ClassDef) -> None:
+        found = self._needing.pop(id(node), None)
+        if found is None or _inner_classes(node, "Config"):
+            return
+        owner, _ = found
+        message = (
+            f"{node.name.value} has patterns the Rust regex engine of Pydantic v2 rejects "
+            '(look-around, back-references): add regex_engine="python-re" to its model_config, '
+            "the engine v1 matched every pattern with"
+        )
+        engine = _keyword_arg("regex_engine", cst.SimpleString('"python-re"'))
+        configs = [s for s in _small_statements(node) if _assigned_name(s) == "model_config"]
+        if configs:
+            value = getattr(configs[0], "value", None)
+            if len(configs) != 1 or not isinstance(value, cst.Call):
+                return
+            if self.ctx.call_name(value) not in _CONFIG_DICT | _SETTINGS_CONFIG_DICT:
+                return
+            if any(arg.star for arg in value.args):
+                return
+            self.report(
+                value,
+                message,
+                replacement=_with_args(value, [*value.args, engine]),
+                when=LacksPythonRe(owner),
+            )
+            return
+        config_dict, imports = _pydantic_name(self.ctx, _CONFIG_DICT, "ConfigDict")
+        line = cst.SimpleStatementLine(
+            body=[
+                cst.Assign(
+                    targets=[cst.AssignTarget(target=cst.Name("model_config"))],
+                    value=cst.Call(func=config_dict, args=[engine]),
+                )
+            ]
+        )
+        body = list(_body(node))
+        position = 1 if body and _is_docstring(body[0]) else 0
+        if position == 0 and body:
+            line = line.with_changes(leading_lines=body[0].leading_lines)
+            body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        body.insert(position, line)
+        assert isinstance(node.body, cst.IndentedBlock)
+        self.report(
+            node,
+            message,
+            replacement=node.with_changes(body=node.body.with_changes(body=body)),
+            when=LacksPythonRe(owner),
+            imports=imports,
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for small in _small_statements(node):
@@ -143,6 +293,9 @@ class PatternNeedsPythonRe(FileRule):
             text = _string(arg.value) if arg is not None else None
             if arg is None or text is None or not _LOOKAROUND.search(text):
                 continue
+            class_def = self.ctx.class_def
+            if class_def is not None:
+                self._needing[id(class_def)] = (owner, class_def)
             self.report(
                 arg.value,
                 f"pattern {self.ctx.code_for(arg.value)} uses look-around or back-references, which "
@@ -150,3 +303,12 @@ class PatternNeedsPythonRe(FileRule):
                 fix_hint='set model_config = ConfigDict(regex_engine="python-re")',
                 when=LacksPythonRe(owner),
             )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
