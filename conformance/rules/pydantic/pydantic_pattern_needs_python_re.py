@@ -249,8 +249,11 @@ class PatternNeedsPythonRe(FileRule):
         )
         body = list(_body(node))
         position = 1 if body and _is_docstring(body[0]) else 0
-        if position == 0 and body:
-            line = line.with_changes(leading_lines=body[0].leading_lines)
+        first = body[0] if body else None
+        if position == 0 and isinstance(
+            first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        ):
+            line = line.with_changes(leading_lines=first.leading_lines)
             body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
         body.insert(position, line)
         assert isinstance(node.body, cst.IndentedBlock)
