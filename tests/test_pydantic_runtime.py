@@ -381,3 +381,52 @@ def test_patterns_needing_python_re_keep_v1_matching(tmp_path: Path) -> None:
     assert [kind for kind, _ in outcomes] == ["ok", "error", "error", "error", "error"]
     with pytest.raises(Exception, match="regex"):
         _namespace(fixed.replace(', regex_engine="python-re"', ""))
+
+
+_INHERITED = """
+from typing import Dict, List, Optional
+
+from pydantic import BaseModel, validator
+
+
+class User(BaseModel):
+    proxies: List[str] = ["vmess"]
+    inbounds: Dict[str, List[str]] = {}
+    note: Optional[str]
+
+
+class UserCreate(User):
+    name: str = "u"
+
+    @validator("inbounds", pre=True, always=True)
+    def fill_inbounds(cls, inbounds, values, **kwargs):
+        for proxy in values.get("proxies", []):
+            inbounds.setdefault(proxy, ["default"])
+        return inbounds
+
+    @validator("note", always=True)
+    def fill_note(cls, v, values):
+        return v or f"{len(values.get('inbounds', {}))} inbound(s)"
+"""
+
+
+def test_always_validators_on_inherited_fields_keep_v1_behaviour(tmp_path: Path) -> None:
+    """CNF413 redeclares the inherited fields with validate_default=True, then CNF410 converts:
+    the validators still run when the field is omitted, and see the same values as in v1."""
+    fixed = _fixed_by_cli(tmp_path, _INHERITED.lstrip())
+    assert "@validator" not in fixed and "always" not in fixed
+    outcomes = _compare_sources(
+        _INHERITED,
+        fixed,
+        "UserCreate",
+        [{}, {"proxies": ["a", "b"]}, {"inbounds": {"a": []}, "note": "n"}, {"proxies": 3}],
+    )
+    assert outcomes[0] == (
+        "ok",
+        {
+            "proxies": ["vmess"],
+            "inbounds": {"vmess": ["default"]},
+            "note": "1 inbound(s)",
+            "name": "u",
+        },
+    )

@@ -61,10 +61,20 @@ class ValidatorPlan:
     drops_kwargs: bool
     always: bool
     pending: Tuple[Tuple[str, cst.AnnAssign], ...]
+    #: fields of an ``always`` validator declared by a base class of the same file that need
+    #: ``validate_default=True``: (name, the base class, the statement there). v2 sets that
+    #: flag on a field, not on a validator: the fix redeclares the field in this class (a
+    #: redeclared field keeps the position it has in the base, so ``info.data`` stays the same).
+    inherited: Tuple[Tuple[str, str, cst.AnnAssign], ...] = ()
 
     @property
     def rewrites_function(self) -> bool:
         return self.reads_values or self.drops_kwargs
+
+    @property
+    def waiting(self) -> bool:
+        """Whether fields still need ``validate_default=True`` before the decorator converts."""
+        return bool(self.pending or self.inherited)
 
     @property
     def unsafe(self) -> bool:
@@ -127,14 +137,56 @@ def validator_plan(
         else:
             return None
     pending: List[Tuple[str, cst.AnnAssign]] = []
+    inherited: List[Tuple[str, str, cst.AnnAssign]] = []
     if always:
         declared = _declared_fields(ctx.class_def)
         for name in fields:
-            if name not in declared:
-                return None  # "*", or a field of a base class: no place for validate_default
-            if field_with_validate_default(ctx, declared[name])[0] is not None:
-                pending.append((name, declared[name]))
-    return ValidatorPlan(tuple(args), reads_values, kwargs is not None, always, tuple(pending))
+            if name in declared:
+                if field_with_validate_default(ctx, declared[name])[0] is not None:
+                    pending.append((name, declared[name]))
+                continue
+            found = inherited_field(ctx, ctx.class_def, name)
+            if found is None:
+                return None  # "*", or a field of a base class in another file
+            if field_with_validate_default(ctx, found[1])[0] is not None:
+                inherited.append((name, found[0], found[1]))
+    return ValidatorPlan(
+        tuple(args), reads_values, kwargs is not None, always, tuple(pending), tuple(inherited)
+    )
+
+
+def inherited_field(
+    ctx: FileContext, class_def: Optional[cst.ClassDef], name: str
+) -> Optional[Tuple[str, cst.AnnAssign]]:
+    """(base class name, statement) of the field ``name`` that ``class_def`` inherits from a
+    class defined at the top level of the same file, searched in v1's order (the bases left to
+    right, each with its own bases), or None (a base in another file, or no such field)."""
+    module = ctx.ancestors[0] if ctx.ancestors else None
+    if class_def is None or not isinstance(module, cst.Module):
+        return None
+    classes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    seen: List[str] = []
+
+    def search(node: cst.ClassDef) -> Optional[Tuple[str, cst.AnnAssign]]:
+        for base in node.bases:
+            if base.keyword is not None or not isinstance(base.value, cst.Name):
+                continue
+            base_name = base.value.value
+            binding = ctx.module_bindings().get(base_name)
+            if base_name in seen or base_name not in classes:
+                continue
+            if binding is None or binding.kind != "class":
+                continue
+            seen.append(base_name)
+            declared = _declared_fields(classes[base_name])
+            if name in declared:
+                return base_name, declared[name]
+            deeper = search(classes[base_name])
+            if deeper is not None:
+                return deeper
+        return None
+
+    return search(class_def)
 
 
 def converted_function(

@@ -10,7 +10,7 @@ from typing import (
 
 from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect
-from conformance.rules.pydantic._common import _REMOVED_KEYS, SCHEMAS, _is_name
+from conformance.rules.pydantic._common import _REMOVED_KEYS, SCHEMAS, _is_name, _string
 from conformance.rules.pydantic._templates import _ConfigRule
 
 if TYPE_CHECKING:
@@ -40,12 +40,17 @@ class RemovedConfigKey(_ConfigRule):
     ```python
     model_config = ConfigDict(frozen=True)
     ```
-    `copy_on_model_validation` -> `revalidate_instances`; `fields` -> `Field(alias=...)`;
-    `smart_union` and `underscore_attrs_are_private` -> delete (v2 behaves that way already).
+    `copy_on_model_validation` -> `revalidate_instances`; `fields` -> `Field(alias=...)` for its
+    alias entries (the message lists them) and `Field(exclude=True)` on every field to leave out
+    for its `include`/`exclude` entries; `smart_union` and `underscore_attrs_are_private` ->
+    delete (v2 behaves that way already).
 
     ## Fix
     Safe for `allow_mutation` with a literal value (becomes `frozen` with the inverse value);
-    none for the other keys.
+    none for the other keys. None for `fields` either: its entries belong on the fields, and
+    `include` entries (only these fields are exported) become `exclude=True` on all the *other*
+    fields, inherited ones included (redeclared in the class), which a fix of one file cannot list
+    when a base class lives in another file; the message says which case the value is.
 
     ## Options
     None.
@@ -82,7 +87,27 @@ class RemovedConfigKey(_ConfigRule):
 
             class UserIn(BaseModel):
                 model_config = ConfigDict(smart_union=True)
+
+
+            class UserDb(BaseModel):
+                class Config:
+                    fields = {"id": "_id", "name": {"alias": "fullName"}}
+
+
+            class UserPublic(UserDb):
+                class Config:
+                    fields = {f: {"include": True} for f in ["name"]}
             """,
+            Expect(
+                20,
+                9,
+                "config key 'fields' was removed in Pydantic v2: its include/exclude entries have no v2 config key: set Field(exclude=True) on each field dump() should leave out (redeclare the inherited ones in this class)",
+            ),
+            Expect(
+                15,
+                9,
+                "config key 'fields' was removed in Pydantic v2: declare the aliases on the fields: id: ... = Field(alias='_id'), name: ... = Field(alias='fullName')",
+            ),
             Expect(
                 6,
                 9,
@@ -105,6 +130,16 @@ class RemovedConfigKey(_ConfigRule):
 
             class UserIn(BaseModel):
                 model_config = ConfigDict(smart_union=True)
+
+
+            class UserDb(BaseModel):
+                class Config:
+                    fields = {"id": "_id", "name": {"alias": "fullName"}}
+
+
+            class UserPublic(UserDb):
+                class Config:
+                    fields = {f: {"include": True} for f in ["name"]}
             """,
         ),
     )
@@ -115,8 +150,46 @@ class RemovedConfigKey(_ConfigRule):
         advice = _REMOVED_KEYS.get(key)
         if advice is None:
             return None
+        if key == "fields":
+            advice = _fields_advice(value)
         message = f"config key '{key}' was removed in Pydantic v2: {advice}"
         if key == "allow_mutation" and (_is_name(value, "True") or _is_name(value, "False")):
             inverse = "True" if _is_name(value, "False") else "False"
             return message, "frozen", cst.Name(inverse)
         return message, None, None
+
+
+def _fields_advice(value: cst.BaseExpression) -> str:
+    """What replaces a v1 ``fields = {...}`` config value: the aliases it sets, listed, or the
+    ``include``/``exclude`` entries that become ``Field(exclude=True)`` on fields."""
+    entries = []
+    if isinstance(value, cst.DictComp):
+        entries = [value.value]
+    elif isinstance(value, cst.Dict):
+        entries = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+    aliases = []
+    for entry in entries:
+        if isinstance(entry, cst.Dict):
+            keys = [_string(e.key) for e in entry.elements if isinstance(e, cst.DictElement)]
+            if "include" in keys or "exclude" in keys:
+                return (
+                    "its include/exclude entries have no v2 config key: set Field(exclude=True) "
+                    "on each field dump() should leave out (redeclare the inherited ones in this "
+                    "class)"
+                )
+    if isinstance(value, cst.Dict):
+        for element in value.elements:
+            if not isinstance(element, cst.DictElement):
+                break
+            name, alias = _string(element.key), _string(element.value)
+            if alias is None and isinstance(element.value, cst.Dict):
+                for inner in element.value.elements:
+                    if isinstance(inner, cst.DictElement) and _string(inner.key) == "alias":
+                        alias = _string(inner.value)
+            if name is None or alias is None:
+                break
+            aliases.append(f"{name}: ... = Field(alias={alias!r})")
+        else:
+            if aliases:
+                return "declare the aliases on the fields: " + ", ".join(aliases)
+    return _REMOVED_KEYS["fields"]

@@ -258,7 +258,7 @@ class V1Validator(_DecoratorRule):
     ) -> None:
         message = "@validator is the Pydantic v1 decorator"
         plan = validator_plan(self.ctx, node, call)
-        if plan is None or call is None or plan.pending:
+        if plan is None or call is None or plan.waiting:
             self.report(decorator, message)
             return
         replacement, imports = converted_function(self.ctx, node, decorator, call, plan)
