@@ -275,7 +275,7 @@ def test_v1_error_classes_converted_give_v1_errors(tmp_path: Path) -> None:
     own __str__ (based on pydantic.v1) reports its message as a value_error."""
     fixed = _fixed_by_cli(tmp_path, _ERRORS.lstrip())
     assert "PydanticValueError," not in fixed and "PydanticTypeError" not in fixed
-    assert "pydantic.v1.PydanticValueError" in fixed
+    assert "v1.PydanticValueError" in fixed
     v1 = _namespace(_as_v1(_ERRORS))["Model"]
     v2 = _namespace(fixed)["Model"]
     for data in ({}, {"foo": "x"}, {"foo": "baz"}, {"n": 3}, {"foo": "x", "n": 5}):

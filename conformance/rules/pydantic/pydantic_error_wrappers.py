@@ -118,6 +118,7 @@ class ErrorWrappersImport(_ImportedName):
             from pydantic.error_wrappers import ErrorWrapper, ValidationError
             """,
             Expect(1, 1, f"{_GONE}: from pydantic import ValidationError"),
+            unsafe=True,
             fixed="""
             from pydantic import ValidationError
             """,
@@ -170,6 +171,7 @@ class ErrorWrappersImport(_ImportedName):
                 11,
                 "ValidationError(errors, model) does not work in Pydantic v2: it cannot be converted mechanically (the errors are not a list of ErrorWrapper(exc, loc) calls): build it with ValidationError.from_exception_data(title, line_errors)",
             ),
+            unsafe=True,
             fixed="""
             from fastapi.exceptions import RequestValidationError
             from pydantic import BaseModel, ValidationError

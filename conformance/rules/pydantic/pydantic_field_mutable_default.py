@@ -89,6 +89,7 @@ class FieldMutableDefault(FileRule):
                 "Field({}) as the default: use default_factory=dict, the v2 form for a mutable default",
             ),
             path=SCHEMAS,
+            unsafe=True,
             fixed="""
             from typing import Dict, List
 

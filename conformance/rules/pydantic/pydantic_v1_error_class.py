@@ -138,10 +138,12 @@ class V1ErrorClass(FileRule):
                 "NotABarError derives from PydanticValueError, gone in Pydantic v2 (importing it fails): converted to pydantic_core.PydanticCustomError, keeping the v1 error type value_error.<code>, message and context",
             ),
             path=SCHEMAS,
+            unsafe=True,
             fixed="""
+            from typing import Any
+
             from pydantic import PydanticValueError
             from pydantic_core import PydanticCustomError
-            from typing import Any
 
 
             class NotABarError(PydanticCustomError):
@@ -171,10 +173,12 @@ class V1ErrorClass(FileRule):
                 "NotAnIntError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails): converted to pydantic_core.PydanticCustomError, keeping the v1 error type type_error.<class name>, message and context",
             ),
             path=SCHEMAS,
+            unsafe=True,
             fixed="""
+            from typing import Any
+
             from pydantic.errors import PydanticTypeError
             from pydantic_core import PydanticCustomError
-            from typing import Any
 
 
             class NotAnIntError(PydanticCustomError):
@@ -215,12 +219,13 @@ class V1ErrorClass(FileRule):
                 "OddError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails): it defines __str__, so it cannot be converted mechanically, and the pydantic.v1 class is a TypeError that v2 validators let escape: derive it from pydantic_core.PydanticCustomError by hand",
             ),
             path=SCHEMAS,
+            unsafe=True,
             fixed="""
             import pydantic
-            import pydantic.v1
+            from pydantic import v1
 
 
-            class WrongConstantError(pydantic.v1.PydanticValueError):
+            class WrongConstantError(v1.PydanticValueError):
                 code = "const"
 
                 def __str__(self) -> str:
@@ -263,10 +268,8 @@ class V1ErrorClass(FileRule):
                 "pydantic_core.PydanticCustomError by hand",
             )
             return
-        v1_base = cst.Attribute(
-            value=cst.Attribute(value=cst.Name("pydantic"), attr=cst.Name("v1")),
-            attr=cst.Name("PydanticValueError"),
-        )
+        # ``from pydantic import v1``: ``import pydantic.v1`` would rebind ``pydantic``
+        v1_base = cst.Attribute(value=cst.Name("v1"), attr=cst.Name("PydanticValueError"))
         bases = list(node.bases)
         bases[index] = bases[index].with_changes(value=v1_base)
         self.report(
@@ -275,7 +278,7 @@ class V1ErrorClass(FileRule):
             "pydantic.v1.PydanticValueError, it keeps its v1 behaviour and v2 validators report "
             "it as a value_error",
             replacement=node.with_changes(bases=bases),
-            imports=(("pydantic.v1", None),),
+            imports=(("pydantic", "v1"),),
         )
 
     def _v1_base(self, node: cst.ClassDef) -> Optional[Tuple[int, str]]:

@@ -148,7 +148,7 @@ class ValidatorAlways(_ValidatorKeyword):
             path=SCHEMAS,
             unsafe=True,
             fixed="""
-            from pydantic import BaseModel, validator, Field
+            from pydantic import BaseModel, Field, validator
 
 
             class Base(BaseModel):
