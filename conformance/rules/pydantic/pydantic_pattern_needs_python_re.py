@@ -6,6 +6,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Dict,
+    List,
     Optional,
     Tuple,
 )
@@ -61,8 +62,8 @@ class PatternNeedsPythonRe(FileRule):
     or a validator that checks the rule in Python.
 
     ## Fix
-    Safe, reported once per model at its configuration (the pattern findings themselves carry
-    no fix): `regex_engine="python-re"` is added to the model's own
+    Safe. One finding per model, naming its patterns, at the class (or its `ConfigDict(...)`
+    call) when the fix applies, else one finding per pattern: `regex_engine="python-re"` is added to the model's own
     `model_config = ConfigDict(...)` (or `SettingsConfigDict(...)`), or
     `model_config = ConfigDict(regex_engine="python-re")` becomes the first statement of a model
     that has no configuration. Pydantic v1 matched every pattern with Python's `re`, so the
@@ -125,12 +126,7 @@ class PatternNeedsPythonRe(FileRule):
             Expect(
                 4,
                 1,
-                'Secret has patterns the Rust regex engine of Pydantic v2 rejects (look-around, back-references): add regex_engine="python-re" to its model_config, the engine v1 matched every pattern with',
-            ),
-            Expect(
-                5,
-                35,
-                'pattern r"^(?=.*\\d).{8,}$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects',
+                'Secret: r"^(?=.*\\d).{8,}$" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its model_config (v1 matched every pattern with Python\'s re)',
             ),
             path=SCHEMAS,
             fixed="""
@@ -159,31 +155,28 @@ class PatternNeedsPythonRe(FileRule):
                 model_config = ConfigDict(frozen=True)
 
                 value: str = Field(pattern=r"(?<!x)y")
+
+
+            class Legacy(BaseModel):
+                value: str = Field(regex=r"(?=a)")
+
+                class Config:
+                    frozen = True
             """,
             Expect(
                 4,
                 1,
-                'Secret has patterns the Rust regex engine of Pydantic v2 rejects (look-around, back-references): add regex_engine="python-re" to its model_config, the engine v1 matched every pattern with',
-            ),
-            Expect(
-                7,
-                35,
-                'pattern r"^(?=.*\\d).{8,}$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
-            ),
-            Expect(
-                8,
-                25,
-                'pattern r"^(\\d)\\1+$" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
+                'Secret: r"^(?=.*\\d).{8,}$", r"^(\\d)\\1+$" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its model_config (v1 matched every pattern with Python\'s re)',
             ),
             Expect(
                 12,
                 20,
-                'Token has patterns the Rust regex engine of Pydantic v2 rejects (look-around, back-references): add regex_engine="python-re" to its model_config, the engine v1 matched every pattern with',
+                'Token: r"(?<!x)y" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its model_config (v1 matched every pattern with Python\'s re)',
             ),
             Expect(
-                14,
-                32,
-                'pattern r"(?<!x)y" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
+                18,
+                30,
+                'pattern r"(?=a)" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
             ),
             path=SCHEMAS,
             fixed="""
@@ -202,42 +195,69 @@ class PatternNeedsPythonRe(FileRule):
                 model_config = ConfigDict(frozen=True, regex_engine="python-re")
 
                 value: str = Field(pattern=r"(?<!x)y")
+
+
+            class Legacy(BaseModel):
+                value: str = Field(regex=r"(?=a)")
+
+                class Config:
+                    frozen = True
             """,
+            note="Legacy: no fix until CNF401 converts its class Config",
         ),
     )
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        #: classes (by node identity) with a pattern that needs python-re: (qualname, class)
-        self._needing: Dict[int, Tuple[str, cst.ClassDef]] = {}
+        #: per class (by node identity): its qualified name and the patterns that need python-re
+        self._needing: Dict[int, Tuple[str, List[cst.BaseExpression]]] = {}
 
     def class_end(self, node: cst.ClassDef) -> None:
         found = self._needing.pop(id(node), None)
-        if found is None or _inner_classes(node, "Config"):
+        if found is None:
             return
-        owner, _ = found
-        message = (
-            f"{node.name.value} has patterns the Rust regex engine of Pydantic v2 rejects "
-            '(look-around, back-references): add regex_engine="python-re" to its model_config, '
-            "the engine v1 matched every pattern with"
+        owner, patterns = found
+        replacement, imports = self._config_fix(node)
+        if replacement is None:
+            for pattern in patterns:
+                self.report(
+                    pattern,
+                    f"pattern {self.ctx.code_for(pattern)} uses look-around or back-references, "
+                    "which the default Rust regex engine of Pydantic v2 rejects: set "
+                    'model_config = ConfigDict(regex_engine="python-re")',
+                    when=LacksPythonRe(owner),
+                )
+            return
+        shown = ", ".join(self.ctx.code_for(pattern) for pattern in patterns)
+        self.report(
+            replacement[0],
+            f"{node.name.value}: {shown} use look-around or back-references, which the default "
+            'Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its '
+            "model_config (v1 matched every pattern with Python's re)",
+            replacement=replacement[1],
+            when=LacksPythonRe(owner),
+            imports=imports,
         )
+
+    def _config_fix(
+        self, node: cst.ClassDef
+    ) -> Tuple[Optional[Tuple[cst.CSTNode, cst.CSTNode]], Tuple[Tuple[str, Optional[str]], ...]]:
+        """((node to replace, replacement), imports) that set the engine in the model's own
+        configuration, or (None, ()) when its configuration is not a ``ConfigDict(...)`` call."""
+        if _inner_classes(node, "Config"):
+            return None, ()  # CNF401 converts it first
         engine = _keyword_arg("regex_engine", cst.SimpleString('"python-re"'))
         configs = [s for s in _small_statements(node) if _assigned_name(s) == "model_config"]
         if configs:
             value = getattr(configs[0], "value", None)
-            if len(configs) != 1 or not isinstance(value, cst.Call):
-                return
-            if self.ctx.call_name(value) not in _CONFIG_DICT | _SETTINGS_CONFIG_DICT:
-                return
-            if any(arg.star for arg in value.args):
-                return
-            self.report(
-                value,
-                message,
-                replacement=_with_args(value, [*value.args, engine]),
-                when=LacksPythonRe(owner),
-            )
-            return
+            if (
+                len(configs) != 1
+                or not isinstance(value, cst.Call)
+                or self.ctx.call_name(value) not in _CONFIG_DICT | _SETTINGS_CONFIG_DICT
+                or any(arg.star for arg in value.args)
+            ):
+                return None, ()
+            return (value, _with_args(value, [*value.args, engine])), ()
         config_dict, imports = _pydantic_name(self.ctx, _CONFIG_DICT, "ConfigDict")
         line = cst.SimpleStatementLine(
             body=[
@@ -257,13 +277,7 @@ class PatternNeedsPythonRe(FileRule):
             body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
         body.insert(position, line)
         assert isinstance(node.body, cst.IndentedBlock)
-        self.report(
-            node,
-            message,
-            replacement=node.with_changes(body=node.body.with_changes(body=body)),
-            when=LacksPythonRe(owner),
-            imports=imports,
-        )
+        return (node, node.with_changes(body=node.body.with_changes(body=body))), imports
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for small in _small_statements(node):
@@ -297,13 +311,14 @@ class PatternNeedsPythonRe(FileRule):
             if arg is None or text is None or not _LOOKAROUND.search(text):
                 continue
             class_def = self.ctx.class_def
-            if class_def is not None:
-                self._needing[id(class_def)] = (owner, class_def)
+            if class_def is not None:  # reported at the end of the class, with its fix
+                self._needing.setdefault(id(class_def), (owner, []))[1].append(arg.value)
+                continue
             self.report(
                 arg.value,
                 f"pattern {self.ctx.code_for(arg.value)} uses look-around or back-references, which "
-                "the default Rust regex engine of Pydantic v2 rejects",
-                fix_hint='set model_config = ConfigDict(regex_engine="python-re")',
+                "the default Rust regex engine of Pydantic v2 rejects: set model_config = "
+                'ConfigDict(regex_engine="python-re")',
                 when=LacksPythonRe(owner),
             )
 
