@@ -19,6 +19,7 @@ from conformance.rules.pydantic._common import (
     _CLASSMETHOD,
     _FIELD,
     _FIELD_VALIDATOR,
+    _OPTIONAL,
     _STATICMETHOD,
     _has_decorator,
     _implies_none_default,
@@ -250,6 +251,20 @@ def field_with_validate_default(
     value = statement.value
     implied_none = _implies_none_default(ctx, statement.annotation.annotation)
     validate = _keyword_arg("validate_default", cst.Name("True"))
+    if not implied_none and _defaults_to_none(ctx, value):
+        # v1 made `x: X = None` Optional[X]; v2 validating that default needs it written out
+        if isinstance(value, cst.Call) and _kwarg(value, "validate_default") is not None:
+            return None, ()
+        optional, optional_imports = _optional_name(ctx)
+        wrapped = cst.Subscript(
+            value=optional,
+            slice=[cst.SubscriptElement(cst.Index(statement.annotation.annotation))],
+        )
+        statement = statement.with_changes(
+            annotation=statement.annotation.with_changes(annotation=wrapped)
+        )
+        fixed, imports = field_with_validate_default(ctx, statement)
+        return fixed, (*optional_imports, *imports)
     if isinstance(value, cst.Call) and ctx.call_name(value) in _FIELD:
         if _kwarg(value, "validate_default") is not None:
             return None, ()
@@ -273,6 +288,28 @@ def field_with_validate_default(
             whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")
         )
     return statement.with_changes(value=_with_args(call, call.args), equal=equal), imports
+
+
+def _defaults_to_none(ctx: FileContext, value: Optional[cst.BaseExpression]) -> bool:
+    """Whether the field's default is the literal None (``= None``, ``Field(None)``,
+    ``Field(default=None)``)."""
+    if _is_name(value, "None"):
+        return True
+    if isinstance(value, cst.Call) and ctx.call_name(value) in _FIELD:
+        default = _kwarg(value, "default")
+        if default is None and value.args and value.args[0].keyword is None:
+            default = value.args[0]
+        return default is not None and not default.star and _is_name(default.value, "None")
+    return False
+
+
+def _optional_name(
+    ctx: FileContext,
+) -> Tuple[cst.BaseExpression, Tuple[Tuple[str, Optional[str]], ...]]:
+    local = _local_name(ctx, _OPTIONAL, "")
+    if local:
+        return cst.Name(local), ()
+    return cst.Name("Optional"), (("typing", "Optional"),)
 
 
 def _declared_fields(class_def: Optional[cst.ClassDef]) -> Dict[str, cst.AnnAssign]:

@@ -47,7 +47,9 @@ class ValidatorAlways(_ValidatorKeyword):
     ## Fix
     Unsafe, the first half of CNF410's conversion of the validator: the finding moves to each
     named field, which becomes `Field(default, validate_default=True)` (an `Optional` field
-    without a default gets the `None` v1 implied; `Field(...)` gets the keyword appended). v1 ran
+    without a default gets the `None` v1 implied; `Field(...)` gets the keyword appended; a
+    `None` default on a type that is not optional, which v1 made `Optional`, gets the
+    `Optional[...]` written out, else v2 would reject the default it now validates). v1 ran
     an `always` validator on the default after validating it against the type; v2 with
     `validate_default=True` does the same. No fix when the validator is not converted
     mechanically (see CNF410) or a field is declared in a base class of another file. A field
