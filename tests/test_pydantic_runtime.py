@@ -399,6 +399,10 @@ class User(BaseModel):
     inbounds: Dict[str, List[str]] = {}
     note: Optional[str]
 
+    @validator("proxies", pre=True, always=True)
+    def norm_proxies(cls, v, values, **kwargs):
+        return [p.lower() for p in v] if isinstance(v, list) else v
+
 
 class UserCreate(User):
     name: str = "u"
@@ -407,6 +411,12 @@ class UserCreate(User):
     @validator("status", pre=True, always=True)
     def keep_status(cls, status, values):
         return status
+
+    @validator("proxies", pre=True, always=True)
+    def norm_proxies(cls, v, values, **kwargs):
+        if isinstance(v, str):
+            v = v.split(",")
+        return super().norm_proxies(v, values, **kwargs)
 
     @validator("inbounds", pre=True, always=True)
     def fill_inbounds(cls, inbounds, values, **kwargs):
@@ -437,8 +447,11 @@ def test_always_validators_on_inherited_fields_keep_v1_behaviour(tmp_path: Path)
             {"status": "active"},
             {"status": None},
             {"status": "gone"},
+            {"proxies": "A,b"},
         ],
     )
+    assert outcomes[-1][1]["proxies"] == ["a", "b"]  # the override ran, then the base's
+    assert "super().norm_proxies(v, info)" in fixed
     assert outcomes[0] == (
         "ok",
         {
@@ -449,6 +462,6 @@ def test_always_validators_on_inherited_fields_keep_v1_behaviour(tmp_path: Path)
             "status": None,
         },
     )
-    assert [kind for kind, _ in outcomes[4:]] == ["ok", "ok", "error"]
+    assert [kind for kind, _ in outcomes[4:7]] == ["ok", "ok", "error"]
     # v1 made `status: Status = None` Optional; validating the default in v2 needs it written
     assert "status: Optional[Status] = Field(None, validate_default=True)" in fixed

@@ -11,6 +11,7 @@ from typing import (
     Dict,
     List,
     Optional,
+    Sequence,
     Tuple,
     Union,
 )
@@ -67,6 +68,9 @@ class ValidatorPlan:
     #: flag on a field, not on a validator: the fix redeclares the field in this class (a
     #: redeclared field keeps the position it has in the base, so ``info.data`` stays the same).
     inherited: Tuple[Tuple[str, str, cst.AnnAssign], ...] = ()
+    #: the body passes ``values, **kwargs`` on to ``super().<same name>(...)``, a validator of a
+    #: same-file base that takes ``values`` too (converted alike): the call then passes ``info``
+    forwards: bool = False
 
     @property
     def rewrites_function(self) -> bool:
@@ -107,8 +111,16 @@ def validator_plan(
         return None
     kwargs = params.star_kwarg
     unused: List[str] = (["info"] if reads_values else []) + ([kwargs.name.value] if kwargs else [])
+    forwards = False
     if unused and not _rebinds_nothing(node, ("values" if reads_values else "", *unused)):
-        return None
+        forwards = (
+            reads_values
+            and kwargs is not None
+            and _rebinds_nothing(node, ("values", "info"))
+            and _only_forwards(ctx, node, kwargs.name.value)
+        )
+        if not forwards:
+            return None
     args: List[cst.Arg] = []
     fields: List[str] = []
     always = False
@@ -152,8 +164,41 @@ def validator_plan(
             if field_with_validate_default(ctx, found[1])[0] is not None:
                 inherited.append((name, found[0], found[1]))
     return ValidatorPlan(
-        tuple(args), reads_values, kwargs is not None, always, tuple(pending), tuple(inherited)
+        tuple(args),
+        reads_values,
+        kwargs is not None,
+        always,
+        tuple(pending),
+        tuple(inherited),
+        forwards,
     )
+
+
+def _only_forwards(ctx: FileContext, node: cst.FunctionDef, kwargs: str) -> bool:
+    """Whether every read of ``kwargs`` in the body is the ``**kwargs`` of a
+    ``super().<node's name>(..., values, **kwargs)`` call, and that method is a validator of a
+    base class in the same file whose third parameter is ``values`` (or already ``info``)."""
+    counter = _walkers()[2](node.name.value, kwargs)
+    node.body.visit(counter)
+    if counter.calls == 0 or counter.names != counter.forwarded:
+        return False
+    module = ctx.ancestors[0] if ctx.ancestors else None
+    class_def = ctx.class_def
+    if class_def is None or not isinstance(module, cst.Module):
+        return False
+    classes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    for base in class_def.bases:
+        if not isinstance(base.value, cst.Name) or base.value.value not in classes:
+            return False
+        for statement in _body_of(classes[base.value.value]):
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == node.name.value:
+                positional = _positional_params(statement)
+                return len(positional) == 3 and positional[2].name.value in ("values", "info")
+    return False
+
+
+def _body_of(node: cst.ClassDef) -> Sequence[cst.BaseStatement]:
+    return node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
 
 
 def inherited_field(
@@ -235,6 +280,11 @@ def converted_function(
             name=cst.Name("info"), annotation=cst.Annotation(info)
         )
         body = body.visit(_walkers()[1]())
+        if plan.forwards:
+            assert node.params.star_kwarg is not None and isinstance(
+                node.params.star_kwarg, cst.Param
+            )
+            body = body.visit(_walkers()[3](node.name.value, node.params.star_kwarg.name.value))
     new_params = node.params.with_changes(params=positional)
     if plan.drops_kwargs:
         positional[-1] = positional[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -332,7 +382,7 @@ def _rebinds_nothing(node: cst.FunctionDef, names: Tuple[str, ...]) -> bool:
     return not finder.found
 
 
-def _walkers() -> Tuple[Any, Any]:
+def _walkers() -> Tuple[Any, Any, Any, Any]:
     """The visitor and transformer classes, defined on first use: subclassing a libcst class at
     import time would import libcst on runs that never parse (a warm cache)."""
     global _WALKERS
@@ -404,8 +454,69 @@ def _walkers() -> Tuple[Any, Any]:
                     return cst.Attribute(value=cst.Name("info"), attr=cst.Name("data"))
                 return updated
 
-        _WALKERS = (_Binds, _ValuesToInfoData)
+        def _is_super_call(call: cst.Call, name: str) -> bool:
+            func = call.func
+            return (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == name
+                and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name)
+                and func.value.func.value == "super"
+                and not func.value.args
+            )
+
+        class _Forwards(cst.CSTVisitor):
+            """Counts the reads of ``kwargs`` and those that are the ``**kwargs`` of a
+            ``super().name(..., values, **kwargs)`` call."""
+
+            def __init__(self, name: str, kwargs: str) -> None:
+                super().__init__()
+                self.name, self.kwargs = name, kwargs
+                self.names = self.forwarded = self.calls = 0
+
+            def visit_Name(self, node: cst.Name) -> None:
+                if node.value == self.kwargs:
+                    self.names += 1
+
+            def visit_Call(self, node: cst.Call) -> None:
+                if not _is_super_call(node, self.name):
+                    return
+                if not any(_is_name(a.value, "values") and not a.star for a in node.args):
+                    return
+                self.calls += 1
+                self.forwarded += sum(
+                    1 for a in node.args if a.star == "**" and _is_name(a.value, self.kwargs)
+                )
+
+        class _ForwardInfo(cst.CSTTransformer):
+            """In ``super().name(...)``: ``info.data`` (was ``values``) -> ``info``, and the
+            ``**kwargs`` dropped (v2 passes no ``field``/``config``)."""
+
+            def __init__(self, name: str, kwargs: str) -> None:
+                super().__init__()
+                self.name, self.kwargs = name, kwargs
+
+            def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+                if not _is_super_call(original, self.name):
+                    return updated
+                args = []
+                for arg in updated.args:
+                    if arg.star == "**" and _is_name(arg.value, self.kwargs):
+                        continue
+                    value = arg.value
+                    if (
+                        isinstance(value, cst.Attribute)
+                        and _is_name(value.value, "info")
+                        and value.attr.value == "data"
+                    ):
+                        arg = arg.with_changes(value=cst.Name("info"))
+                    args.append(arg)
+                if args:
+                    args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                return updated.with_changes(args=args)
+
+        _WALKERS = (_Binds, _ValuesToInfoData, _Forwards, _ForwardInfo)
     return _WALKERS
 
 
-_WALKERS: Optional[Tuple[Any, Any]] = None
+_WALKERS: Optional[Tuple[Any, Any, Any, Any]] = None

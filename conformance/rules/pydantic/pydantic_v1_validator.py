@@ -54,12 +54,16 @@ class V1Validator(_DecoratorRule):
     Unsafe, and keeping v1's behaviour, in two more cases:
     - the function takes `(cls, v, values)`: the parameter becomes `info: ValidationInfo` and every
       read of `values` becomes `info.data` (in both, the fields validated before this one, without
-      those that failed). Not when the body rebinds `values` or already uses a name `info`.
+      those that failed). Not when the body rebinds `values` or already uses a name `info`. An
+      override that passes `values, **kwargs` on to `super().<same name>(...)`, a validator of a
+      base class in the same file that takes `values` (converted alike), passes `info` instead
+      and drops the `**kwargs` (v2 has no `field`/`config` to pass).
     - `always=True`: dropped from the decorator once every named field has
       `validate_default=True` (CNF413's fix adds it, in the round before: `Field(default,
       validate_default=True)`, with the `None` v1 implied for an `Optional` field), so the
       validator still runs when the field is omitted. Until then, no fix: CNF410 alone never drops
-      `always`. Only when every named field is declared in the class itself.
+      `always`. Only when every named field is declared in the class itself or in a base class of
+      the same file (CNF413 redeclares it here first).
 
     Unsafe because the converted code behaves as v1 did only where the validator does not rely on
     v1-only details (`values` being a plain `dict` you mutate, the error text). The runtime tests
