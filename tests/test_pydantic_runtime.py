@@ -465,3 +465,21 @@ def test_always_validators_on_inherited_fields_keep_v1_behaviour(tmp_path: Path)
     assert [kind for kind, _ in outcomes[4:7]] == ["ok", "ok", "error"]
     # v1 made `status: Status = None` Optional; validating the default in v2 needs it written
     assert "status: Optional[Status] = Field(None, validate_default=True)" in fixed
+
+
+def test_config_fields_include_converted_exports_the_same_fields(tmp_path: Path) -> None:
+    """CNF404 + CNF401: `fields = {f: {"include": True} ...}` (v1 exported only those fields)
+    becomes exclude=True on the other fields, inherited ones redeclared: model_dump() under v2
+    gives what dict() gave under v1."""
+    example = _example("CNF404", 1)
+    (path,) = example.fixed
+    source = example.files[path]
+    fixed = _fixed_by_cli(tmp_path, source)
+    assert "class Config" not in fixed and "fields =" not in fixed
+    outcomes = _compare_sources(
+        source,
+        fixed,
+        "UserOut",
+        [{"name": "a"}, {"name": "a", "email": "e", "token": "t", "secret": "s"}, {}],
+    )
+    assert outcomes[1] == ("ok", {"name": "a", "token": "t"})

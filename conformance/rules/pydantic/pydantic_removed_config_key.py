@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import (
     TYPE_CHECKING,
+    Any,
     Optional,
+    Set,
     Tuple,
 )
 
 from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect
-from conformance.rules.pydantic._common import _REMOVED_KEYS, SCHEMAS, _is_name, _string
+from conformance.rules.pydantic._common import _REMOVED_KEYS, SCHEMAS, _is_name, _model, _string
+from conformance.rules.pydantic._fields_include import include_fix
 from conformance.rules.pydantic._templates import _ConfigRule
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.conditions import Condition
 else:
     from conformance import lazycst as cst
 
@@ -47,10 +52,16 @@ class RemovedConfigKey(_ConfigRule):
 
     ## Fix
     Safe for `allow_mutation` with a literal value (becomes `frozen` with the inverse value);
-    none for the other keys. None for `fields` either: its entries belong on the fields, and
-    `include` entries (only these fields are exported) become `exclude=True` on all the *other*
-    fields, inherited ones included (redeclared in the class), which a fix of one file cannot list
-    when a base class lives in another file; the message says which case the value is.
+    none for the other keys. `fields` whose entries are all `{"include": True}` (v1 exported only
+    those fields, in `dict()`, `json()` and FastAPI responses), written out as a dict or as a
+    comprehension over a list of names: unsafe, every *other* field of the model gets
+    `exclude=True` (`Field(default, exclude=True)`; a field inherited from a base class of the same
+    file is redeclared in the model with its annotation and default) and the key leaves
+    `class Config` (CNF401 converts the rest). `model_dump()` then leaves out what v1's `dict()`
+    left out; an explicit `include=` argument can no longer bring an excluded field back. Not
+    when a base class lives in another file (its fields cannot be listed from this one) or
+    derives from something other than `BaseModel`. Other `fields` values (aliases) get no fix:
+    the message lists the `Field(alias=...)` to write.
 
     ## Options
     None.
@@ -142,7 +153,90 @@ class RemovedConfigKey(_ConfigRule):
                     fields = {f: {"include": True} for f in ["name"]}
             """,
         ),
+        Example.code(
+            """
+            from typing import Optional
+
+            from pydantic import BaseModel, Field
+
+
+            class User(BaseModel):
+                name: str
+                email: Optional[str]
+                note: str = Field("", max_length=10)
+
+
+            class UserOut(User):
+                token: str = ""
+                secret: str = ""
+
+                class Config:
+                    orm_mode = True
+                    fields = {f: {"include": True} for f in ["name", "token"]}
+            """,
+            Expect(
+                12,
+                1,
+                "config key 'fields' was removed in Pydantic v2: its include entries (v1 exported only these fields) become Field(exclude=True) on the 3 other field(s) of UserOut, inherited ones redeclared here",
+            ),
+            path=SCHEMAS,
+            unsafe=True,
+            fixed="""
+            from typing import Optional
+
+            from pydantic import BaseModel, Field
+
+
+            class User(BaseModel):
+                name: str
+                email: Optional[str]
+                note: str = Field("", max_length=10)
+
+
+            class UserOut(User):
+                token: str = ""
+                secret: str = Field("", exclude=True)
+                email: Optional[str] = Field(None, exclude=True)
+                note: str = Field("", max_length=10, exclude=True)
+
+                class Config:
+                    orm_mode = True
+            """,
+            note="include entries: the other fields of the hierarchy get exclude=True",
+        ),
     )
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._handled: Set[int] = set()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        found = include_fix(self.ctx, node)
+        if found is not None:
+            entry, converted, imports, count = found
+            self._handled.add(id(entry))
+            self.report(
+                node,
+                "config key 'fields' was removed in Pydantic v2: its include entries (v1 exported "
+                f"only these fields) become Field(exclude=True) on the {count} other field(s) of "
+                f"{node.name.value}, inherited ones redeclared here",
+                when=_model(self.ctx.definition_qualname(node.name.value)),
+                replacement=converted,
+                fix_safety=FixSafety.UNSAFE,
+                imports=imports,
+            )
+        super().visit_ClassDef(node)
+
+    def _entry(
+        self,
+        key: str,
+        entry: cst.CSTNode,
+        value: cst.BaseExpression,
+        kind: str,
+        when: Optional[Condition],
+    ) -> None:
+        if id(entry) not in self._handled:
+            super()._entry(key, entry, value, kind, when)
 
     def check(
         self, key: str, value: cst.BaseExpression
