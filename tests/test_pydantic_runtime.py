@@ -473,8 +473,16 @@ def test_config_fields_include_converted_exports_the_same_fields(tmp_path: Path)
     gives what dict() gave under v1."""
     example = _example("CNF404", 1)
     (path,) = example.fixed
-    source = example.files[path]
+    source = example.files[path].replace(
+        '    note: str = Field("", max_length=10)\n',
+        '    note: str = Field("", max_length=10)\n\n'
+        '    @validator("email", always=True)\n'
+        "    def fill(cls, v, values):\n"
+        '        return v or values.get("name", "") + "@x"\n',
+    )
+    source = source.replace("BaseModel, Field", "BaseModel, Field, validator")
     fixed = _fixed_by_cli(tmp_path, source)
+    assert "validate_default=True, exclude=True" in fixed
     assert "class Config" not in fixed and "fields =" not in fixed
     outcomes = _compare_sources(
         source,

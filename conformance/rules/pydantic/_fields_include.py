@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
 from conformance.rules.pydantic._common import (
     _FIELD,
     _MODEL_BASES,
+    _VALIDATOR,
     _assigned_name,
     _body,
     _implies_none_default,
@@ -170,6 +171,8 @@ def _hierarchy_fields(
             if not walk(classes[base.value.value], depth + 1):
                 return False
         for statement in _body(cls):
+            if isinstance(statement, cst.FunctionDef) and _always_validator(ctx, statement):
+                return False  # CNF413 first: a redeclared field must copy its validate_default
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
@@ -177,6 +180,18 @@ def _hierarchy_fields(
         return True
 
     return out if walk(node, 0) else None
+
+
+def _always_validator(ctx: FileContext, node: cst.FunctionDef) -> bool:
+    for decorator in node.decorators:
+        call = decorator.decorator
+        if (
+            isinstance(call, cst.Call)
+            and ctx.qualname(call.func) in _VALIDATOR
+            and _kwarg(call, "always") is not None
+        ):
+            return True
+    return False
 
 
 def _with_exclude(

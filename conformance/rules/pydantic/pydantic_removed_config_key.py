@@ -60,7 +60,9 @@ class RemovedConfigKey(_ConfigRule):
     `class Config` (CNF401 converts the rest). `model_dump()` then leaves out what v1's `dict()`
     left out; an explicit `include=` argument can no longer bring an excluded field back. Not
     when a base class lives in another file (its fields cannot be listed from this one) or
-    derives from something other than `BaseModel`. Other `fields` values (aliases) get no fix:
+    derives from something other than `BaseModel`, nor while a v1 `always=True` validator of
+    the hierarchy is unconverted (CNF413 first sets `validate_default=True`, which the
+    redeclared field must copy). Other `fields` values (aliases) get no fix:
     the message lists the `Field(alias=...)` to write.
 
     ## Options
