@@ -117,7 +117,7 @@ class ErrorWrappersImport(_ImportedName):
             """
             from pydantic.error_wrappers import ErrorWrapper, ValidationError
             """,
-            Expect(1, 1, f"{_GONE}: from pydantic import ValidationError"),
+            Expect(1, 1, _GONE),
             unsafe=True,
             fixed="""
             from pydantic import ValidationError
@@ -398,7 +398,7 @@ class ErrorWrappersImport(_ImportedName):
             replacement = statement.with_changes(body=[new])
         self.report(
             statement if replacement is not None else kept[0],
-            f"{_GONE}: from pydantic import ValidationError",
+            _GONE,
             replacement=replacement,
         )
 
@@ -408,7 +408,7 @@ class ErrorWrappersImport(_ImportedName):
                 "ErrorWrapper is gone in Pydantic v2: raise PydanticCustomError or ValueError "
                 "in validators"
             )
-        return f"{_GONE}: from pydantic import ValidationError"
+        return _GONE
 
 
 def _bound(alias: cst.ImportAlias) -> str:

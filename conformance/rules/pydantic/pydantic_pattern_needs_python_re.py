@@ -126,7 +126,7 @@ class PatternNeedsPythonRe(FileRule):
             Expect(
                 4,
                 1,
-                'Secret: r"^(?=.*\\d).{8,}$" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its model_config (v1 matched every pattern with Python\'s re)',
+                'Secret: r"^(?=.*\\d).{8,}$" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects',
             ),
             path=SCHEMAS,
             fixed="""
@@ -166,17 +166,17 @@ class PatternNeedsPythonRe(FileRule):
             Expect(
                 4,
                 1,
-                'Secret: r"^(?=.*\\d).{8,}$", r"^(\\d)\\1+$" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its model_config (v1 matched every pattern with Python\'s re)',
+                'Secret: r"^(?=.*\\d).{8,}$", r"^(\\d)\\1+$" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects',
             ),
             Expect(
                 12,
                 20,
-                'Token: r"(?<!x)y" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its model_config (v1 matched every pattern with Python\'s re)',
+                'Token: r"(?<!x)y" use look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects',
             ),
             Expect(
                 18,
                 30,
-                'pattern r"(?=a)" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects: set model_config = ConfigDict(regex_engine="python-re")',
+                'pattern r"(?=a)" uses look-around or back-references, which the default Rust regex engine of Pydantic v2 rejects',
             ),
             path=SCHEMAS,
             fixed="""
@@ -223,8 +223,8 @@ class PatternNeedsPythonRe(FileRule):
                 self.report(
                     pattern,
                     f"pattern {self.ctx.code_for(pattern)} uses look-around or back-references, "
-                    "which the default Rust regex engine of Pydantic v2 rejects: set "
-                    'model_config = ConfigDict(regex_engine="python-re")',
+                    "which the default Rust regex engine of Pydantic v2 rejects",
+                    fix_hint='set model_config = ConfigDict(regex_engine="python-re")',
                     when=LacksPythonRe(owner),
                 )
             return
@@ -232,8 +232,9 @@ class PatternNeedsPythonRe(FileRule):
         self.report(
             replacement[0],
             f"{node.name.value}: {shown} use look-around or back-references, which the default "
-            'Rust regex engine of Pydantic v2 rejects: add regex_engine="python-re" to its '
-            "model_config (v1 matched every pattern with Python's re)",
+            "Rust regex engine of Pydantic v2 rejects",
+            fix_hint='add regex_engine="python-re" to the model_config (v1 matched every pattern '
+            "with Python's re)",
             replacement=replacement[1],
             when=LacksPythonRe(owner),
             imports=imports,
@@ -317,8 +318,8 @@ class PatternNeedsPythonRe(FileRule):
             self.report(
                 arg.value,
                 f"pattern {self.ctx.code_for(arg.value)} uses look-around or back-references, which "
-                "the default Rust regex engine of Pydantic v2 rejects: set model_config = "
-                'ConfigDict(regex_engine="python-re")',
+                "the default Rust regex engine of Pydantic v2 rejects",
+                fix_hint='set model_config = ConfigDict(regex_engine="python-re")',
                 when=LacksPythonRe(owner),
             )
 

@@ -216,7 +216,7 @@ class V1ErrorClass(FileRule):
             Expect(
                 11,
                 1,
-                "OddError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails): it defines __str__, so it cannot be converted mechanically, and the pydantic.v1 class is a TypeError that v2 validators let escape: derive it from pydantic_core.PydanticCustomError by hand",
+                "OddError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails): it defines __str__, so it cannot be converted mechanically, and the pydantic.v1 class is a TypeError that v2 validators let escape",
             ),
             path=SCHEMAS,
             unsafe=True,
@@ -264,8 +264,8 @@ class V1ErrorClass(FileRule):
             self.report(
                 node,
                 f"{head}: {obstacle}, so it cannot be converted mechanically, and the pydantic.v1 "
-                "class is a TypeError that v2 validators let escape: derive it from "
-                "pydantic_core.PydanticCustomError by hand",
+                "class is a TypeError that v2 validators let escape",
+                fix_hint="base it on pydantic_core.PydanticCustomError by hand",
             )
             return
         # ``from pydantic import v1``: ``import pydantic.v1`` would rebind ``pydantic``

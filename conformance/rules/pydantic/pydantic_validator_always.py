@@ -140,12 +140,12 @@ class ValidatorAlways(_ValidatorKeyword):
             Expect(
                 10,
                 5,
-                "nick is validated by the always=True validator fill: with @field_validator, set Field(validate_default=True) on the field",
+                "nick is validated by the always=True validator fill",
             ),
             Expect(
                 14,
                 5,
-                "name, declared in the base class Base, is validated by the always=True validator fill of UserIn: redeclare it here with Field(validate_default=True) (v2 sets it on a field, not a validator; the field keeps its place in Base's order)",
+                "name, declared in the base class Base, is validated by the always=True validator fill of UserIn",
             ),
             path=SCHEMAS,
             unsafe=True,
@@ -244,9 +244,9 @@ class ValidatorAlways(_ValidatorKeyword):
             self.report(
                 node,
                 f"{field}, declared in the base class {base}, is validated by the always=True "
-                f"validator {node.name.value} of {owner_name}: redeclare it here with "
-                "Field(validate_default=True) (v2 sets it on a field, not a validator; the field "
-                f"keeps its place in {base}'s order)",
+                f"validator {node.name.value} of {owner_name}",
+                fix_hint="redeclare it here with Field(validate_default=True): v2 sets that on a "
+                "field, never on a validator, and a redeclared field keeps its place",
                 replacement=replacement,
                 imports=tuple(all_imports),
             )
