@@ -249,7 +249,9 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
         except ConfigError as error:
             problems.extend(p for p in error.problems if p not in problems)
             continue
-        out.append((config, list(project.paths)))
+        from conformance.discovery import with_found_source_roots
+
+        out.append((with_found_source_roots(config), list(project.paths)))
     if problems:
         raise ConfigError(problems)
     return out
@@ -326,7 +328,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 stderr.write(f"error: {error}\n")
                 return EXIT_ERROR
             for file in layout.files:
-                role = f"  [{file.role}]" if file.role else ""
+                role = f"  [{', '.join(file.roles)}]" if file.roles else ""
                 shown = printable(display_path(os.path.join(config.root, file.path), cwd))
                 stdout.write(f"{shown}{role}\n")
             for package in layout.packages:
@@ -441,6 +443,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             for mistake in mistakes:
                 stderr.write(f"error: {where}{mistake}\n")
             return EXIT_ERROR
+        for overlap in _role_overlaps(config, result.project_layout):
+            headlines.append(f"warning: {where}{overlap}")
+        for unreached in config.source_warnings:
+            headlines.append(f"warning: {where}{unreached}")
         if not result.project_packages:
             tried = ", ".join(config.modules)
             headlines.append(
@@ -610,7 +616,7 @@ def _layout_problems(config: Any, layout: Any) -> List[str]:
             )
     if out or not layout.packages:
         return out
-    roles = {file.role for file in layout.files}
+    roles = {role for file in layout.files for role in file.roles}
     for role, patterns in config.roles:
         if role in config.configured_roles and patterns and role not in roles:
             listed = ", ".join(f"'{p}'" for p in patterns)
@@ -619,6 +625,21 @@ def _layout_problems(config: Any, layout: Any) -> List[str]:
                 f" (set `{role} = []` if the project has no {role} layer)"
             )
     return out
+
+
+def _role_overlaps(config: Any, layout: Any) -> List[str]:
+    """Files that patterns of two roles match without being listed for both (a warning: the
+    file is judged as both roles, which may not be what the patterns meant)."""
+    from conformance.roles import RoleMatcher, unintended_overlaps
+
+    if layout is None:
+        return []
+    found = unintended_overlaps(RoleMatcher(config), [file.path for file in layout.files])
+    if not found or config.config_file is None:
+        return found
+    source = os.path.relpath(config.config_file, config.root).replace(os.sep, "/")
+    table = "[tool.conformance]" if source.endswith("pyproject.toml") else "config"
+    return [f"{source}: {table}.{line}" for line in found]
 
 
 def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -> str:
@@ -693,7 +714,14 @@ def _show_settings(config: Any, stdout: TextIO, cwd: str) -> int:
     for f in fields(config):
         name = f.name.replace("_", "-")
         item = getattr(config, f.name)
-        if f.name in ("root", "config_file", "subprojects", "configured_roles"):
+        if f.name in (
+            "root",
+            "config_file",
+            "subprojects",
+            "configured_roles",
+            "src_set",
+            "source_warnings",
+        ):
             continue
         if f.name in ("roles", "layers", "per_file_ignores"):
             body = "".join(f"{json.dumps(key)} = {value(items)}\n" for key, items in item)

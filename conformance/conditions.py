@@ -65,10 +65,10 @@ class RoleIs(Condition):
 
     def evaluate(self, index: ProjectIndex) -> Optional[bool]:
         resolved = index.resolve(self.qualname)
-        role, _ = index.role_of(resolved)
-        if role is None and not index.complete and index.is_project_name(resolved):
+        roles, _ = index.roles_of(resolved)
+        if not roles and not index.complete and index.is_project_name(resolved):
             return None
-        return role in self.roles
+        return any(role in self.roles for role in roles)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,8 @@ def project_config(folder: str) -> Optional[str]:
 
 
 def load_config(root: str, config_file: Optional[str]) -> Config:
-    """Read and validate the configuration; raise :class:`ConfigError` listing every problem."""
+    """Read and validate the configuration; raise :class:`ConfigError` listing every problem.
+    (Callers that check a tree add the source roots it shows: ``discovery.with_found_source_roots``.)"""
     if config_file is None:
         return validate({}, root=root, source=None)
     try:
@@ -174,6 +175,8 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
                 problem(f"{prefix}.{key} must be a list of strings, got {_type_name(value)}")
             else:
                 values[_LIST_KEYS[key]] = tuple(items)
+                if key == "src":
+                    values["src_set"] = True
                 if key in ("exclude", "extend-exclude"):
                     for pattern in items:
                         if not _valid_gitignore_pattern(pattern):

@@ -152,8 +152,19 @@ class FileContext:
 
     @property
     def role(self) -> Optional[str]:
-        """The file's role (``router``, ``service``, ...), None outside the roles."""
+        """The file's first role (``router``, ``service``, ...), None outside the roles. A file
+        may have several (:attr:`roles`): ask :meth:`has_role` whether it plays one."""
         return self._file.role
+
+    @property
+    def roles(self) -> Tuple[str, ...]:
+        """Every role of the file, in the order of the ``roles`` table (``models.py`` configured
+        as both ``models`` and ``schemas`` has two)."""
+        return self._file.roles
+
+    def has_role(self, role: str) -> bool:
+        """Whether the file plays ``role`` (one of its roles)."""
+        return role in self._file.roles
 
     @property
     def feature(self) -> Optional[str]:
@@ -181,9 +192,18 @@ class FileContext:
         """Whether the rule ``code`` runs in this run (a rule may leave a finding to another)."""
         return code in self._settings.rule_codes
 
+    def role_file(self, role: str) -> str:
+        """The configured file name of ``role`` (``router.py`` in cpv3, ``endpoints.py`` when
+        remapped): what messages and hints name, never a hard-coded cpv3 name."""
+        return self._settings.config.role_file(role)
+
     def role_of_module(self, module: str) -> Tuple[Optional[str], Optional[str]]:
-        """(role, feature) of another module, by configuration alone."""
+        """(first role, feature) of another module, by configuration alone."""
         return self._roles.for_module(module)
+
+    def roles_of_module(self, module: str) -> Tuple[Tuple[str, ...], Optional[str]]:
+        """(every role, feature) of another module, by configuration alone."""
+        return self._roles.roles_for_module(module)
 
     def is_project_name(self, qualname: str) -> bool:
         """Whether a qualified name lies in one of the project's own top-level packages."""

@@ -9,13 +9,17 @@ what the pre-commit hook relies on). A configuration file given as a path means 
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from dataclasses import replace
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
 from conformance.config import project_config
 from conformance.model import Layout, ModulePackage, SourceFile
+from conformance.reading import read_source
 from conformance.roles import RoleMatcher
 from conformance.settings import Config
 
@@ -201,11 +205,20 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
             modules[folder] = feature
     packages: List[ModulePackage] = []
     roots: Set[str] = set()
+    # Sub-folders with Python files, by parent: a folder that holds modules is a "modules folder"
+    # only when every one of them is a module. An application package that holds its features
+    # beside database/, common/, main.py (``src/dispatch/``) is not one: its own files are not
+    # stray.
+    children: Dict[str, Set[str]] = {}
+    for folder in holding:
+        if folder != ".":
+            children.setdefault(folder.rpartition("/")[0] or ".", set()).add(folder)
     for folder, feature in modules.items():
         parent = folder.rpartition("/")[0] or "."
         # The folder holding modules, unless it is (inside) a module itself: a module's own
         # router.py is never a stray file of a "modules folder".
-        if parent == "." or walker.roles.module_of(parent) is None:
+        dedicated = all(child in modules for child in children.get(parent, ()))
+        if (parent == "." or walker.roles.module_of(parent) is None) and dedicated:
             roots.add(parent)
         packages.append(_package(walker, folder, feature, modules))
 
@@ -232,8 +245,8 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
     source_files: List[SourceFile] = []
     for rel in sorted(files):
         name, is_package = module_name(rel, config.src)
-        role, feature = walker.roles.for_path(rel)
-        source_files.append(SourceFile(rel, name, is_package, role, feature))
+        roles, feature = walker.roles.roles_for_path(rel)
+        source_files.append(SourceFile(rel, name, is_package, roles, feature))
     return Layout(
         root=root,
         files=tuple(source_files),
@@ -283,3 +296,106 @@ def _package(walker: _Walker, folder: str, feature: str, modules: Dict[str, str]
         tuple(escaped_name(name) for name in names),
         tuple(escaped_name(name) for name in subdirs),
     )
+
+
+# -- source roots found, not assumed ---------------------------------------------------------------
+
+# An absolute import's top-level name: ``from polar.auth import x`` and ``import polar.auth, os``
+# (a relative ``from .x`` has no name right after ``from``). Read with a pattern, never parsed or
+# executed: this runs before the file pass, on every file.
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+([A-Za-z_][A-Za-z0-9_]*)|import[ \t]+([A-Za-z_][A-Za-z0-9_ \t,.]*))",
+    re.MULTILINE,
+)
+
+
+def imported_names(data: bytes) -> Set[str]:
+    """Top-level names of the absolute imports in a file's bytes."""
+    names: Set[str] = set()
+    for found_from, found_import in _IMPORT_LINE.findall(data):
+        if found_from:
+            names.add(found_from.decode("ascii"))
+            continue
+        for part in found_import.split(b","):
+            words = part.split()
+            if words:
+                names.add(words[0].split(b".")[0].decode("ascii"))
+    return names
+
+
+def _top_packages(paths: Sequence[str]) -> Dict[str, str]:
+    """Folder of every top-level package (a folder with ``__init__.py`` whose parent has none)
+    -> the folder its imports start from (pytest's rootdir rule: the first ancestor without
+    ``__init__.py``)."""
+    packages = {p.rpartition("/")[0] or "." for p in paths if p.rpartition("/")[2] == "__init__.py"}
+    out: Dict[str, str] = {}
+    for folder in packages:
+        if folder == ".":
+            continue
+        parent = folder.rpartition("/")[0] or "."
+        if parent not in packages:
+            out[folder] = parent
+    return out
+
+
+def found_source_roots(config: Config, layout: Layout) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """(source roots, warnings) for the project ``layout`` (discovered with ``config.src``).
+
+    When ``src`` is not set, a package whose import root is not one of the defaults
+    (``server/polar/`` imported as ``polar``) adds that root, if the project imports the package
+    by that name and no default root already gives the name (a namespace folder ``cpv3/`` keeps
+    ``cpv3.modules.users``). Warns once about an absolute import of a top-level project package
+    that no root reaches: those imports are not resolved, and every rule reading them is blind.
+    """
+    paths = [file.path for file in layout.files]
+    imported: Dict[str, str] = {}  # top-level name -> first file importing it
+    for path in sorted(paths):
+        data, _ = read_source(os.path.join(layout.root, path))
+        for name in sorted(imported_names(data or b"")):
+            imported.setdefault(name, path)
+    tops = {file.module.split(".", 1)[0] for file in layout.files if file.module}
+    packages = _top_packages(paths)
+    roots = list(config.src)
+    if not config.src_set:
+        defaults = {_clean_root(root) for root in config.src}
+        for folder, parent in sorted(packages.items()):
+            name = folder.rpartition("/")[2]
+            if _clean_root(parent) in defaults or name in tops or name not in imported:
+                continue
+            if parent not in roots:
+                roots.append(parent)
+    reached = {_clean_root(root) for root in roots}
+    unreached = [
+        (name, folder)
+        for folder, parent in sorted(packages.items())
+        for name in [folder.rpartition("/")[2]]
+        if name in imported and name not in tops and _clean_root(parent) not in reached
+    ]
+    warnings: List[str] = []
+    if unreached:
+        name, folder = unreached[0]
+        more = f" (and {len(unreached) - 1} more packages)" if len(unreached) > 1 else ""
+        parent = folder.rpartition("/")[0] or "."
+        warnings.append(
+            f"{imported[name]} imports {name}, the package {folder}, but no source root reaches"
+            f" it{more}: such imports are not resolved; add {json.dumps(parent)} to `src`"
+        )
+    return tuple(roots), tuple(warnings)
+
+
+def _clean_root(root: str) -> str:
+    clean = root.strip().strip("/")
+    clean = clean[2:] if clean.startswith("./") else clean
+    return "." if clean in ("", ".") else clean
+
+
+def with_found_source_roots(config: Config) -> Config:
+    """``config`` with the source roots the tree shows (see :func:`found_source_roots`)."""
+    try:
+        layout = discover(config, [config.root])
+    except DiscoveryError:
+        return config  # the run reports it
+    roots, warnings = found_source_roots(config, layout)
+    if roots == config.src and not warnings:
+        return config
+    return replace(config, src=roots, source_warnings=warnings)

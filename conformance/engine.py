@@ -10,7 +10,7 @@ import hashlib
 import os
 import pickle
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -178,6 +178,7 @@ def project_packages(layout: Layout) -> Tuple[str, ...]:
 
 def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple[str, ...]) -> str:
     """Digest of what the file pass depends on besides the file (``AnalysisSettings``)."""
+    config = replace(config, source_warnings=())  # said by the CLI, not read by any rule
     return hashlib.sha256(pickle.dumps((config, rule_codes, packages), protocol=4)).hexdigest()
 
 
@@ -203,7 +204,7 @@ def read_inputs(
     trusted_before = int((time.time() - RACY_SECONDS) * 1e9)
     unreadable = dict(layout.unreadable)
     for file in layout.files:
-        role = file.role or ""
+        role = ",".join(file.roles)
         if file.path in unreadable:  # a name that is not valid UTF-8 (shown escaped)
             inputs.append(_unreadable(file, unreadable[file.path]))
             continue
@@ -248,7 +249,7 @@ def _reread(root: str, item: Input, digest: str) -> Input:
     if data is None:
         return _unreadable(item.file, error)
     file = item.file
-    key = content_key(digest, file.path, file.module, file.role or "", content_digest(data))
+    key = content_key(digest, file.path, file.module, ",".join(file.roles), content_digest(data))
     return Input(file, key, data)
 
 
@@ -693,12 +694,12 @@ def build_index(
     config: Config, layout: Layout, results: Mapping[str, FileResult], packages: Sequence[str]
 ) -> ProjectIndex:
     facts = [r.facts for r in results.values() if r.facts is not None]
-    roles = {f.module: (f.role, f.feature) for f in layout.files}
+    roles = {f.module: (f.roles, f.feature) for f in layout.files}
     return ProjectIndex(
         facts,
         project_packages=packages,
         roles=roles,
-        role_for_module=RoleMatcher(config).for_module,
+        role_for_module=RoleMatcher(config).roles_for_module,
         complete=True,
     )
 
@@ -767,8 +768,9 @@ def check(
 ) -> List[Violation]:
     """Library entry point: check ``paths`` and return the sorted findings."""
     from conformance.config import find_config, load_config
+    from conformance.discovery import with_found_source_roots
 
     if config is None:
         root, config_file = find_config(paths[0] if paths else ".")
-        config = load_config(root, config_file)
+        config = with_found_source_roots(load_config(root, config_file))
     return run(config, [os.path.abspath(p) for p in paths], RunOptions(jobs=jobs)).violations

@@ -109,8 +109,8 @@ def _check(
     local_index = ProjectIndex(
         [facts],
         project_packages=settings.project_packages,
-        roles={file.module: (file.role, file.feature)},
-        role_for_module=roles.for_module,
+        roles={file.module: (file.roles, file.feature)},
+        role_for_module=roles.roles_for_module,
         complete=False,
     )
     kept: List[Tuple[PendingReport, Optional[Condition]]] = []

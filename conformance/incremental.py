@@ -264,8 +264,8 @@ def _index(
         changed=changed,
         modules=frozenset(f.module for f in layout.files),
         project_packages=packages,
-        roles={f.module: (f.role, f.feature) for f in layout.files},
-        role_for_module=RoleMatcher(config).for_module,
+        roles={f.module: (f.roles, f.feature) for f in layout.files},
+        role_for_module=RoleMatcher(config).roles_for_module,
         complete=True,
     )
 

@@ -92,8 +92,8 @@ class ProjectIndex:
         facts: Iterable[FileFacts],
         *,
         project_packages: Iterable[str] = (),
-        roles: Optional[Mapping[str, Tuple[Optional[str], Optional[str]]]] = None,
-        role_for_module: Optional[Callable[[str], Tuple[Optional[str], Optional[str]]]] = None,
+        roles: Optional[Mapping[str, Tuple[Tuple[str, ...], Optional[str]]]] = None,
+        role_for_module: Optional[Callable[[str], Tuple[Tuple[str, ...], Optional[str]]]] = None,
         complete: bool = True,
     ) -> None:
         self.complete = complete
@@ -103,8 +103,8 @@ class ProjectIndex:
         self.functions: Dict[str, FunctionFact] = {}
         self.aliases: Dict[str, AliasFact] = {}
         self.bindings: Dict[str, Dict[str, str]] = {}  # module -> local name -> imported target
-        #: module name -> (role, feature module name); supplied by discovery
-        self.roles: Dict[str, Tuple[Optional[str], Optional[str]]] = dict(roles or {})
+        #: module name -> (its roles, feature module name); supplied by discovery
+        self.roles: Dict[str, Tuple[Tuple[str, ...], Optional[str]]] = dict(roles or {})
         #: role of a module name that no file here defines (config-derived, see roles.py)
         self.role_for_module = role_for_module
         for file_facts in facts:
@@ -251,7 +251,13 @@ class ProjectIndex:
         return False if certain else None
 
     def role_of(self, qualname: str) -> Tuple[Optional[str], Optional[str]]:
-        """(role, feature module) of the module that defines ``qualname`` (after resolving)."""
+        """(first role, feature module) of the module that defines ``qualname`` (after
+        resolving); see :meth:`roles_of` for a file of several roles."""
+        roles, feature = self.roles_of(qualname)
+        return (roles[0] if roles else None), feature
+
+    def roles_of(self, qualname: str) -> Tuple[Tuple[str, ...], Optional[str]]:
+        """(every role, feature module) of the module that defines ``qualname``."""
         resolved = self.resolve(qualname)
         parts = resolved.split(".")
         for cut in range(len(parts), 0, -1):
@@ -259,12 +265,12 @@ class ProjectIndex:
             if candidate in self.roles:
                 return self.roles[candidate]
             if candidate in self.files:
-                return None, None
+                return (), None
             if self.role_for_module is not None:
                 found = self.role_for_module(candidate)
-                if found != (None, None):
+                if found != ((), None):
                     return found
-        return None, None
+        return (), None
 
     def module_imports(self) -> List[Tuple[str, Tuple[ImportFact, ...]]]:
         """(module, its imports) for every module, in module order: what import-graph rules read

@@ -311,13 +311,9 @@ def propose(top: str) -> Proposal:
             used = ", ".join(f"{n} ({c})" for n, c in counts.most_common())
             if used:
                 reasons.append(f"{role}: {used} of {len(features)} modules")
-    if missing_roles:
-        reasons.append(
-            f"no {', '.join(missing_roles)} file in any module: the role is removed"
-            f" ({', '.join(f'{r} = []' for r in missing_roles)})"
-        )
-
     # Schemas inside models.py: Pydantic classes in the models files of modules without schemas.
+    # The models files play both roles (a file may have several): no placement finding for
+    # either, and the layers that use schemas may use them.
     if "schemas" in missing_roles and present["models"]:
         holding = [
             f
@@ -326,11 +322,20 @@ def propose(top: str) -> Proposal:
             and _holds_pydantic(os.path.join(root, f, _roles_in(files[f])["models"]))
         ]
         if holding:
-            proposal.keys.append(("ignore", ["CNF110"]))
+            names = [name for name, _ in present["models"].most_common()]
+            missing_roles.remove("schemas")
+            role_table = [
+                (role, names if role == "schemas" else patterns) for role, patterns in role_table
+            ]
             reasons.append(
-                f"the models files of {len(holding)} modules hold Pydantic models too: CNF110"
-                " (Pydantic model outside schemas) is ignored"
+                f"the models files of {len(holding)} modules hold Pydantic models too: they are"
+                f" the schemas files as well (schemas = {_toml_value(names)}, two roles)"
             )
+    if missing_roles:
+        reasons.append(
+            f"no {', '.join(missing_roles)} file in any module: the role is removed"
+            f" ({', '.join(f'{r} = []' for r in missing_roles)})"
+        )
 
     # Required and allowed files: what most modules have.
     counts = Counter(name for f in features for name in files[f])
@@ -379,7 +384,8 @@ def _central_packages(
 ) -> Dict[str, str]:
     """role -> path glob of a central package outside the modules (``app/models/``)."""
     out: Dict[str, str] = {}
-    for folder in sorted(listed):
+    # the shallowest first: polar/models/, not polar/kit/db/models/ (a helper's own models)
+    for folder in sorted(listed, key=lambda f: (f.count("/"), f)):
         if not folder.startswith(strip) and strip:
             continue
         rel = folder[len(strip) :]

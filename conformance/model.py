@@ -11,15 +11,22 @@ class SourceFile:
     """One Python file to check.
 
     ``path`` is POSIX and relative to the project root; ``module`` is its dotted module name;
-    ``role`` (router, service, ...) and ``feature`` (the feature module's name, e.g. ``users``) are
-    set for files inside a module package or mapped to a role by path.
+    ``roles`` (router, service, ...) and ``feature`` (the feature module's name, e.g. ``users``)
+    are set for files inside a module package or mapped to a role by path. A file may play
+    several roles (``models.py`` holding the ORM entities and the schemas, configured as both):
+    it is judged as each of them.
     """
 
     path: str
     module: str
     is_package: bool
-    role: Optional[str] = None
+    roles: Tuple[str, ...] = ()
     feature: Optional[str] = None
+
+    @property
+    def role(self) -> Optional[str]:
+        """The first of the file's roles (in the order of the ``roles`` table), None without."""
+        return self.roles[0] if self.roles else None
 
 
 @dataclass(frozen=True)

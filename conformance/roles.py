@@ -14,6 +14,8 @@ from typing import Dict, List, Optional, Pattern, Tuple
 from conformance.settings import Config
 
 RoleAndFeature = Tuple[Optional[str], Optional[str]]
+#: every role of a file (a file may play several, in the order of the ``roles`` table), feature
+RolesAndFeature = Tuple[Tuple[str, ...], Optional[str]]
 
 
 class GlobError(ValueError):
@@ -107,7 +109,7 @@ class RoleMatcher:
         for role, patterns in config.roles:
             for pattern in patterns:
                 (self.by_path if "/" in pattern else self.in_module).append((role, pattern))
-        self._cache: Dict[str, RoleAndFeature] = {}
+        self._cache: Dict[str, Tuple[Tuple[Tuple[str, str], ...], Optional[str]]] = {}
         self._modules: Dict[str, Optional[Tuple[str, str]]] = {}
         self.nested = config.nested_modules
 
@@ -144,45 +146,110 @@ class RoleMatcher:
         found = self.module_of(folder) if folder else None
         return found[1] if found is not None and found[0] == folder else None
 
-    def for_path(self, path: str) -> RoleAndFeature:
-        """(role, feature) of a relative POSIX path; (None, None) when it has neither. A file in
-        a sub-folder of a module (not a module itself) belongs to that module's feature, without
-        a role: its imports of the module's files stay inside the feature."""
+    def matches(self, path: str) -> Tuple[Tuple[Tuple[str, str], ...], Optional[str]]:
+        """((role, pattern) for every pattern that matches, feature) of a relative POSIX path.
+        File-name patterns count only for files directly in a module package; path patterns
+        anywhere. A file in a sub-folder of a module (not a module itself) belongs to that
+        module's feature, without a role: its imports of the module's files stay inside it."""
         cached = self._cache.get(path)
         if cached is not None:
             return cached
         folder, _, name = path.rpartition("/")
         found = self.module_of(folder) if folder else None
         feature = found[1] if found is not None else None
-        role: Optional[str] = None
+        matched: List[Tuple[str, str]] = []
         if found is not None and found[0] == folder:
-            for candidate, pattern in self.in_module:
-                if fnmatch.fnmatchcase(name, pattern):
-                    role = candidate
-                    break
-        if role is None:
-            for candidate, pattern in self.by_path:
-                if glob_match(pattern, path):
-                    role = candidate
-                    break
-        result = (role, feature)
+            matched.extend(
+                (role, pattern)
+                for role, pattern in self.in_module
+                if fnmatch.fnmatchcase(name, pattern)
+            )
+        matched.extend(
+            (role, pattern) for role, pattern in self.by_path if glob_match(pattern, path)
+        )
+        result = (tuple(matched), feature)
         self._cache[path] = result
         return result
 
+    def roles_for_path(self, path: str) -> RolesAndFeature:
+        """(every role, feature) of a relative POSIX path: ``((), None)`` when it has neither."""
+        matched, feature = self.matches(path)
+        roles: List[str] = []
+        for role, _ in matched:
+            if role not in roles:
+                roles.append(role)
+        return tuple(roles), feature
+
+    def for_path(self, path: str) -> RoleAndFeature:
+        """(first role, feature) of a relative POSIX path; (None, None) when it has neither."""
+        roles, feature = self.roles_for_path(path)
+        return (roles[0] if roles else None), feature
+
     def for_module(self, module: str) -> RoleAndFeature:
-        """(role, feature) of a dotted module name, trying each source root, as a module file
-        and as a package."""
+        """(first role, feature) of a dotted module name (see :meth:`roles_for_module`)."""
+        roles, feature = self.roles_for_module(module)
+        return (roles[0] if roles else None), feature
+
+    def roles_for_module(self, module: str) -> RolesAndFeature:
+        """(every role, feature) of a dotted module name, trying each source root, as a module
+        file and as a package."""
         base = module.replace(".", "/")
         for root in self.src:
             prefix = f"{root}/" if root else ""
             for candidate in (f"{prefix}{base}.py", f"{prefix}{base}/__init__.py"):
-                role, feature = self.for_path(candidate)
-                if role is not None:
-                    return role, feature
+                roles, feature = self.roles_for_path(candidate)
+                if roles:
+                    return roles, feature
                 # A feature without a role only for a file directly in the module: the name
                 # may be an attribute (``users.service.UserRepository``), whose "file" would
                 # lie in a sub-folder, and the caller then asks for the parent name.
                 found = self.module_of(candidate.rpartition("/")[0])
                 if found is not None and found[0] == candidate.rpartition("/")[0]:
-                    return role, feature
-        return None, None
+                    return roles, feature
+        return (), None
+
+
+_GLOB_CHARS = frozenset("*?[")
+
+
+def _lists(patterns: List[str], path: str) -> bool:
+    """Whether one of ``patterns`` names the file itself: its name or path, without a glob."""
+    for pattern in patterns:
+        clean = pattern.strip()
+        clean = clean[2:] if clean.startswith("./") else clean
+        if not (_GLOB_CHARS & set(clean)) and clean in (path.rpartition("/")[2], path):
+            return True
+    return False
+
+
+def unintended_overlaps(matcher: RoleMatcher, paths: List[str]) -> List[str]:
+    """One line per pair of roles whose patterns both match a file that is not listed for both.
+
+    A file of two roles is meant when each role names it (``models = ["models.py"]`` and
+    ``schemas = ["models.py"]``: a literal file name, or its path); two globs of different roles
+    that happen to match the same file (``*_api.py`` and ``admin_*.py``) are probably not, and
+    the file is judged as both. Said once per pair, with the first file and how many more."""
+    found: Dict[Tuple[str, str], List[Tuple[str, Tuple[str, ...]]]] = {}
+    for path in sorted(paths):
+        matched, _ = matcher.matches(path)
+        by_role: Dict[str, List[str]] = {}
+        for role, pattern in matched:
+            by_role.setdefault(role, []).append(pattern)
+        if len(by_role) < 2:
+            continue
+        if all(_lists(patterns, path) for patterns in by_role.values()):
+            continue
+        roles = sorted(by_role)
+        for first_index, first in enumerate(roles):
+            for second in roles[first_index + 1 :]:
+                shown = tuple(by_role[first][:1] + by_role[second][:1])
+                found.setdefault((first, second), []).append((path, shown))
+    out: List[str] = []
+    for (first, second), hits in sorted(found.items()):
+        path, (one, two) = hits[0]
+        more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+        out.append(
+            f"roles.{first} '{one}' and roles.{second} '{two}' both match {path}{more}: judged"
+            f" as both; list the file in both roles if that is meant, or narrow a pattern"
+        )
+    return out

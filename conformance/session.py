@@ -55,10 +55,11 @@ class Session:
     def config(self, root: str, config_file: Optional[str]) -> Config:
         """The configuration of a project (raises ``ConfigError``)."""
         from conformance.config import load_config
+        from conformance.discovery import with_found_source_roots
 
         key = (root, config_file)
         if key not in self._configs:
-            self._configs[key] = load_config(root, config_file)
+            self._configs[key] = with_found_source_roots(load_config(root, config_file))
         return self._configs[key]
 
     def project_of(self, path: str) -> Config:

@@ -102,6 +102,12 @@ class Config:
     subprojects: bool = True
     # Not a key: the roles the configuration's ``roles`` table names (the others keep defaults).
     configured_roles: Tuple[str, ...] = ()
+    # Not a key: whether ``src`` was set; when not, the import root of every package is found
+    # from the tree (``discovery.found_source_roots``) and added to the defaults.
+    src_set: bool = False
+    # Not a key: what finding the source roots noticed (an absolute import of a project package
+    # that no source root reaches), said once as a warning; not part of the analysis settings.
+    source_warnings: Tuple[str, ...] = ()
 
     def option(self, key: str) -> Any:
         """A family option's value. ``validate`` records every declared option (its default when
@@ -111,6 +117,16 @@ class Config:
             if name == key:
                 return value
         raise KeyError(key)
+
+    def role_file(self, role: str) -> str:
+        """The file a role's code lives in, as configured, for messages and hints: the first
+        file-name pattern of the role (``endpoints.py`` when routers are remapped), else its
+        first path glob, else ``<role> file`` for a role the configuration removed."""
+        patterns = dict(self.roles).get(role, ())
+        names = [pattern for pattern in patterns if "/" not in pattern]
+        if names or patterns:
+            return (names or list(patterns))[0]
+        return f"{role} file"
 
     def role_map(self) -> Dict[str, Tuple[str, ...]]:
         return {role: patterns for role, patterns in self.roles}

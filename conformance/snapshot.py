@@ -36,7 +36,11 @@ class Snapshot:
 def load_config(paths: Sequence[str], config_file: Optional[str]) -> Config:
     """The configuration ``check`` would use for ``paths``. Raises SnapshotError."""
     from conformance.config import ConfigError, find_config
-    from conformance.config import load_config as load
+    from conformance.config import load_config as read
+    from conformance.discovery import with_found_source_roots
+
+    def load(root: str, found: Optional[str]) -> Config:
+        return with_found_source_roots(read(root, found))
 
     for path in paths:
         if not os.path.exists(path):

@@ -95,7 +95,6 @@ def test_views_with_schemas_in_models_and_no_repository_layer(tmp_path: Path) ->
     assert table(output) == (
         "[tool.conformance]\n"
         'modules = ["shop/*"]\n'
-        'ignore = ["CNF110"]\n'
         'required-files = ["__init__.py", "models.py", "services.py", "views.py"]\n'
         'allowed-extra-files = ["permissions.py"]\n'
         "\n"
@@ -103,14 +102,13 @@ def test_views_with_schemas_in_models_and_no_repository_layer(tmp_path: Path) ->
         'router = ["views.py"]\n'
         'service = ["services.py"]\n'
         "repository = []\n"
-        "schemas = []\n"
+        'schemas = ["models.py"]\n'
         "\n"
         "[tool.conformance.layers]\n"
-        'router = ["service"]\n'
-        'service = ["models"]\n'
+        'service = ["models", "schemas"]\n'
     )
-    assert "no repository, schemas file in any module" in output
-    assert "hold Pydantic models too" in output
+    assert "no repository file in any module" in output
+    assert "hold Pydantic models too: they are the schemas files as well" in output
     # no pyproject.toml yet: --write creates one
     assert run_cli(["init", "--write"], tmp_path).returncode == 0
     assert (tmp_path / "pyproject.toml").read_text() == table(output)

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from pathlib import Path
 from typing import Dict, List
 
 from .conftest import git_init, run_cli, write_tree
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x", tags=["x"])\n'
@@ -397,3 +404,352 @@ def test_messages_name_the_configured_files(tmp_path: Path) -> None:
             "move its code into services.py, or list it in allowed-extra-files",
         )
     ]
+
+
+# -- messages and hints name the configured files ------------------------------------------------
+
+REMAPPED = {
+    "router": "endpoints",
+    "service": "services",
+    "repository": "crud",
+    "models": "tables",
+    "schemas": "dtos",
+}
+CPV3_NAME = re.compile(r"\b(router|service|repository|models|schemas)\.py\b|cpv3")
+
+
+def _remap_text(text: str) -> str:
+    """An example's source in the remapped layout: ``app/features/*`` with other file names."""
+    text = text.replace("cpv3/modules/", "app/features/").replace("cpv3.modules.", "app.features.")
+    text = text.replace("cpv3/", "app/").replace("cpv3.", "app.").replace("cpv3 ", "app ")
+    for old, new in REMAPPED.items():
+        text = re.sub(rf"(app/features/\w+)/{old}\.py", rf"\1/{new}.py", text)
+        text = re.sub(rf"(app\.features\.\w+)\.{old}\b", rf"\1.{new}", text)
+        text = re.sub(rf"(from \.+){old}\b", rf"\1{new}", text)
+        text = re.sub(rf"(from \.+ import ){old}\b", rf"\1{new}", text)
+    return text
+
+
+def test_no_message_or_hint_names_a_cpv3_file_the_configuration_does_not_use(
+    tmp_path: Path,
+) -> None:
+    """Every rule's INVALID examples, moved to a layout whose roles are remapped (endpoints.py,
+    services.py, crud.py, tables.py, dtos.py under app/features/): no finding's message or hint
+    names router.py, service.py, ... or cpv3."""
+    from conformance.config import validate
+    from conformance.engine import RunOptions, run
+    from conformance.rules import all_rules
+
+    checked = 0
+    offenders: List[str] = []
+    for rule in all_rules():
+        for number, example in enumerate(rule.INVALID):
+            if any(key in example.config for key in ("roles", "modules", "required-files")):
+                continue  # the example is about a layout of its own
+            root = tmp_path / f"{rule.code}-{number}"
+            write_tree(root, {_remap_text(p): _remap_text(s) for p, s in example.files.items()})
+            body = _remap_text(example.config)
+            table = tomllib.loads(body) if body else {}
+            table["modules"] = ["app/features/*"]
+            table["required-files"] = ["__init__.py", *(f"{n}.py" for n in REMAPPED.values())]
+            table["roles"] = {role: [f"{name}.py"] for role, name in REMAPPED.items()}
+            table["extend-select"] = [*table.get("extend-select", []), rule.code]
+            config = validate(table, root=str(root), source=None)
+            for violation in run(config, [str(root)], RunOptions(jobs=1)).violations:
+                checked += 1
+                for text in (violation.message, violation.fix_hint):
+                    if CPV3_NAME.search(text):
+                        offenders.append(f"{violation.code}: {text}")
+    assert checked > 500  # the examples still find what they show in the new layout
+    assert sorted(set(offenders)) == []
+
+
+def test_a_remapped_project_reads_its_own_file_names_in_every_format(tmp_path: Path) -> None:
+    orm = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Audit(Base):\n    __tablename__ = 'audit'\n    id: Mapped[int]\n"
+    )
+    files: Dict[str, str] = {
+        "pyproject.toml": (
+            '[tool.conformance]\nmodules = ["app/features/*"]\nselect = ["CNF1"]\n'
+            'required-files = ["__init__.py", "endpoints.py"]\n'
+            "[tool.conformance.roles]\n"
+            'router = ["endpoints.py"]\nservice = ["services.py"]\nrepository = ["crud.py"]\n'
+            'models = ["tables.py"]\nschemas = ["dtos.py"]\n'
+        ),
+        "app/__init__.py": "",
+        "app/features/helpers.py": "x = 1\n",
+        "app/features/users/__init__.py": "",
+        "app/features/users/crud.py": "",
+        "app/features/users/tables.py": "",
+        "app/features/users/dtos.py": "",
+        "app/features/users/endpoints.py": ROUTER
+        + "\n\nfrom pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n    id: int\n",
+        "app/features/users/services.py": orm
+        + "\n\nfrom sqlalchemy import select\n\n\ndef q():\n    return select(Audit)\n",
+    }
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    result = run_cli(
+        ["check", "--format", "json", "--select", "CNF105,CNF109,CNF110,CNF113"], tmp_path
+    )
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)["findings"]
+    assert sorted(f["code"] for f in found) == ["CNF105", "CNF109", "CNF110", "CNF113"]
+    texts = [f["message"] + " " + (f["fix_hint"] or "") for f in found]
+    assert not [text for text in texts if CPV3_NAME.search(text)], texts
+    joined = " ".join(texts)
+    for name in ("app/core/", "tables.py", "dtos.py", "crud.py"):
+        assert name in joined, (name, texts)
+
+
+def test_a_missing_file_finding_points_at_a_path_that_exists(tmp_path: Path) -> None:
+    files = module("cpv3/modules", "users")
+    files.update(module("cpv3/modules", "billing"))
+    write_tree(tmp_path, files)
+    for gone in ("cpv3/modules/users/__init__.py", "cpv3/modules/billing/service.py"):
+        (tmp_path / gone).unlink()
+    git_init(tmp_path)
+    sub = tmp_path / "cpv3"
+    for fmt in ("concise", "json", "sarif"):
+        result = run_cli(["check", "--format", fmt, "--select", "CNF101,CNF104", "."], sub)
+        assert result.returncode == 1, result.stderr
+        if fmt == "concise":
+            paths = [line.split(": ", 1)[0] for line in result.stdout.splitlines()]
+            assert paths == ["modules/billing/__init__.py", "modules/users"], paths
+            assert all((sub / path).exists() for path in paths)
+        elif fmt == "json":
+            paths = [f["path"] for f in json.loads(result.stdout)["findings"]]
+            assert paths and all((sub / path).exists() for path in paths), paths
+        else:
+            run_ = json.loads(result.stdout)["runs"][0]
+            uris = [
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in run_["results"]
+            ]
+            assert uris and all((tmp_path / uri).exists() for uri in uris), uris
+
+
+# -- several roles per file ------------------------------------------------------------------------
+
+TWO_ROLE_MODELS = """\
+from pydantic import BaseModel
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+
+
+class UserRead(BaseModel):
+    id: int
+    name: str
+"""
+
+TWO_ROLE_VIEWS = """\
+from fastapi import APIRouter
+
+from .models import User, UserRead
+from .service import get_user
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/{user_id}", response_model=UserRead)
+async def read(user_id: int) -> UserRead:
+    user: User = await get_user(user_id)
+    return UserRead(id=user.id, name=user.name)
+"""
+
+TWO_ROLE_SERVICE = """\
+from .models import User, UserRead
+
+
+async def get_user(user_id: int) -> User:
+    return User(id=user_id, name=UserRead(id=user_id, name="x").name)
+"""
+
+
+def two_role_tree(root: Path, schemas: str = '["models.py"]') -> Path:
+    """A layout where models.py holds the ORM entities and the schemas, views.py routes and
+    there is no repository layer (the services query the models)."""
+    files: Dict[str, str] = {
+        "pyproject.toml": (
+            '[tool.conformance]\nmodules = ["app/modules/*"]\n'
+            'required-files = ["__init__.py", "models.py", "service.py", "views.py"]\n'
+            "[tool.conformance.roles]\n"
+            f'router = ["views.py"]\nrepository = []\nmodels = ["models.py"]\nschemas = {schemas}\n'
+            '[tool.conformance.layers]\nrouter = ["service", "schemas"]\n'
+            'service = ["models", "schemas"]\n'
+        ),
+        "app/__init__.py": "",
+        "app/modules/__init__.py": "",
+        "app/modules/users/__init__.py": "",
+        "app/modules/users/models.py": TWO_ROLE_MODELS,
+        "app/modules/users/views.py": TWO_ROLE_VIEWS,
+        "app/modules/users/service.py": TWO_ROLE_SERVICE,
+    }
+    write_tree(root, files)
+    git_init(root)
+    return root
+
+
+def test_a_file_of_two_roles_is_judged_as_both(tmp_path: Path) -> None:
+    root = two_role_tree(tmp_path)
+    listing = run_cli(["check", "--show-files"], root).stdout.splitlines()
+    assert "app/modules/users/models.py  [models, schemas]" in listing
+    result = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF2"], root)
+    # no placement finding for either role (UserRead in models.py is in the schemas file, User
+    # in the models file), no "schemas import SQLAlchemy / models import Pydantic"; the
+    # layering sees both: the router may use the schemas of models.py, not its ORM entity
+    assert result.stdout.splitlines() == [
+        "app/modules/users/views.py:3:21: CNF203 views.py imports ORM entity User from"
+        " users.models: the router layer speaks schemas, not ORM entities; return a schema and"
+        " let the service convert",
+    ], result.stdout + result.stderr
+    assert "warning" not in result.stderr  # listed for both roles: meant, no warning
+
+
+def test_without_the_second_role_the_same_file_is_judged_as_models_only(tmp_path: Path) -> None:
+    root = two_role_tree(tmp_path, schemas='["schemas.py"]')
+    (root / "app/modules/users/schemas.py").write_text("")
+    result = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF2"], root)
+    codes = sorted(line.split(": ")[1].split()[0] for line in result.stdout.splitlines())
+    # UserRead outside the schemas file, pydantic in the models file, the router importing
+    # the models file for its schema: what the second role made right
+    assert "CNF110" in codes and "CNF209" in codes, result.stdout
+
+
+def test_overlapping_role_globs_are_one_warning(tmp_path: Path) -> None:
+    files = module("app/modules", "users", {"admin_api.py": ROUTER})
+    files.update(module("app/modules", "orders", {"admin_api.py": ROUTER}))
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/modules/*"]\nselect = ["CNF1"]\n'
+        "[tool.conformance.roles]\n"
+        'router = ["router.py", "*_api.py"]\nservice = ["service.py", "admin_*.py"]\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    warning = (
+        "warning: pyproject.toml: [tool.conformance].roles.router '*_api.py' and"
+        " roles.service 'admin_*.py' both match app/modules/orders/admin_api.py (and 1 more):"
+        " judged as both; list the file in both roles if that is meant, or narrow a pattern"
+    )
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    assert result.stderr.splitlines().count(warning) == 1, result.stderr
+    # judged as both: its router is no "routing outside the router" and no extra file
+    assert result.returncode == 0, result.stdout
+    text = run_cli(["check"], tmp_path)
+    assert text.stdout.splitlines()[0] == warning
+    run = json.loads(run_cli(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["message"]["text"] for n in notes] == [warning[len("warning: ") :]]
+
+
+# -- source roots found, not assumed ----------------------------------------------------------------
+
+
+def server_tree(root: Path, src: str = "") -> Path:
+    """Packages under server/ (polar's layout), imported as ``polar.…``: the import root is
+    server/, the first ancestor without __init__.py."""
+    files: Dict[str, str] = {
+        "pyproject.toml": (
+            '[tool.conformance]\nmodules = ["server/polar/*"]\nselect = ["CNF202"]\n'
+            f'required-files = ["__init__.py"]\n{src}'
+        ),
+        "server/polar/__init__.py": "",
+        "server/polar/auth/__init__.py": "",
+        "server/polar/auth/repository.py": "class UserRepository:\n    pass\n",
+        "server/polar/auth/service.py": "",
+        "server/polar/auth/router.py": (
+            "from fastapi import APIRouter\n\n"
+            "from polar.auth.repository import UserRepository\n\n"
+            'router = APIRouter(prefix="/auth", tags=["auth"])\n'
+        ),
+    }
+    write_tree(root, files)
+    git_init(root)
+    return root
+
+
+def test_the_import_root_of_a_package_is_found_from_the_tree(tmp_path: Path) -> None:
+    root = server_tree(tmp_path)
+    result = run_cli(["check", "--format", "concise"], root)
+    # the absolute import resolves to the repository of the module: the layer skip is seen
+    assert [line.split(": ")[1][:6] for line in result.stdout.splitlines()] == ["CNF202"]
+    assert "warning" not in result.stderr
+    settings = run_cli(["check", "--show-settings"], root).stdout
+    assert 'src = [".", "src", "server"]' in settings
+
+
+def test_an_import_no_source_root_reaches_is_one_warning(tmp_path: Path) -> None:
+    root = server_tree(tmp_path, src='src = ["."]\n')
+    warning = (
+        "warning: server/polar/auth/router.py imports polar, the package server/polar, but no"
+        ' source root reaches it: such imports are not resolved; add "server" to `src`'
+    )
+    result = run_cli(["check", "--format", "concise"], root)
+    assert result.returncode == 0, result.stdout  # src is set: the import is not resolved
+    assert result.stderr.splitlines() == [warning]
+    run = json.loads(run_cli(["check", "--format", "sarif"], root).stdout)["runs"][0]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["message"]["text"] for n in notes] == [warning[len("warning: ") :]]
+
+
+def test_without_a_repository_layer_no_message_sends_the_query_there(tmp_path: Path) -> None:
+    views = (
+        "from fastapi import APIRouter\nfrom sqlalchemy import select\n\n"
+        "from .models import User\n\n"
+        'router = APIRouter(prefix="/u", tags=["u"])\n\n\n'
+        '@router.get("/")\nasync def names():\n    return select(User)\n'
+    )
+    files: Dict[str, str] = {
+        "pyproject.toml": (
+            '[tool.conformance]\nmodules = ["app/modules/*"]\nselect = ["CNF2"]\n'
+            'required-files = ["__init__.py"]\n'
+            "[tool.conformance.roles]\n"
+            'router = ["views.py"]\nrepository = []\nschemas = ["models.py"]\n'
+            '[tool.conformance.layers]\nservice = ["models", "schemas"]\n'
+        ),
+        "app/modules/users/__init__.py": "",
+        "app/modules/users/service.py": "",
+        "app/modules/users/models.py": TWO_ROLE_MODELS,
+        "app/modules/users/views.py": views,
+    }
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    result = run_cli(["check", "--format", "json"], tmp_path)
+    found = json.loads(result.stdout)["findings"]
+    assert sorted(f["code"] for f in found) == ["CNF203", "CNF208", "CNF211"], result.stdout
+    for finding in found:
+        text = finding["message"] + " " + (finding["fix_hint"] or "")
+        assert "repositor" not in text, text
+    assert any("move the query into the service" in (f["fix_hint"] or "") for f in found)
+
+
+def test_an_application_package_that_holds_features_is_no_modules_folder(tmp_path: Path) -> None:
+    files = module("app", "users")
+    files.update(module("app", "orders"))
+    files.update({"app/__init__.py": "", "app/main.py": "x = 1\n", "app/db/session.py": "y = 2\n"})
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/users", "app/orders"]\nselect = ["CNF105"]\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    # app/ holds the features beside db/: main.py is the application's, not a stray module file
+    assert run_cli(["check", "--format", "concise"], tmp_path).stdout == ""
+    # a folder of modules only is a modules folder: a file directly in it is stray
+    (tmp_path / "app/db/session.py").unlink()
+    (tmp_path / "app/db").rmdir()
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    assert result.stdout.startswith("app/main.py: CNF105 main.py sits directly in app"), (
+        result.stdout
+    )

@@ -199,7 +199,7 @@ class FileRule(Rule):
             self,
             node,
             message or self.summary,
-            fix_hint=self.fix_hint if fix_hint is None else fix_hint,
+            fix_hint=self.hint() if fix_hint is None else fix_hint,
             when=when,
             replacement=replacement,
             fix_safety=fix_safety if fix_safety is not None else self.fix,
@@ -207,6 +207,12 @@ class FileRule(Rule):
             tags=tags,
             imports=tuple(imports),
         )
+
+    def hint(self) -> str:
+        """The fix hint of this file's findings: ``fix_hint`` (written with the cpv3 file names,
+        as the docs show it), or, in a rule that names a role's file, the hint with the
+        configured name (``self.ctx.role_file("router")``)."""
+        return self.fix_hint
 
     def function_end(self, node: cst.FunctionDef) -> None:
         """Called after a function's body was walked, while its scope (parameters, locals) is

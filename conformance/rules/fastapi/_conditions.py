@@ -230,19 +230,19 @@ class IsServiceClass(Condition):
 
     def evaluate(self, index: ProjectIndex) -> Optional[bool]:
         resolved = index.resolve(self.qualname)
-        role, _ = index.role_of(resolved)
+        roles, _ = index.roles_of(resolved)
         cls = index.classes.get(resolved)
         if cls is None:
             return None if index.is_project_name(resolved) and not index.complete else False
-        if role not in ("service", "repository"):
+        if not any(role in ("service", "repository") for role in roles):
             return False
         if not any(not _short(m.qualname).startswith("__") for m in cls.methods):
             return False
         return _plain_project_class(index, resolved)
 
     def detail(self, index: ProjectIndex) -> str:
-        role, _ = index.role_of(index.resolve(self.qualname))
-        return role or "service"
+        roles, _ = index.roles_of(index.resolve(self.qualname))
+        return next((r for r in roles if r in ("service", "repository")), "service")
 
 
 _SESSIONMAKERS = frozenset(

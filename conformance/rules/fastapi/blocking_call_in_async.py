@@ -143,7 +143,7 @@ class BlockingCallInAsync(_Recorder):
         if node.asynchronous is None:
             self.scopes[id(node)] = False
             return
-        if ctx.role in ("router", "service", "repository"):
+        if any(ctx.has_role(role) for role in ("router", "service", "repository")):
             self.scopes[id(node)] = True
             return
         route = route_of(ctx, node)

@@ -102,7 +102,7 @@ class RouterConvention(_RouterCalls):
 
     def check_router(self, bound: Optional[str], call: cst.Call) -> None:
         ctx = self.ctx
-        if ctx.role != "router" or ctx.feature is None:
+        if not ctx.has_role("router") or ctx.feature is None:
             return
         module = _kebab(ctx.feature)
         prefix_template = ctx.option(ROUTER_PREFIX)

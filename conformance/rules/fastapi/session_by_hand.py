@@ -152,7 +152,7 @@ class SessionByHand(FileRule):
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
         function = ctx.function
-        if ctx.role is None or function is None:
+        if not ctx.roles or function is None:
             return
         callee = ctx.call_name(node)
         if callee is None:

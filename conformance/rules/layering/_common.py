@@ -229,6 +229,45 @@ def _verdict(
     )
 
 
+def _roles_verdict(
+    src_roles: Tuple[str, ...],
+    src_feature: Optional[str],
+    dst_roles: Tuple[str, ...],
+    dst_feature: Optional[str],
+    layers: Tuple[Tuple[str, Tuple[str, ...]], ...],
+    module_import: bool,
+) -> Optional[_Verdict]:
+    """:func:`_verdict` for files of several roles (``models.py`` configured as ``models`` and
+    ``schemas``), judged as each: an edge is allowed when one of the importing file's roles may
+    use one of the target's roles. A CNF203 verdict (only if the name is an ORM entity) still
+    stands when the target's other roles are allowed: an entity is what its models role holds."""
+    per_target: List[Optional[_Verdict]] = []
+    for dst_role in dst_roles or (None,):
+        verdicts = [
+            _verdict(src_role, src_feature, dst_role, dst_feature, layers, module_import)
+            for src_role in src_roles or (None,)
+        ]
+        per_target.append(None if any(v is None for v in verdicts) else verdicts[0])
+    if all(verdict is not None for verdict in per_target):
+        return per_target[0]
+    return next((v for v in per_target if v is not None and v.needs_entity), None)
+
+
+def _query_home(ctx: FileContext) -> str:
+    """Where a router's query goes: the repository, or the service in a layout without one."""
+    if ctx.config.role_map().get(REPOSITORY):
+        return "move the query into the repository and call it through the service"
+    return "move the query into the service"
+
+
+def _http_free_role(ctx: FileContext) -> Optional[str]:
+    """The role of the file that keeps HTTP out (CNF207), None when the file is (also) a router
+    or has no role."""
+    if ctx.has_role(ROUTER):
+        return None
+    return next((role for role in ctx.roles if role in _HTTP_FREE_ROLES), None)
+
+
 def _skip(
     src_role: str,
     dst_role: str,
@@ -247,17 +286,17 @@ def _skip(
 
 def _target_role(
     ctx: FileContext, fact: ImportFact
-) -> Tuple[Optional[str], Optional[str], bool, str]:
-    """(role, feature, whole_module, dotted) of what an import reaches, by configuration: the
+) -> Tuple[Tuple[str, ...], Optional[str], bool, str]:
+    """(roles, feature, whole_module, dotted) of what an import reaches, by configuration: the
     target first (``from cpv3.modules.users import repository`` is a submodule), then the module."""
     if fact.name is not None and fact.name != "*":
-        role, feature = ctx.role_of_module(fact.target)
-        if role is not None:
-            return role, feature, True, fact.target
-        module_role, module_feature = ctx.role_of_module(fact.module)
-        return module_role, module_feature or feature, False, fact.module
-    role, feature = ctx.role_of_module(fact.module)
-    return role, feature, True, fact.module
+        roles, feature = ctx.roles_of_module(fact.target)
+        if roles:
+            return roles, feature, True, fact.target
+        module_roles, module_feature = ctx.roles_of_module(fact.module)
+        return module_roles, module_feature or feature, False, fact.module
+    roles, feature = ctx.roles_of_module(fact.module)
+    return roles, feature, True, fact.module
 
 
 @dataclass(frozen=True)
@@ -325,14 +364,14 @@ def _allowed_framework(ctx: FileContext, dotted: str) -> bool:
 def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[_Finding]:
     out: List[_Finding] = []
     file = _file_name(ctx)
-    src_role, src_feature = ctx.role, ctx.feature
+    src_roles, src_feature = ctx.roles, ctx.feature
     is_from = fact.name is not None
     star = fact.name == "*"
     what_lib = f"{fact.name} from {fact.module}" if is_from and not star else fact.module
     top = fact.module.split(".", 1)[0] if fact.module else ""
 
     # libraries by role: HTTP concerns (CNF207), persistence in routers (CNF208), ORM/DTO (CNF209)
-    if src_role in _HTTP_FREE_ROLES and top in _HTTP_PACKAGES:
+    if _http_free_role(ctx) is not None and top in _HTTP_PACKAGES:
         dotted = fact.target if is_from and not star else fact.module
         if not _allowed_framework(ctx, dotted):
             out.append(
@@ -344,7 +383,14 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                     (),
                 )
             )
-    if src_role == ROUTER and top == "sqlalchemy" and fact.target not in _SESSION_TYPES:
+    # a file that is also the repository or the models holds SQLAlchemy by configuration
+    persistence = ctx.has_role(REPOSITORY) or ctx.has_role(MODELS)
+    if (
+        ctx.has_role(ROUTER)
+        and not persistence
+        and top == "sqlalchemy"
+        and fact.target not in _SESSION_TYPES
+    ):
         out.append(
             _Finding(
                 "CNF208",
@@ -355,7 +401,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                 "move the query into the repository and call it through the service",
             )
         )
-    if src_role == SCHEMAS and top == "sqlalchemy":
+    if ctx.has_role(SCHEMAS) and not persistence and top == "sqlalchemy":
         out.append(
             _Finding(
                 "CNF209",
@@ -365,7 +411,11 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                 (),
             )
         )
-    if src_role == MODELS and top in ("pydantic", "pydantic_settings"):
+    if (
+        ctx.has_role(MODELS)
+        and not ctx.has_role(SCHEMAS)
+        and top in ("pydantic", "pydantic_settings")
+    ):
         out.append(
             _Finding(
                 "CNF209",
@@ -379,14 +429,13 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
 
     if not fact.module or not ctx.is_project_name(fact.module) or fact.module == ctx.module:
         return out
-    role, feature, whole, dotted = _target_role(ctx, fact)
+    roles, feature, whole, dotted = _target_role(ctx, fact)
     shown = _display(dotted, feature)
     what = shown if whole else f"{fact.name} from {shown}"
 
-    if star and (role is not None or feature is not None):
-        if (role, feature) != (src_role, src_feature) and (
-            src_role is not None or feature != src_feature
-        ):
+    if star and (roles or feature is not None):
+        same = feature == src_feature and (set(roles) & set(src_roles) or roles == src_roles)
+        if not same and (src_roles or feature != src_feature):
             out.append(
                 _Finding(
                     "CNF216",
@@ -414,7 +463,9 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
             )
         )
 
-    verdict = _verdict(src_role, src_feature, role, feature, ctx.layers, whole or fact.name is None)
+    verdict = _roles_verdict(
+        src_roles, src_feature, roles, feature, ctx.layers, whole or fact.name is None
+    )
     if verdict is not None:
         when: Optional[Condition] = None
         shown_what = what
@@ -431,14 +482,14 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                 verdict.hint,
             )
         )
-    elif is_from and not star and not (whole and role is not None):
+    elif is_from and not star and not (whole and roles):
         # a name taken from a package or a public layer: follow re-exports to the origin
         out.append(
             _Finding(
                 "CNF218",
                 at,
                 f"{file} imports {fact.name} from {_display(fact.module, feature)}{{detail}}",
-                ReexportReaches(fact.target, src_role, src_feature, ctx.layers),
+                ReexportReaches(fact.target, src_roles, src_feature, ctx.layers),
                 (),
             )
         )
@@ -463,7 +514,7 @@ def _is_repository_class(index: ProjectIndex, qualname: Optional[str]) -> Option
         if not index.complete and index.is_project_name(resolved):
             return None
         return False
-    if index.role_of(resolved)[0] != REPOSITORY:
+    if REPOSITORY not in index.roles_of(resolved)[0]:
         return False
     kinds, certain = index.kinds(resolved)
     if ORM_ENTITY in kinds or PYDANTIC_MODEL in kinds:
@@ -481,7 +532,7 @@ class ReexportReaches(Condition):
     importing role may not use; ``detail`` names the origin and the policy."""
 
     target: str
-    src_role: Optional[str]
+    src_roles: Tuple[str, ...]
     src_feature: Optional[str]
     layers: Tuple[Tuple[str, Tuple[str, ...]], ...]
 
@@ -489,8 +540,10 @@ class ReexportReaches(Condition):
         origin = index.resolve(self.target)
         if origin == self.target:
             return None
-        role, feature = index.role_of(origin)
-        verdict = _verdict(self.src_role, self.src_feature, role, feature, self.layers, False)
+        roles, feature = index.roles_of(origin)
+        verdict = _roles_verdict(
+            self.src_roles, self.src_feature, roles, feature, self.layers, False
+        )
         if verdict is None:
             return None
         if verdict.needs_entity and index.is_kind(origin, ORM_ENTITY) is not True:
@@ -575,7 +628,7 @@ class ServiceAttributeIsRepository(Condition):
         if cls is None:
             unknown = not index.complete and index.is_project_name(cls_name)
             return None, None, unknown
-        if index.role_of(cls_name)[0] != SERVICE:
+        if SERVICE not in index.roles_of(cls_name)[0]:
             return None, None, False
         typed = dict(cls.attributes).get(self.attr)
         verdict = _is_repository_class(index, typed)

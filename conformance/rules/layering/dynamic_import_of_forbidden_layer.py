@@ -11,7 +11,12 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.layering._common import _DYNAMIC_IMPORTS, _display, _file_name, _verdict
+from conformance.rules.layering._common import (
+    _DYNAMIC_IMPORTS,
+    _display,
+    _file_name,
+    _roles_verdict,
+)
 
 
 class DynamicImportOfForbiddenLayer(FileRule):
@@ -91,8 +96,8 @@ class DynamicImportOfForbiddenLayer(FileRule):
             return
         if not ctx.is_project_name(target) or target == ctx.module:
             return
-        role, feature = ctx.role_of_module(target)
-        verdict = _verdict(ctx.role, ctx.feature, role, feature, ctx.layers, True)
+        roles, feature = ctx.roles_of_module(target)
+        verdict = _roles_verdict(ctx.roles, ctx.feature, roles, feature, ctx.layers, True)
         if verdict is None:
             return
         message = (

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 else:
     from conformance import lazycst as cst
 from conformance.rules.layering._common import (
-    _HTTP_FREE_ROLES,
     _HTTP_PACKAGES,
     _allowed_framework,
     _file_name,
     _Finding,
+    _http_free_role,
     _import_findings,
     _ImportRule,
 )
@@ -167,7 +167,7 @@ class HttpConcernsOutsideRouter(_ImportRule):
 
     def _emit(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
-        if ctx.role not in _HTTP_FREE_ROLES:
+        if _http_free_role(ctx) is None:
             return
         found = [f for f in _import_findings(ctx, node) if f.code == self.code]
         if not found:
@@ -187,7 +187,7 @@ class HttpConcernsOutsideRouter(_ImportRule):
 
     def visit_Raise(self, node: cst.Raise) -> None:
         ctx = self.ctx
-        if ctx.role not in _HTTP_FREE_ROLES or node.exc is None:
+        if _http_free_role(ctx) is None or node.exc is None:
             return
         exc = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
         name = ctx.qualname(exc)

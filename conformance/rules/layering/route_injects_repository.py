@@ -136,7 +136,7 @@ class RouteInjectsRepository(FileRule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         ctx = self.ctx
-        if ctx.role != ROUTER or not _is_route(ctx, node):
+        if not ctx.has_role(ROUTER) or not _is_route(ctx, node):
             return
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.layering._common import ROUTER, ServiceAttributeIsRepository
+from conformance.rules.layering._common import ROUTER, ServiceAttributeIsRepository, _file_name
 from conformance.rules.layering._examples import _with
 
 
@@ -101,7 +101,7 @@ class RouterReachesThroughService(FileRule):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         ctx = self.ctx
-        if ctx.role != ROUTER:
+        if not ctx.has_role(ROUTER):
             return
         value = node.value
         if isinstance(value, cst.Name) and value.value == "self":
@@ -113,7 +113,7 @@ class RouterReachesThroughService(FileRule):
             return
         self.report(
             node,
-            f"router.py reaches through the service into its repository ({ctx.code_for(node)}: "
+            f"{_file_name(ctx)} reaches through the service into its repository ({ctx.code_for(node)}: "
             "{detail})",
             fix_hint="call a service method instead, adding it to the service if needed",
             when=ServiceAttributeIsRepository(receiver, node.attr.value),

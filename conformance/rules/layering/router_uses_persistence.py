@@ -24,6 +24,7 @@ from conformance.rules.layering._common import (
     _file_name,
     _ImportRule,
     _is_route,
+    _query_home,
 )
 from conformance.rules.layering._examples import _DB
 
@@ -135,10 +136,15 @@ class RouterUsesPersistence(_ImportRule):
         #: once a use is anything else)
         self._misused: Dict[str, Optional[List[Tuple[cst.FunctionDef, str]]]] = {}
 
+    def hint(self) -> str:
+        if self.ctx.config.role_map().get("repository"):
+            return self.fix_hint
+        return f"inject the service, not the session; {_query_home(self.ctx)}"
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._emit(node)
         ctx = self.ctx
-        if ctx.role != ROUTER:
+        if not ctx.has_role(ROUTER):
             return
         facts = ctx.import_facts(node)
         for fact, at in zip(facts, _alias_nodes(node, len(facts))):

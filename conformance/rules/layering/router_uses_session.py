@@ -12,7 +12,14 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.layering._common import _SESSION_TYPES, _SQL_BUILDERS, ROUTER
+from conformance.rules.layering._common import (
+    _SESSION_TYPES,
+    _SQL_BUILDERS,
+    REPOSITORY,
+    ROUTER,
+    _file_name,
+    _query_home,
+)
 from conformance.rules.layering._examples import _DB, _with
 
 
@@ -108,15 +115,18 @@ class RouterUsesSession(FileRule):
         ),
     )
 
+    def hint(self) -> str:
+        return _query_home(self.ctx)
+
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
-        if ctx.role != ROUTER:
+        if not ctx.has_role(ROUTER) or ctx.has_role(REPOSITORY):
             return
         name = ctx.call_name(node)
         if name in _SQL_BUILDERS:
             self.report(
                 node,
-                f"router.py builds SQL with {ctx.code_for(node.func)}(): routers call services",
+                f"{_file_name(ctx)} builds SQL with {ctx.code_for(node.func)}(): routers call services",
             )
             return
         func = node.func
@@ -127,7 +137,7 @@ class RouterUsesSession(FileRule):
             return
         self.report(
             node,
-            f"router.py calls {ctx.code_for(func)}() on a database session: routers call services",
-            fix_hint="move the query into the repository and call it through the service",
+            f"{_file_name(ctx)} calls {ctx.code_for(func)}() on a database session: routers call services",
+            fix_hint=_query_home(ctx),
             when=TypeIs(receiver, _SESSION_TYPES),
         )

@@ -16,8 +16,10 @@ from conformance.rules.layering._common import (
     _SESSION_SQL_METHODS,
     _SESSION_TYPES,
     _SQL_BUILDERS,
+    REPOSITORY,
     SERVICE,
     SERVICE_SESSION_METHODS,
+    _file_name,
 )
 from conformance.rules.layering._examples import _USERS_REPOSITORY
 
@@ -125,13 +127,13 @@ class ServiceRunsSql(FileRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
-        if ctx.role != SERVICE:
+        if not ctx.has_role(SERVICE) or ctx.has_role(REPOSITORY):
             return
         name = ctx.call_name(node)
         if name in _SQL_BUILDERS:
             self.report(
                 node,
-                f"service.py builds SQL with {ctx.code_for(node.func)}(): services call their "
+                f"{_file_name(ctx)} builds SQL with {ctx.code_for(node.func)}(): services call their "
                 "repository",
                 fix_hint="move the query into the repository and call it",
             )
@@ -149,6 +151,6 @@ class ServiceRunsSql(FileRule):
             return
         self.report(
             node,
-            f"service.py runs SQL with {ctx.code_for(func)}(): services call their repository",
+            f"{_file_name(ctx)} runs SQL with {ctx.code_for(func)}(): services call their repository",
             when=TypeIs(receiver, _SESSION_TYPES),
         )

@@ -125,7 +125,7 @@ class SyncRepositoryMethod(FileRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
-        if ctx.role != "repository" or ctx.function is None:
+        if not ctx.has_role("repository") or ctx.function is None:
             return
         if ctx.function.asynchronous is not None:
             return

@@ -53,16 +53,6 @@ def _tree(changes: Optional[Dict[str, Optional[str]]] = None) -> Dict[str, str]:
     return files
 
 
-def _role_file_hint(role: str) -> str:
-    return {
-        "router": "router.py",
-        "service": "service.py",
-        "repository": "repository.py",
-        "models": "models.py",
-        "schemas": "schemas.py",
-    }.get(role, f"{role} file")
-
-
 def _in_package_init(rule: FileRule) -> bool:
     ctx = rule.ctx
     return ctx.feature is not None and ctx.path.endswith("/__init__.py")
@@ -112,10 +102,13 @@ class _ClassPlacement(FileRule):
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
-        if ctx.role == self.home_role or ctx.in_function:
+        if ctx.has_role(self.home_role) or ctx.in_function:
             return
         qualname = ctx.definition_qualname(node.name.value)
         self.report(node.name, self.message(node.name.value), when=self.condition(qualname))
+
+    def hint(self) -> str:
+        return f"move the class to the module's {self.ctx.role_file(self.home_role)}"
 
     def condition(self, qualname: str) -> Condition:
         raise NotImplementedError

@@ -81,12 +81,15 @@ class ClassNaming(FileRule):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
-        suffix = self._SUFFIX.get(ctx.role or "")
-        if suffix is None or ctx.in_function or ctx.class_def is not None:
+        # a file of several roles: a class named for any of them is named right; a role without
+        # a naming convention (models) holds any class
+        suffixes = [self._SUFFIX.get(role) for role in ctx.roles]
+        if not suffixes or None in suffixes or ctx.in_function or ctx.class_def is not None:
             return
         name = node.name.value
-        if name.endswith(suffix) or name.startswith("_"):
+        if name.endswith(tuple(s for s in suffixes if s)) or name.startswith("_"):
             return
+        suffix = suffixes[0]
         for arg in node.bases:
             value = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value
             if ctx.qualname(value) not in _PLAIN_BASES:

@@ -71,10 +71,13 @@ class InitReexportsInternals(FileRule):
             return
         ctx = self.ctx
         for fact in ctx.import_facts(node):
-            role, feature = ctx.role_of_module(fact.module)
-            if role is None and fact.name:
-                role, feature = ctx.role_of_module(fact.target)
-            if role in self._INTERNAL and feature == ctx.feature:
+            roles, feature = ctx.roles_of_module(fact.module)
+            if not roles and fact.name:
+                roles, feature = ctx.roles_of_module(fact.target)
+            # a file that is also the schemas or the service is part of the public surface
+            internal = bool(roles) and all(r in self._INTERNAL for r in roles)
+            role = roles[0] if roles else None
+            if internal and feature == ctx.feature:
                 what = fact.name if fact.name and fact.name != "*" else "names"
                 self.report(
                     node,

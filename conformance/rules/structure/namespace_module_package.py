@@ -33,7 +33,8 @@ class NamespaceModulePackage(ProjectRule):
     None: `--fix` never creates files.
 
     ## Options
-    None.
+    None. The finding points at the module's folder (the missing `__init__.py` does not exist);
+    it has no line: suppress it with `per-file-ignores`.
     """
 
     code = "CNF104"
@@ -50,7 +51,7 @@ class NamespaceModulePackage(ProjectRule):
                     None,
                     None,
                     "module 'users' has no __init__.py, so Python treats it as a namespace package",
-                    path="cpv3/modules/users/__init__.py",
+                    path="cpv3/modules/users",
                 ),
             ),
         ),
@@ -59,8 +60,9 @@ class NamespaceModulePackage(ProjectRule):
     def check(self, project: Project) -> Iterable[Violation]:
         for package in project.layout.packages:
             if "__init__.py" not in package.files:
+                # The file is missing: the finding points at the folder, which exists.
                 yield self.make_violation(
-                    f"{package.path}/__init__.py",
+                    package.path,
                     Location(),
                     f"module '{package.name}' has no __init__.py, so Python treats it as a "
                     "namespace package",

@@ -165,7 +165,7 @@ class RouterBinding(FileRule):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        if self.ctx.role != "router" or self.ctx.feature is None:
+        if not self.ctx.has_role("router") or self.ctx.feature is None:
             return
         wanted = self.ctx.option(ROUTER_NAME)
         # (statement, bound name, condition): condition None when the call is certainly an
@@ -200,7 +200,7 @@ class RouterBinding(FileRule):
                 first = _both(condition, Not(_either(uncertain)) if uncertain else None)
                 self.report(
                     at,
-                    f"APIRouter bound to '{bound}' in router.py: name it '{wanted}'",
+                    f"APIRouter bound to '{bound}' in {self._file()}: name it '{wanted}'",
                     when=first,
                 )
         if any(cond is None for _, _, cond in found):
@@ -208,13 +208,17 @@ class RouterBinding(FileRule):
         maybe = [cond for _, _, cond in found if cond is not None]
         self.report(
             node,
-            f"router.py binds no module-level APIRouter: add `{wanted} = APIRouter(...)`",
+            f"{self._file()} binds no module-level APIRouter: add `{wanted} = APIRouter(...)`",
             when=Not(_either(maybe)) if maybe else None,
         )
+
+    def _file(self) -> str:
+        """The router file's own name (``router.py``, or ``endpoints.py`` when remapped)."""
+        return self.ctx.path.rpartition("/")[2]
 
     def _second(self, statement: cst.CSTNode, bound: str, when: Optional[Condition]) -> None:
         self.report(
             statement,
-            f"second APIRouter '{bound}' in router.py: one router per module",
+            f"second APIRouter '{bound}' in {self._file()}: one router per module",
             when=when,
         )

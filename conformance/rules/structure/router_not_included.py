@@ -89,7 +89,7 @@ class RouterNotIncluded(FileRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         ctx = self.ctx
-        if ctx.role != "router" or ctx.feature is None:
+        if not ctx.has_role("router") or ctx.feature is None:
             return
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):

@@ -134,8 +134,11 @@ class FastapiOutsideRouter(FileRule):
         ),
     )
 
+    def hint(self) -> str:
+        return f"move routing code into the module's {self.ctx.role_file('router')}"
+
     def _outside(self) -> bool:
-        return self.ctx.feature is not None and self.ctx.role != "router"
+        return self.ctx.feature is not None and not self.ctx.has_role("router")
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._outside():
@@ -146,14 +149,14 @@ class FastapiOutsideRouter(FileRule):
             self.report(
                 node,
                 f"{short} in {self.ctx.path.rpartition('/')[2]}",
-                fix_hint="routing belongs in the module's router.py",
+                fix_hint=f"routing belongs in the module's {self.ctx.role_file('router')}",
             )
         elif name is not None and not self.ctx.in_function and self.ctx.is_project_name(name):
             # routers are built at import time: a project APIRouter subclass or factory
             self.report(
                 node,
                 f"APIRouter() in {self.ctx.path.rpartition('/')[2]}",
-                fix_hint="routing belongs in the module's router.py",
+                fix_hint=f"routing belongs in the module's {self.ctx.role_file('router')}",
                 when=_CreatesRouter(name),
             )
 
@@ -169,7 +172,7 @@ class FastapiOutsideRouter(FileRule):
         self.report(
             node.decorator,
             f"route decorator in {self.ctx.path.rpartition('/')[2]}",
-            fix_hint="routing belongs in the module's router.py",
+            fix_hint=f"routing belongs in the module's {self.ctx.role_file('router')}",
             when=AnyOf(
                 (
                     TypeIs(receiver, _ROUTER_CLASSES + _APP_CLASSES),

@@ -168,7 +168,11 @@ class SqlOutsideRepository(FileRule):
     )
 
     def _outside(self) -> bool:
-        return self.ctx.feature is not None and self.ctx.role not in ("repository", None)
+        return (
+            self.ctx.feature is not None
+            and bool(self.ctx.roles)
+            and not self.ctx.has_role("repository")
+        )
 
     def _mapping_definition(self) -> bool:
         """In models.py, SQL expressions that define the schema or the mapping rather than run a
@@ -176,7 +180,7 @@ class SqlOutsideRepository(FileRule):
         postgresql_where=text(...))`, `column_property(select(...).scalar_subquery())`) and the
         bodies of `@declared_attr` and hybrid `@<attr>.expression` methods."""
         ctx = self.ctx
-        if ctx.role != "models":
+        if not ctx.has_role("models"):
             return False
         function = ctx.function
         if function is None:
@@ -204,7 +208,7 @@ class SqlOutsideRepository(FileRule):
             self.report(
                 node,
                 f"{ctx.code_for(node.func)}() builds SQL in {file_name}",
-                fix_hint="queries belong in the module's repository.py",
+                fix_hint=f"queries belong in the module's {ctx.role_file('repository')}",
             )
             return
         func = node.func
@@ -214,6 +218,6 @@ class SqlOutsideRepository(FileRule):
                 self.report(
                     node,
                     f"{ctx.code_for(func)}() runs SQL in {file_name}",
-                    fix_hint="queries belong in the module's repository.py",
+                    fix_hint=f"queries belong in the module's {ctx.role_file('repository')}",
                     when=TypeIs(receiver, _SESSION_TYPES),
                 )

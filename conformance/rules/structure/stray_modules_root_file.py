@@ -29,6 +29,10 @@ class StrayModulesRootFile(ProjectRule):
     ## Use instead
     Move shared code to a package outside `modules/` (`cpv3/core/`), or into the module that owns it.
 
+    A folder is a modules folder when every sub-folder with Python files in it is a module
+    package: an application package that holds its features beside `database/` or `common/`
+    (`src/app/users/` next to `src/app/main.py`) is not one, and its own files are not stray.
+
     ## Fix
     None.
 
@@ -59,11 +63,19 @@ class StrayModulesRootFile(ProjectRule):
     def check(self, project: Project) -> Iterable[Violation]:
         for path in project.layout.modules_root_files:
             folder, _, name = path.rpartition("/")
+            shared = _shared_package(folder)
             yield self.make_violation(
                 path,
                 Location(),
                 f"{name} sits directly in {folder or '.'}, outside every module",
-                fix_hint="move it to a "
-                "shared package (e.g. cpv3/core/) or into the module that owns it",
+                fix_hint=f"move it to a shared package (e.g. {shared}) or into the module that"
+                " owns it",
                 fingerprint_text=name,
             )
+
+
+def _shared_package(modules_root: str) -> str:
+    """A shared package beside the modules folder, named after this project's layout
+    (``cpv3/core/`` for ``cpv3/modules``, ``app/core/`` for ``app/features``)."""
+    parent = modules_root.rpartition("/")[0]
+    return f"{parent}/core/" if parent else "core/"
