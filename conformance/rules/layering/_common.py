@@ -398,7 +398,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                 f"{file} imports {what_lib}: routers do not touch persistence",
                 None,
                 (),
-                "move the query into the repository and call it through the service",
+                _query_home(ctx),
             )
         )
     if ctx.has_role(SCHEMAS) and not persistence and top == "sqlalchemy":
@@ -423,7 +423,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
                 f"{file} imports {what_lib}: models are ORM entities",
                 None,
                 (),
-                "define Pydantic models in schemas.py",
+                f"define Pydantic models in {ctx.role_file(SCHEMAS)}",
             )
         )
 
