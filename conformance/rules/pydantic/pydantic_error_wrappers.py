@@ -154,22 +154,22 @@ class ErrorWrappersImport(_ImportedName):
             Expect(
                 13,
                 19,
-                "ValidationError([ErrorWrapper(...)], model) does not work in Pydantic v2 (pydantic.error_wrappers is gone): converted to ValidationError.from_exception_data with the loc, msg and type v1 gave",
+                "ValidationError([ErrorWrapper(...)], model) does not work in Pydantic v2 (pydantic.error_wrappers is gone)",
             ),
             Expect(
                 18,
                 15,
-                "ValidationError([ErrorWrapper(...)], model) does not work in Pydantic v2 (pydantic.error_wrappers is gone): converted to ValidationError.from_exception_data with the loc, msg and type v1 gave",
+                "ValidationError([ErrorWrapper(...)], model) does not work in Pydantic v2 (pydantic.error_wrappers is gone)",
             ),
             Expect(
                 21,
                 35,
-                "ErrorWrapper is gone in Pydantic v2: converted to the error dict RequestValidationError takes in v2, with the loc, msg and type v1 gave",
+                "ErrorWrapper is gone in Pydantic v2, and RequestValidationError takes error dicts",
             ),
             Expect(
                 25,
                 11,
-                "ValidationError(errors, model) does not work in Pydantic v2: it cannot be converted mechanically (the errors are not a list of ErrorWrapper(exc, loc) calls): build it with ValidationError.from_exception_data(title, line_errors)",
+                "ValidationError(errors, model) does not work in Pydantic v2, and these errors are not a list of ErrorWrapper(exc, loc) calls the fix could convert",
             ),
             unsafe=True,
             fixed="""
@@ -228,9 +228,9 @@ class ErrorWrappersImport(_ImportedName):
                 if not _imports_pydantic_v1(ctx):
                     self.report(
                         node,
-                        "ErrorWrapper is gone in Pydantic v2: raise ValueError or "
-                        "PydanticCustomError in validators, or build the error with "
-                        "ValidationError.from_exception_data(title, line_errors)",
+                        "ErrorWrapper is gone in Pydantic v2",
+                        fix_hint="raise ValueError or PydanticCustomError in validators, or build "
+                        "the error with ValidationError.from_exception_data(title, line_errors)",
                     )
             return
         if _imports_pydantic_v1(ctx) or not node.args or node.args[0].keyword is not None:
@@ -246,8 +246,9 @@ class ErrorWrappersImport(_ImportedName):
                 error, loc, kind = parts
                 self.report(
                     wrapper,
-                    "ErrorWrapper is gone in Pydantic v2: converted to the error dict "
-                    "RequestValidationError takes in v2, with the loc, msg and type v1 gave",
+                    "ErrorWrapper is gone in Pydantic v2, and RequestValidationError takes error "
+                    "dicts",
+                    fix_hint='write the dict v1 made of it: {"loc": ..., "msg": ..., "type": ...}',
                     replacement=cst.parse_expression(
                         f'{{"loc": {loc}, "msg": str({error}), "type": {kind}}}'
                     ),
@@ -263,9 +264,9 @@ class ErrorWrappersImport(_ImportedName):
             self._wrapper_calls += len(wrappers or ())
             self.report(
                 node,
-                "ValidationError(errors, model) does not work in Pydantic v2: it cannot be "
-                "converted mechanically (the errors are not a list of ErrorWrapper(exc, loc) "
-                "calls): build it with ValidationError.from_exception_data(title, line_errors)",
+                "ValidationError(errors, model) does not work in Pydantic v2, and these errors are "
+                "not a list of ErrorWrapper(exc, loc) calls the fix could convert",
+                fix_hint="build it with ValidationError.from_exception_data(title, line_errors)",
             )
             return
         self._wrapper_calls += len(wrappers)
@@ -283,8 +284,9 @@ class ErrorWrappersImport(_ImportedName):
         self.report(
             node,
             "ValidationError([ErrorWrapper(...)], model) does not work in Pydantic v2 "
-            "(pydantic.error_wrappers is gone): converted to ValidationError.from_exception_data "
-            "with the loc, msg and type v1 gave",
+            "(pydantic.error_wrappers is gone)",
+            fix_hint="build it with ValidationError.from_exception_data(title, line_errors), "
+            "keeping the loc, msg and type v1 gave",
             replacement=cst.parse_expression(
                 f"{func}.from_exception_data({title}, [{', '.join(details)}])"
             ),

@@ -81,12 +81,12 @@ class FieldMutableDefault(FileRule):
             Expect(
                 7,
                 30,
-                "Field([]) as the default: use default_factory=list, the v2 form for a mutable default",
+                "Field([]): an empty list as the default value",
             ),
             Expect(
                 8,
                 34,
-                "Field({}) as the default: use default_factory=dict, the v2 form for a mutable default",
+                "Field({}): an empty dict as the default value",
             ),
             path=SCHEMAS,
             unsafe=True,
@@ -122,8 +122,8 @@ class FieldMutableDefault(FileRule):
             return
         self.report(
             default,
-            f"Field({shown}) as the default: use default_factory={factory}, the v2 form for a "
-            "mutable default",
+            f"Field({shown}): an empty {factory} as the default value",
+            fix_hint=f"use default_factory={factory}, the v2 form for a mutable default",
             replacement=default.with_changes(
                 keyword=cst.Name("default_factory"),
                 equal=cst.AssignEqual(

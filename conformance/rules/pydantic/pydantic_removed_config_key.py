@@ -179,7 +179,7 @@ class RemovedConfigKey(_ConfigRule):
             Expect(
                 12,
                 1,
-                "config key 'fields' was removed in Pydantic v2: its include entries (v1 exported only these fields) become Field(exclude=True) on the 3 other field(s) of UserOut, inherited ones redeclared here",
+                "config key 'fields' was removed in Pydantic v2: v2 ignores its include entries (v1 exported only these fields)",
             ),
             path=SCHEMAS,
             unsafe=True,
@@ -219,9 +219,10 @@ class RemovedConfigKey(_ConfigRule):
             self._handled.add(id(entry))
             self.report(
                 node,
-                "config key 'fields' was removed in Pydantic v2: its include entries (v1 exported "
-                f"only these fields) become Field(exclude=True) on the {count} other field(s) of "
-                f"{node.name.value}, inherited ones redeclared here",
+                "config key 'fields' was removed in Pydantic v2: v2 ignores its include entries "
+                "(v1 exported only these fields)",
+                fix_hint=f"set Field(exclude=True) on the {count} other field(s) of "
+                f"{node.name.value}, redeclaring inherited ones in the class",
                 when=_model(self.ctx.definition_qualname(node.name.value)),
                 replacement=converted,
                 fix_safety=FixSafety.UNSAFE,

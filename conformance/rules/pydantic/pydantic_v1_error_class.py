@@ -135,7 +135,7 @@ class V1ErrorClass(FileRule):
             Expect(
                 4,
                 1,
-                "NotABarError derives from PydanticValueError, gone in Pydantic v2 (importing it fails): converted to pydantic_core.PydanticCustomError, keeping the v1 error type value_error.<code>, message and context",
+                "NotABarError derives from PydanticValueError, gone in Pydantic v2 (importing it fails)",
             ),
             path=SCHEMAS,
             unsafe=True,
@@ -170,7 +170,7 @@ class V1ErrorClass(FileRule):
             Expect(
                 4,
                 1,
-                "NotAnIntError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails): converted to pydantic_core.PydanticCustomError, keeping the v1 error type type_error.<class name>, message and context",
+                "NotAnIntError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails)",
             ),
             path=SCHEMAS,
             unsafe=True,
@@ -211,12 +211,12 @@ class V1ErrorClass(FileRule):
             Expect(
                 4,
                 1,
-                "WrongConstantError derives from PydanticValueError, gone in Pydantic v2 (importing it fails): it defines __str__, so it cannot be converted mechanically: based on pydantic.v1.PydanticValueError, it keeps its v1 behaviour and v2 validators report it as a value_error",
+                "WrongConstantError derives from PydanticValueError, gone in Pydantic v2 (importing it fails); it defines __str__, so it cannot be converted mechanically",
             ),
             Expect(
                 11,
                 1,
-                "OddError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails): it defines __str__, so it cannot be converted mechanically, and the pydantic.v1 class is a TypeError that v2 validators let escape",
+                "OddError derives from PydanticTypeError, gone in Pydantic v2 (importing it fails); it defines __str__, so it cannot be converted mechanically, and the pydantic.v1 class is a TypeError that v2 validators let escape",
             ),
             path=SCHEMAS,
             unsafe=True,
@@ -254,8 +254,9 @@ class V1ErrorClass(FileRule):
             type_text = f"{prefix}.<class name>" if code is None else f"{prefix}.<code>"
             self.report(
                 node,
-                f"{head}: converted to pydantic_core.PydanticCustomError, keeping the v1 error "
-                f"type {type_text}, message and context",
+                head,
+                fix_hint=f"base it on pydantic_core.PydanticCustomError with v1's error type "
+                f"{type_text}, message and context",
                 replacement=_converted(node, index, prefix, code is not None),
                 imports=(("pydantic_core", "PydanticCustomError"), ("typing", "Any")),
             )
@@ -263,7 +264,7 @@ class V1ErrorClass(FileRule):
         if prefix == "type_error":
             self.report(
                 node,
-                f"{head}: {obstacle}, so it cannot be converted mechanically, and the pydantic.v1 "
+                f"{head}; {obstacle}, so it cannot be converted mechanically, and the pydantic.v1 "
                 "class is a TypeError that v2 validators let escape",
                 fix_hint="base it on pydantic_core.PydanticCustomError by hand",
             )
@@ -274,9 +275,9 @@ class V1ErrorClass(FileRule):
         bases[index] = bases[index].with_changes(value=v1_base)
         self.report(
             node,
-            f"{head}: {obstacle}, so it cannot be converted mechanically: based on "
-            "pydantic.v1.PydanticValueError, it keeps its v1 behaviour and v2 validators report "
-            "it as a value_error",
+            f"{head}; {obstacle}, so it cannot be converted mechanically",
+            fix_hint="base it on pydantic.v1.PydanticValueError: it keeps its v1 behaviour, and v2 "
+            "validators report it as a value_error",
             replacement=node.with_changes(bases=bases),
             imports=(("pydantic", "v1"),),
         )
