@@ -752,3 +752,26 @@ def test_an_application_package_that_holds_features_is_no_modules_folder(tmp_pat
     assert result.stdout.startswith("app/main.py: CNF105 main.py sits directly in app"), (
         result.stdout
     )
+
+
+def test_without_a_service_layer_no_finding_sends_the_caller_through_one(tmp_path: Path) -> None:
+    files = module("app/modules", "users")
+    files.update(module("app/modules", "orders"))
+    files["app/modules/orders/router.py"] = (
+        ROUTER + "\nfrom app.modules.users.repository import X\n"
+    )
+    files["app/modules/users/repository.py"] = "class X:\n    pass\n"
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/modules/*"]\nselect = ["CNF2"]\n'
+        'required-files = ["__init__.py"]\n[tool.conformance.roles]\nservice = []\n'
+        '[tool.conformance.layers]\nrouter = ["repository", "schemas"]\n'
+    )
+    write_tree(tmp_path, files)
+    (tmp_path / "app/modules/users/service.py").unlink()
+    (tmp_path / "app/modules/orders/service.py").unlink()
+    git_init(tmp_path)
+    result = run_cli(["check", "--format", "concise"], tmp_path)
+    assert result.returncode == 0, result.stdout  # no "call the users service instead"
+    settings = run_cli(["check", "--show-settings"], tmp_path).stdout
+    assert "# CNF204 cross-module-repository: no service role" in settings
+    assert "# CNF205 cross-module-private-layer: no service role" in settings

@@ -29,7 +29,9 @@ class CrossModulePrivateLayer(_ImportRule):
     None.
 
     ## Options
-    `roles`.
+    `roles`. Off without a service role (`service = []`): the way round goes through a service
+    the layout does not have, and routers that include other modules' routers are how such a
+    layout composes its API.
     """
 
     code = "CNF205"
@@ -37,6 +39,7 @@ class CrossModulePrivateLayer(_ImportRule):
     summary = "module imports another module's router, or a repository imports another service"
     fix_hint = "go through the other module's service, from your own service"
     catalog = "LAY005"
+    requires_roles = ("service",)
     VALID = (
         Example.code(
             "from cpv3.modules.users.schemas import UserOut\n",

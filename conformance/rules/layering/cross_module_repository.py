@@ -32,7 +32,8 @@ class CrossModuleRepository(_ImportRule):
     None.
 
     ## Options
-    `roles`, `modules`.
+    `roles`, `modules`. Off without a service role (`service = []`, routes calling the
+    repositories): the way round goes through a service the layout does not have.
     """
 
     code = "CNF204"
@@ -40,6 +41,7 @@ class CrossModuleRepository(_ImportRule):
     summary = "module imports another module's repository"
     fix_hint = "call the other module's service"
     catalog = "LAY004"
+    requires_roles = ("service",)
     VALID = (
         Example.code(
             "from cpv3.modules.users.service import UserService\n",
