@@ -59,6 +59,8 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     "site-packages",
     "venv",
     "**/migrations/**",
+    # Alembic's generated migration scripts: a folder of revisions, never a feature module
+    "**/alembic/versions/**",
 )
 
 

@@ -775,3 +775,17 @@ def test_without_a_service_layer_no_finding_sends_the_caller_through_one(tmp_pat
     settings = run_cli(["check", "--show-settings"], tmp_path).stdout
     assert "# CNF204 cross-module-repository: no service role" in settings
     assert "# CNF205 cross-module-private-layer: no service role" in settings
+
+
+def test_alembic_revisions_are_no_module(tmp_path: Path) -> None:
+    files = module("app", "users")
+    files["app/alembic/versions/__init__.py"] = ""
+    files["app/alembic/versions/0001_init.py"] = "revision = '0001'\n"
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/*", "app/*/*"]\nselect = ["CNF1"]\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    listing = run_cli(["check", "--show-files"], tmp_path).stdout
+    assert "alembic" not in listing
+    assert run_cli(["check", "--format", "concise"], tmp_path).stdout == ""
