@@ -34,6 +34,11 @@ def _fix_label(rule: Type[Rule]) -> str:
     return rule.fix.value if rule.fix is not None else "none"
 
 
+def source_file(rule: Type[Rule]) -> str:
+    """The rule's file, relative to the repository root (``conformance/rules/<family>/<name>.py``)."""
+    return rule.__module__.replace(".", "/") + ".py"
+
+
 def rule_info(rule: Type[Rule]) -> RuleInfo:
     return RuleInfo(
         code=rule.code,
@@ -69,6 +74,7 @@ def rule_json(rule: Type[Rule]) -> Dict[str, object]:
         "catalog": rule.catalog,
         "family": FAMILY_TITLES.get(rule.code[:4], ""),
         "url": DOCS_URL.format(code=rule.code),
+        "source": source_file(rule),
         "docs": rule.docs(),
     }
 
@@ -113,9 +119,8 @@ def _header(rule: Type[Rule]) -> List[str]:
         f"- Default: {default}",
         f"- Fix: {fix[_fix_label(rule)]}",
     ]
-    if rule.catalog:
-        lines.append(f"- Catalog: {rule.catalog}")
     lines.append(f"- Since: {rule.since}")
+    lines.append(f"- Source: `{source_file(rule)}`")
     return lines
 
 

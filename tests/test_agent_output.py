@@ -237,6 +237,7 @@ def test_explain_as_json(tmp_path: Path) -> None:
     rule = json.loads(result.stdout)
     assert rule["code"] == "CNF503" and rule["name"] == "column-in-orm-class"
     assert rule["fix"] == "safe" and "## What it checks" in rule["docs"]
+    assert rule["source"] == "conformance/rules/sqlalchemy/column_in_orm_class.py"
 
 
 def test_explain_a_prefix_lists_the_family(tmp_path: Path) -> None:

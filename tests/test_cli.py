@@ -323,6 +323,7 @@ def test_rules_and_explain(tmp_path: Path) -> None:
     explained = run_cli(["explain", "extra-module-file"], tmp_path)
     assert explained.returncode == 0 and explained.stdout.startswith("# CNF102 `extra-module-file`")
     assert "## Why" in explained.stdout
+    assert "- Source: `conformance/rules/structure/extra_module_file.py`" in explained.stdout
     unknown = run_cli(["explain", "CNF000"], tmp_path)
     assert unknown.returncode == 2
     assert_one_line_error(unknown.stderr)

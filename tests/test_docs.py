@@ -95,3 +95,36 @@ def test_one_rule_per_module_named_after_the_rule_in_its_family_package() -> Non
             ]
             assert len(rules) == 1, (module.__name__, [r.code for r in rules])
             assert module.__name__ in seen
+
+
+def test_sections_the_attributes_say_are_written_from_them_not_by_hand() -> None:
+    """A docstring leaves out `## Fix` when there is no fix and `## Options` when the rule reads
+    none (or declares them in `options`); the docs still show every section."""
+    for rule in all_rules():
+        source = re.sub(r"\s+", " ", rule.__doc__ or "")
+        assert "## Fix None. ##" not in source and not source.rstrip().endswith(
+            "## Options None."
+        ), rule.code
+        docs = rule.docs()
+        if "## Fix" not in (rule.__doc__ or ""):
+            assert rule.fix is None and "## Fix\nNone.\n" in docs, rule.code
+        for option in rule.options:
+            assert f"- `{option.key}` (default " in docs.split("## Options", 1)[1], rule.code
+
+
+def test_a_rule_with_options_lists_their_keys_defaults_and_docs() -> None:
+    rule = next(r for r in all_rules() if r.code == "CNF112")
+    options = rule.docs().split("## Options\n", 1)[1]
+    assert options.startswith('- `router-name` (default `"router"`): Name of the module-level')
+
+
+def test_pages_name_the_rules_source_file_and_no_internal_catalog_id() -> None:
+    root = Path(__file__).resolve().parent.parent
+    catalog_id = re.compile(r"\b(STR|LAY|DI|API|PV|SA)\d{3}\b")
+    pages = expected_pages()
+    for rule in all_rules():
+        text = pages[f"{rule.code}.md"]
+        found = re.search(r"^- Source: `([^`]+)`$", text, re.MULTILINE)
+        assert found and (root / found.group(1)).is_file(), rule.code
+        assert found.group(1).endswith("/" + rule.name.replace("-", "_") + ".py"), rule.code
+        assert not catalog_id.search(text), (rule.code, catalog_id.search(text))

@@ -10,12 +10,15 @@ Two kinds of rule:
   import cycles, anything that needs every file.
 
 Every rule documents itself in its docstring with the sections of :data:`DOC_SECTIONS` and carries
-``VALID`` and ``INVALID`` examples, which the test suite runs for every rule.
+``VALID`` and ``INVALID`` examples, which the test suite runs for every rule. A docstring leaves out
+the sections its attributes already say (``Fix`` without a fix, ``Options`` from ``options``):
+:meth:`Rule.docs` writes them.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import (
@@ -30,6 +33,7 @@ from typing import (
 )
 
 from conformance.diagnostics import FixSafety, Location, Severity, Violation
+from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -129,13 +133,24 @@ class Rule:
     #: (``repository = []``: no "move the query into the repository" without a repository layer)
     requires_roles: ClassVar[Tuple[str, ...]] = ()
     since: ClassVar[str] = "0.1.0"
+    #: the family options the rule reads; its docs list them unless the docstring has ``## Options``
+    options: ClassVar[Tuple[Option, ...]] = ()
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()
 
     @classmethod
     def docs(cls) -> str:
-        """The rule's Markdown documentation (its docstring, dedented)."""
-        return inspect.cleandoc(cls.__doc__ or "")
+        """The rule's Markdown documentation: its docstring, dedented, with the sections it leaves
+        out written from the attributes, every section in :data:`DOC_SECTIONS` order."""
+        text = inspect.cleandoc(cls.__doc__ or "")
+        sections = _split_sections(text)
+        if sections is None:
+            return text
+        sections.setdefault("Fix", _generated_fix(cls))
+        sections.setdefault("Options", _generated_options(cls.options))
+        order = [name for name in DOC_SECTIONS if name in sections]
+        order += [name for name in sections if name not in DOC_SECTIONS]
+        return "\n\n".join(f"## {name}\n{sections[name]}" for name in order)
 
     @classmethod
     def make_violation(
@@ -163,6 +178,47 @@ class Rule:
             fingerprint_text=fingerprint_text,
             tags=tags,
         )
+
+
+def _split_sections(text: str) -> Optional[Dict[str, str]]:
+    """``## Heading`` -> body, in the docstring's order; None when the text does not start with a
+    heading (then it is kept as written)."""
+    if not text.startswith("## "):
+        return None
+    sections: Dict[str, str] = {}
+    for chunk in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+        heading, _, body = chunk.partition("\n")
+        sections[heading.strip()] = body.strip("\n")
+    return sections
+
+
+def _generated_fix(rule: type[Rule]) -> str:
+    if rule.fix is None:
+        return "None."
+    flag = "--fix" if rule.fix is FixSafety.SAFE else "--unsafe-fixes"
+    return f"{rule.fix.value.capitalize()} (`{flag}`)."
+
+
+def _generated_options(options: Sequence[Option]) -> str:
+    if not options:
+        return "None."
+    lines = []
+    for option in options:
+        default = option.default
+        if isinstance(default, tuple):
+            default = list(default)
+        lines.append(f"- `{option.key}` (default `{_toml(default)}`): {option.doc}")
+    return "\n".join(lines)
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return str(value)
 
 
 class FileRule(Rule):

@@ -24,9 +24,6 @@ class UnparsableFile(Rule):
     ## Use instead
     Fix the syntax error, or save the file as UTF-8 (or declare its encoding).
 
-    ## Fix
-    None.
-
     ## Options
     None. Excluding the file (`exclude`) removes it from the run entirely.
     """

@@ -60,9 +60,6 @@ class BlockingCallInAsync(_Recorder):
     `await asyncio.sleep(1)`, `httpx.AsyncClient`, an async driver, a plain `def` route (run in a
     thread pool) or `await run_in_threadpool(...)`.
 
-    ## Fix
-    None.
-
     ## Options
     None. Calls inside a nested `def` or a `lambda` (handed to a thread pool) are not reported.
     """

@@ -44,12 +44,6 @@ class BodyWithNoBodyStatus(FileRule):
     @router.delete("/{user_id}", status_code=204)
     async def delete_user(user_id: int) -> None: ...
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF338"

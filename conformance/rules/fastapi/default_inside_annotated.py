@@ -51,9 +51,6 @@ class DefaultInsideAnnotated(FileRule):
     ## Fix
     Safe when the parameter has no default yet and the parameter order stays valid (no required
     positional parameter follows it), otherwise none.
-
-    ## Options
-    None.
     """
 
     code = "CNF313"

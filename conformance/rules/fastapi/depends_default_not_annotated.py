@@ -45,9 +45,6 @@ class DependsDefaultNotAnnotated(MarkerDefault):
     parameter order would break (a required parameter after a defaulted one, unless
     keyword-only; parameters of CNF317 count as rewritten only when CNF317 runs too) or the
     parameter has no annotation.
-
-    ## Options
-    None.
     """
 
     code = "CNF301"

@@ -35,12 +35,6 @@ class DependsLiteral(FileRule):
     ```python
     user: Annotated[User, Depends(get_current_user)]
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF304"

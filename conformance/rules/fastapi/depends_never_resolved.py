@@ -46,12 +46,6 @@ class DependsNeverResolved(_Recorder):
             self.session = session
     ```
     and inject the service into the route through a provider.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF305"

@@ -42,9 +42,6 @@ class DependsShortcutOnBuiltin(FileRule):
     params: Annotated[dict, Depends(common_parameters)]
     ```
 
-    ## Fix
-    None.
-
     ## Options
     None. `Depends()` on a project class (the documented shortcut) is never reported.
     """

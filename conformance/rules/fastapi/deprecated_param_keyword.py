@@ -38,9 +38,6 @@ class DeprecatedParamKeyword(FileRule):
 
     ## Fix
     `regex` -> `pattern`: safe. `example=x` -> `examples=[x]`: unsafe (the OpenAPI output changes).
-
-    ## Options
-    None.
     """
 
     code = "CNF343"

@@ -40,9 +40,6 @@ class BadPrefix(FileRule):
 
     ## Fix
     Safe: adds the leading `/`, drops trailing ones (`"/"` becomes `""`).
-
-    ## Options
-    None.
     """
 
     code = "CNF333"

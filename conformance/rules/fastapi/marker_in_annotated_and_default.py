@@ -46,9 +46,6 @@ class MarkerTwice(FileRule):
     ## Fix
     Safe when the two markers are written the same and the parameter may become required (no
     defaulted positional parameter before it, or keyword-only); otherwise none.
-
-    ## Options
-    None.
     """
 
     code = "CNF314"

@@ -45,9 +45,6 @@ class MissingAwait(FileRule):
         await self.session.commit()
     ```
 
-    ## Fix
-    None.
-
     ## Options
     None. Coroutines stored, passed as arguments (`asyncio.gather`, `create_task`) or returned
     from non-route functions are not reported.

@@ -36,9 +36,6 @@ class ModuleSingleton(FileRule):
     ## Use instead
     A provider function: `def get_user_service(session: SessionDep) -> UserService`.
 
-    ## Fix
-    None.
-
     ## Options
     None. Engines and session factories at module level are the norm and never reported.
     """

@@ -37,9 +37,6 @@ class NestedDepends(FileRule):
 
     ## Fix
     Safe: keeps the inner marker, when the outer one has no other argument.
-
-    ## Options
-    None.
     """
 
     code = "CNF303"

@@ -42,12 +42,6 @@ class OnEvent(FileRule):
 
     app = FastAPI(lifespan=lifespan)
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF342"

@@ -44,9 +44,6 @@ class ParamDefaultNotAnnotated(MarkerDefault):
     call, unsafe otherwise. No fix when the parameter order would break (a required parameter
     after a defaulted one, unless keyword-only; parameters of CNF301 count as rewritten only when
     CNF301 runs too), the parameter has no annotation or the marker has a `default_factory`.
-
-    ## Options
-    None.
     """
 
     code = "CNF317"

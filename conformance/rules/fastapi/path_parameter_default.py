@@ -49,9 +49,6 @@ class PathParamDefault(FileRule):
 
     ## Fix
     None (removing the default may break the parameter order).
-
-    ## Options
-    None.
     """
 
     code = "CNF315"

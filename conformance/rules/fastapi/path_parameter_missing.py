@@ -43,9 +43,6 @@ class PathParamMissing(_Recorder):
     async def list_orders(user_id: int, service: ServiceDep): ...
     ```
 
-    ## Fix
-    None.
-
     ## Options
     None. Reported only when every dependency resolves to a function or class whose signature
     the index has; routes on a router imported from another file, `**kwargs`, `alias=` on a

@@ -50,9 +50,6 @@ class RouterConvention(_RouterCalls):
     router = APIRouter(prefix="/order-items", tags=["order-items"])
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `router-prefix` (string template, empty: not checked), `router-tags` (list of templates,
     empty: not checked). Non-literal values are not checked.

@@ -37,9 +37,6 @@ class RouterWithoutPrefix(_RouterCalls):
     router = APIRouter(prefix="/users", tags=["users"])
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `router-prefix` checks the prefix's value too (CNF346).
     """

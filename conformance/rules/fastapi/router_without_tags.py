@@ -37,9 +37,6 @@ class RouterWithoutTags(_RouterCalls):
     router = APIRouter(prefix="/users", tags=["users"])
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `router-tags` checks the tags' values too (CNF346).
     """

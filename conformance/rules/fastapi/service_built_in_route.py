@@ -51,9 +51,6 @@ class ServiceBuiltInRoute(_RouteBody):
         return await service.get(user_id)
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `roles.service`, `roles.repository` decide which files hold services and repositories.
     Exceptions, Pydantic models and other library subclasses defined there are not services.

@@ -50,9 +50,6 @@ class SessionByHand(FileRule):
     ## Use instead
     A `yield` provider injected with `Depends` (`session: SessionDep`).
 
-    ## Fix
-    None.
-
     ## Options
     Files outside module packages (scripts, background jobs, `core/db.py`) are not checked: they
     legitimately manage their own sessions.

@@ -37,12 +37,6 @@ class StarletteRoute(FileRule):
     @router.get("/health")
     async def health() -> dict: ...
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF331"

@@ -45,9 +45,6 @@ class YieldProviderSwallows(FileRule):
             raise
     ```
 
-    ## Fix
-    None.
-
     ## Options
     None. `@contextmanager` functions are not providers (suppressing there is legitimate).
     """

@@ -25,9 +25,6 @@ class CrossModulePrivateLayer(_ImportRule):
     ## Use instead
     Let the orders service call the users service and pass the result down to its repository.
 
-    ## Fix
-    None.
-
     ## Options
     `roles`. Off without a service role (`service = []`): the way round goes through a service
     the layout does not have, and routers that include other modules' routers are how such a

@@ -28,9 +28,6 @@ class CrossModuleRepository(_ImportRule):
     from cpv3.modules.users.service import UserService
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `roles`, `modules`. Off without a service role (`service = []`, routes calling the
     repositories): the way round goes through a service the layout does not have.

@@ -37,9 +37,6 @@ class DynamicImportOfForbiddenLayer(FileRule):
     ## Use instead
     A static import through the allowed layer (the orders service).
 
-    ## Fix
-    None.
-
     ## Options
     `layers`, `roles`.
     """

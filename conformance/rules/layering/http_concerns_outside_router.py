@@ -51,9 +51,6 @@ class HttpConcernsOutsideRouter(_ImportRule):
     ## Use instead
     Raise a domain error (`ConflictError`) and map it in the router or an exception handler.
 
-    ## Fix
-    None.
-
     ## Options
     `framework-allowed-imports` (default `["fastapi.Depends", "fastapi.params.Depends"]`): names or
     module prefixes these files may import, e.g. `fastapi.encoders`.

@@ -44,9 +44,6 @@ class ModuleImportCycle(FileRule):
     Move the shared code to one side (or to a shared package such as `cpv3/core/`), or invert one
     edge (pass a callback or the data instead of importing).
 
-    ## Fix
-    None.
-
     ## Options
     `cycles-include-type-checking` (default `false`): imports under `if TYPE_CHECKING:` are not
     edges of a cycle unless set. Dynamic imports are not edges. Function-level imports are.

@@ -23,9 +23,6 @@ class OrmAndDtoLibrariesMixed(_ImportRule):
     ## Use instead
     Keep SQLAlchemy in models.py and the repository, Pydantic in schemas.py.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.schemas`, `roles.models`.
     """

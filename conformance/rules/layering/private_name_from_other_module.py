@@ -23,9 +23,6 @@ class PrivateNameFromOtherModule(_ImportRule):
     ## Use instead
     Use (or add) a public function of the owning module's service.
 
-    ## Fix
-    None.
-
     ## Options
     None. Opt-in: select `CNF217`.
     """

@@ -29,9 +29,6 @@ class ReexportBypass(_ImportRule):
     Import the public layer (`from cpv3.modules.users.service import UserService`) and stop
     re-exporting internals (CNF108).
 
-    ## Fix
-    None.
-
     ## Options
     `layers`, `roles`.
     """

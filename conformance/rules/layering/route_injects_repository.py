@@ -45,9 +45,6 @@ class RouteInjectsRepository(FileRule):
     ## Use instead
     Inject the service (`service: UserServiceDep`) and add the method there.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.repository`.
     """

@@ -31,9 +31,6 @@ class RouterImportsRepository(_ImportRule):
     ```
     and add the method the route needs to `UserService`.
 
-    ## Fix
-    None.
-
     ## Options
     `layers`, `roles` (a repository outside the module packages, e.g. `cpv3/registry/repository.py`,
     is a repository only if `roles.repository` lists its path).

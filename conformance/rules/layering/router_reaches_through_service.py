@@ -36,9 +36,6 @@ class RouterReachesThroughService(FileRule):
     ## Use instead
     Call a service method (`service.get(user_id)`), adding it if needed.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.service`, `roles.repository`. Not in RULES-CATALOG (next free code of the family).
     """

@@ -27,9 +27,6 @@ class RouterUsesOrmEntity(_ImportRule):
     ## Use instead
     Return a schema (`ProductRead`) and let the service convert (`ProductRead.model_validate`).
 
-    ## Fix
-    None.
-
     ## Options
     `layers` (add `models` to a role's list to allow it), `roles`. A team that returns ORM objects
     with `response_model` can `ignore = ["CNF203"]`. A whole-module import (`from . import models`)

@@ -56,9 +56,6 @@ class RouterUsesPersistence(_ImportRule):
         return ProductService(session)
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `roles.router`.
     """

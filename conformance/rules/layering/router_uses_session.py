@@ -45,9 +45,6 @@ class RouterUsesSession(FileRule):
     ## Use instead
     Add `ProductRepository.all()` and `ProductService.export()`; the route calls the service.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.router`. Replaces CNF113 (sql-outside-repository) on the same call.
     """

@@ -45,9 +45,6 @@ class ServiceRunsSql(FileRule):
     ## Use instead
     Add `PaymentRepository.captured_total(order_id)` and call it.
 
-    ## Fix
-    None.
-
     ## Options
     `service-session-methods` (default `["commit", "rollback", "begin", "begin_nested", "close"]`):
     the session methods a service may call. Replaces CNF113 (sql-outside-repository) on the same

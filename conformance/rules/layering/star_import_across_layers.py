@@ -24,12 +24,6 @@ class StarImportAcrossLayers(_ImportRule):
     ```python
     from ..orders.schemas import OrderOut
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF216"

@@ -27,9 +27,6 @@ class TypeOnlyLayerImport(_ImportRule):
     ## Use instead
     Annotate with the service or a schema; or accept type-only coupling with `ignore`.
 
-    ## Fix
-    None.
-
     ## Options
     `ignore = ["CNF214"]` accepts type-only imports everywhere; `per-file-ignores` for some files.
     """

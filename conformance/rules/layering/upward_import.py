@@ -29,9 +29,6 @@ class UpwardImport(_ImportRule):
     Invert the dependency: the service calls the repository and passes it what it needs; the
     repository returns values.
 
-    ## Fix
-    None.
-
     ## Options
     `layers` (which roles each role may use), `roles`. Under `if TYPE_CHECKING:` the finding is
     CNF214 instead; inside a function it is tagged `deferred`.

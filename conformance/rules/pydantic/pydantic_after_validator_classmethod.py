@@ -46,12 +46,6 @@ class AfterValidatorClassmethod(_DecoratorRule):
         ...
         return self
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF419"

@@ -24,12 +24,6 @@ class BaseConfigImport(_ImportedName):
     ```python
     model_config = ConfigDict(from_attributes=True)
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF482"

@@ -72,9 +72,6 @@ class ClassConfig(FileRule):
     The fix writes `pydantic.ConfigDict` (`pd.ConfigDict`) in a file that imports the `pydantic`
     module, and otherwise adds `from pydantic import ConfigDict` (`from pydantic_settings import
     SettingsConfigDict`) when the file does not bind it yet.
-
-    ## Options
-    None.
     """
 
     code = "CNF401"

@@ -41,9 +41,6 @@ class ConFunctionV1Keywords(FileRule):
     ## Fix
     Safe for the renames (`min_items` -> `min_length`, `max_items` -> `max_length`, `regex` ->
     `pattern`); none for `unique_items` and `curtail_length`.
-
-    ## Options
-    None.
     """
 
     code = "CNF491"

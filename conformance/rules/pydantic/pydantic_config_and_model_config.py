@@ -46,9 +46,6 @@ class ConfigAndModelConfig(FileRule):
 
     ## Fix
     None: merge the keys by hand.
-
-    ## Options
-    None.
     """
 
     code = "CNF402"

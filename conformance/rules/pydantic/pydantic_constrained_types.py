@@ -26,12 +26,6 @@ class ConstrainedTypes(_ImportedName):
     ```python
     Sku = Annotated[str, StringConstraints(max_length=12)]
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF479"

@@ -36,9 +36,6 @@ class ConstructMethod(_ModelMethod):
 
     ## Fix
     Safe (model classes only: the arguments are the same).
-
-    ## Options
-    None.
     """
 
     code = "CNF437"

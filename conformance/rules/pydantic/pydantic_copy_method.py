@@ -28,9 +28,6 @@ class CopyMethod(_ModelMethod):
 
     ## Fix
     Safe with `update=` and `deep=` only.
-
-    ## Options
-    None.
     """
 
     code = "CNF432"

@@ -43,12 +43,6 @@ class DataclassV1Idioms(FileRule):
     class Point:
         def __post_init__(self): ...
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF484"

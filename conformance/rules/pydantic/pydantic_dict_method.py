@@ -33,9 +33,6 @@ class DictMethod(_ModelMethod):
     Safe: `include`, `exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`, `exclude_none`
     carry over. `skip_defaults=` (v1's old name of `exclude_unset=`, removed in v2: the call
     raises TypeError) becomes `exclude_unset=`, which v1 itself treated as the same option.
-
-    ## Options
-    None.
     """
 
     code = "CNF430"

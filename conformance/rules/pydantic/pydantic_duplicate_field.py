@@ -33,12 +33,6 @@ class DuplicateField(FileRule):
 
     ## Use instead
     Keep one declaration.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF498"

@@ -86,9 +86,6 @@ class ErrorWrappersImport(_ImportedName):
     finding says the call cannot be converted mechanically (build the error dicts by hand; the
     `pydantic.v1` classes do not help: their `errors()` reads the v1 model config of the model).
     `ErrorWrapper` calls elsewhere get no fix. Files that import from `pydantic.v1` are left alone.
-
-    ## Options
-    None.
     """
 
     code = "CNF475"

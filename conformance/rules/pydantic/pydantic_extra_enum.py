@@ -36,9 +36,6 @@ class ExtraEnum(FileRule):
 
     ## Fix
     Safe: the member becomes its string.
-
-    ## Options
-    None.
     """
 
     code = "CNF406"

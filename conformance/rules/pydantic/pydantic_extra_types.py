@@ -27,9 +27,6 @@ class ExtraTypesImport(_ImportedName):
 
     ## Fix
     None yet.
-
-    ## Options
-    None.
     """
 
     code = "CNF481"

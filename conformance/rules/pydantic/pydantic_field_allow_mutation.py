@@ -35,9 +35,6 @@ class FieldAllowMutation(FileRule):
 
     ## Fix
     Safe for a literal `True`/`False` (inverted).
-
-    ## Options
-    None.
     """
 
     code = "CNF455"

@@ -26,9 +26,6 @@ class FieldConst(_FieldKeyword):
 
     ## Fix
     None (the annotation changes).
-
-    ## Options
-    None.
     """
 
     code = "CNF454"

@@ -32,12 +32,6 @@ class FieldExcludeCollection(FileRule):
     ```python
     password: str = Field(exclude=True)  # on UserOut
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF458"

@@ -49,9 +49,6 @@ class FieldExtraKeyword(FileRule):
     warning. Not for `include=` (a v1 export option, not a schema extra).
     None when several unknown keywords or a `json_schema_extra` are there already (they would
     have to be merged).
-
-    ## Options
-    None.
     """
 
     code = "CNF457"

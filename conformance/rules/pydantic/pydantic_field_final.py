@@ -24,12 +24,6 @@ class FieldFinal(_FieldKeyword):
     ```python
     version: Final[int] = 1
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF456"

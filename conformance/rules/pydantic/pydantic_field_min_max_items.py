@@ -27,9 +27,6 @@ class FieldItemsLength(_FieldKeyword):
 
     ## Fix
     Safe: the keyword is renamed.
-
-    ## Options
-    None.
     """
 
     code = "CNF452"

@@ -39,9 +39,6 @@ class FieldMutableDefault(FileRule):
     empty value as before, validation is unchanged, but the JSON schema (OpenAPI) of the field
     no longer shows `"default": []` (v2 does not call factories to write schemas). Not in files
     that import from `pydantic.v1`.
-
-    ## Options
-    None.
     """
 
     code = "CNF487"

@@ -27,9 +27,6 @@ class FieldRegex(_FieldKeyword):
 
     ## Fix
     Safe: the keyword is renamed.
-
-    ## Options
-    None.
     """
 
     code = "CNF450"

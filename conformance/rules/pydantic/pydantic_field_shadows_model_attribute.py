@@ -41,12 +41,6 @@ class FieldShadowsModelAttribute(FileRule):
     class Event(BaseModel):
         payload: dict = Field(alias="json")
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF496"

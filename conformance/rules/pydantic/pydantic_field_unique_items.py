@@ -24,12 +24,6 @@ class FieldUniqueItems(_FieldKeyword):
     tags: set[str]
     ```
     or an `AfterValidator` that rejects duplicates while keeping the order.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF453"

@@ -40,9 +40,6 @@ class FieldsAttribute(_ModelAttribute):
 
     ## Fix
     Safe on a model class; none on an instance.
-
-    ## Options
-    None.
     """
 
     code = "CNF442"

@@ -38,9 +38,6 @@ class FieldsSetAttribute(_ModelAttribute):
 
     ## Fix
     Safe.
-
-    ## Options
-    None.
     """
 
     code = "CNF443"

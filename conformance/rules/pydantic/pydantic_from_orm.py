@@ -44,9 +44,6 @@ class FromOrmMethod(_ModelMethod):
 
     ## Fix
     Safe: the explicit keyword keeps the v1 semantics (which required `orm_mode`).
-
-    ## Options
-    None.
     """
 
     code = "CNF436"

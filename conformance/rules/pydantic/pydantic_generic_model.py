@@ -25,12 +25,6 @@ class GenericModelImport(_ImportedName):
     class Page(BaseModel, Generic[T]):
         items: list[T]
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF471"

@@ -28,12 +28,6 @@ class GetValidatorsHook(_CustomTypeHook):
     Sku = Annotated[str, AfterValidator(check_sku)]
     ```
     or `__get_pydantic_core_schema__`.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF493"

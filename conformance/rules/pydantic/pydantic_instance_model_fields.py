@@ -38,9 +38,6 @@ class InstanceModelFields(_ModelAttribute):
 
     ## Fix
     Safe (when the builtin `type` is not shadowed).
-
-    ## Options
-    None.
     """
 
     code = "CNF446"

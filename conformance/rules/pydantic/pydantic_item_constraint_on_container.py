@@ -41,12 +41,6 @@ class ItemConstraintOnContainer(FileRule):
     ```python
     tags: list[Annotated[str, Field(pattern=r"^[a-z]+$")]]
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF460"

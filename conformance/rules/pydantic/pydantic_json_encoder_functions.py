@@ -23,12 +23,6 @@ class JsonEncoderFunctions(_ImportedName):
     ```python
     json.dumps(pydantic_core.to_jsonable_python(data))
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF474"

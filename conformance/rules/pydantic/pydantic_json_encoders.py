@@ -37,12 +37,6 @@ class JsonEncodersConfig(_ConfigRule):
     Money = Annotated[Decimal, PlainSerializer(str, when_used="json")]
     ```
     or a `@field_serializer` on the model.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF405"

@@ -41,9 +41,6 @@ class JsonMethod(_ModelMethod):
     `exclude_none` or `indent` are passed, and `skip_defaults=` (v1's old name of
     `exclude_unset=`; the call raises TypeError in v2), which becomes `exclude_unset=`; no fix
     otherwise (those calls fail in v2).
-
-    ## Options
-    None.
     """
 
     code = "CNF431"

@@ -32,12 +32,6 @@ class ModelEqualsDict(FileRule):
     ```python
     assert user.model_dump() == {"id": 1}
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF448"

@@ -30,12 +30,6 @@ class ModifySchemaHook(_CustomTypeHook):
         schema.update(format="sku")
         return schema
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF494"

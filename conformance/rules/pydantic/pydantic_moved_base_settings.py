@@ -41,9 +41,6 @@ class MovedBaseSettings(_ImportedName):
     needs the `pydantic-settings` package installed (a new dependency: add it to your project's
     requirements). The finding is then reported at the import statement. `pydantic.BaseSettings`
     after `import pydantic` gets no fix.
-
-    ## Options
-    None.
     """
 
     code = "CNF470"

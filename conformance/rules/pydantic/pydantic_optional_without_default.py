@@ -76,9 +76,6 @@ class OptionalWithoutDefault(FileRule):
     Safe: the fix writes the default v1 implied (`= None`, or `None` as the first argument of
     `Field()`), so the model behaves as it did under v1: the field may be omitted and is `None`
     then, and v2 does not validate the default, as v1 did not.
-
-    ## Options
-    None.
     """
 
     code = "CNF461"

@@ -32,12 +32,6 @@ class ParseFileMethod(_ModelMethod):
     ```python
     config = AppConfig.model_validate_json(Path("config.json").read_text())
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF435"

@@ -27,9 +27,6 @@ class ParseObjMethod(_ModelMethod):
 
     ## Fix
     Safe.
-
-    ## Options
-    None.
     """
 
     code = "CNF433"

@@ -27,9 +27,6 @@ class ParseRawMethod(_ModelMethod):
 
     ## Fix
     Safe without `content_type`, `encoding`, `proto`, `allow_pickle`.
-
-    ## Options
-    None.
     """
 
     code = "CNF434"

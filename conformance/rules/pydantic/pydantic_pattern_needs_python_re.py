@@ -70,9 +70,6 @@ class PatternNeedsPythonRe(FileRule):
     model's patterns (and its subclasses') then behave as they did in v1. Not while the model
     still has a `class Config` (CNF401 converts it first, then this fix applies) nor for a
     `model_config` that is not a `ConfigDict(...)` call.
-
-    ## Options
-    None.
     """
 
     code = "CNF451"

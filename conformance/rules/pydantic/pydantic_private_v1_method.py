@@ -39,12 +39,6 @@ class PrivateV1Method(FileRule):
     ```python
     for name, value in user.model_dump(exclude_none=True).items(): ...
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF444"

@@ -26,9 +26,6 @@ class PyObjectType(_ImportedName):
 
     ## Fix
     None yet.
-
-    ## Options
-    None.
     """
 
     code = "CNF477"

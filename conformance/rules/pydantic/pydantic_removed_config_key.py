@@ -64,9 +64,6 @@ class RemovedConfigKey(_ConfigRule):
     the hierarchy is unconverted (CNF413 first sets `validate_default=True`, which the
     redeclared field must copy). Other `fields` values (aliases) get no fix:
     the message lists the `Field(alias=...)` to write.
-
-    ## Options
-    None.
     """
 
     code = "CNF404"

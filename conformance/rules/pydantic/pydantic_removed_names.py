@@ -27,12 +27,6 @@ class RemovedNames(_ImportedName):
     ## Use instead
     `Optional[str]`; raise `PydanticCustomError` or `ValueError` in validators; see the message
     for each name.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF480"

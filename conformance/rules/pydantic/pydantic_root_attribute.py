@@ -41,9 +41,6 @@ class RootAttribute(_ModelAttribute):
 
     ## Fix
     Safe.
-
-    ## Options
-    None.
     """
 
     code = "CNF447"

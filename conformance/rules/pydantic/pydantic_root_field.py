@@ -41,12 +41,6 @@ class RootField(FileRule):
         pass
     ```
     and `.root` at the use sites (CNF447).
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF492"

@@ -40,12 +40,6 @@ class RootValidatorWithoutSkip(_DecoratorRule):
         ...
         return self
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF417"

@@ -35,9 +35,6 @@ class SchemaJsonMethod(_ModelMethod):
 
     ## Fix
     None (it needs an import and splits the keywords between the two calls).
-
-    ## Options
-    None.
     """
 
     code = "CNF439"

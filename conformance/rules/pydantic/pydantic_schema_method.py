@@ -27,9 +27,6 @@ class SchemaMethod(_ModelMethod):
 
     ## Fix
     Safe with `by_alias` and `ref_template` only.
-
-    ## Options
-    None.
     """
 
     code = "CNF438"

@@ -47,9 +47,6 @@ class SettingsFieldEnv(FileRule):
     ## Fix
     Unsafe (string values only): the keyword becomes `validation_alias`, which `env_prefix` does
     not prefix.
-
-    ## Options
-    None.
     """
 
     code = "CNF459"

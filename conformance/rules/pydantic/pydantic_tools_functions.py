@@ -28,9 +28,6 @@ class ToolsFunctions(_ImportedName):
 
     ## Fix
     None (where the adapter lives is a design choice).
-
-    ## Options
-    None.
     """
 
     code = "CNF473"

@@ -49,9 +49,6 @@ class UnannotatedField(FileRule):
     ## Fix
     Safe for `bool`, `int`, `float` and `str` literals (when the builtin is not shadowed); none
     otherwise.
-
-    ## Options
-    None.
     """
 
     code = "CNF495"

@@ -72,9 +72,6 @@ class UnusedV1Import(FileRule):
     Safe: the unused names leave the import (the whole statement goes when nothing else is
     imported by it). Not when a comment sits inside the statement, or when the module defines
     `__all__` (the name may be re-exported).
-
-    ## Options
-    None.
     """
 
     code = "CNF485"

@@ -27,9 +27,6 @@ class UpdateForwardRefsMethod(_ModelMethod):
 
     ## Fix
     Safe without arguments; none with a namespace (`_types_namespace=` differs).
-
-    ## Options
-    None.
     """
 
     code = "CNF441"

@@ -27,9 +27,6 @@ class UtilsCamel(_ImportedName):
 
     ## Fix
     None yet.
-
-    ## Options
-    None.
     """
 
     code = "CNF476"

@@ -96,9 +96,6 @@ class V1ErrorClass(FileRule):
     which v2 validators do not turn into a validation error (it would escape the model).
     Files that import from `pydantic.v1` are left alone (they are v1 code on purpose). The
     import of the v1 base, unused afterwards, is CNF485's.
-
-    ## Options
-    None.
     """
 
     code = "CNF486"

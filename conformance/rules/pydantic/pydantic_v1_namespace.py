@@ -35,12 +35,6 @@ class PydanticV1Namespace(FileRule):
     from pydantic import BaseModel
     ```
     and migrate the model.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF483"

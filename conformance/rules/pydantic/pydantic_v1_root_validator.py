@@ -44,9 +44,6 @@ class V1RootValidator(_DecoratorRule):
     ## Fix
     None: the body has to change (the catalog's safe case, a `pre=True` body that only reads and
     writes the dict, cannot be proven syntactically because v2 may pass a non-dict).
-
-    ## Options
-    None.
     """
 
     code = "CNF416"

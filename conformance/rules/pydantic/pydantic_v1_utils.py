@@ -24,12 +24,6 @@ class V1UtilsImport(_ImportedName):
 
     ## Use instead
     A small helper of your own, or the v2 API (`ImportString`, `TypeAdapter`).
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF478"

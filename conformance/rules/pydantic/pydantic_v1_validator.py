@@ -71,9 +71,6 @@ class V1Validator(_DecoratorRule):
     `pydantic.v1` on the same inputs. A `**kwargs` the body never uses is dropped (safe:
     v1 passed `field` and `config` through it). No fix for `each_item`, `field`/`config`
     parameters, a `**kwargs` the body uses, `"*"` with `always`.
-
-    ## Options
-    None.
     """
 
     code = "CNF410"

@@ -27,9 +27,6 @@ class ValidateArgumentsImport(_ImportedName):
 
     ## Fix
     None (the decorated function's attributes differ).
-
-    ## Options
-    None.
     """
 
     code = "CNF472"

@@ -28,9 +28,6 @@ class ValidateMethod(_ModelMethod):
 
     ## Fix
     Safe (model classes only).
-
-    ## Options
-    None.
     """
 
     code = "CNF440"

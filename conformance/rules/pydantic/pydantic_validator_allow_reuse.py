@@ -37,9 +37,6 @@ class ValidatorAllowReuse(_ValidatorKeyword):
 
     ## Fix
     Applied by CNF410's fix, which drops the keyword.
-
-    ## Options
-    None.
     """
 
     code = "CNF414"

@@ -62,9 +62,6 @@ class ValidatorAlways(_ValidatorKeyword):
     `always` (in the next round of the same `--fix`). The field change alone keeps v1 working:
     v1 only copies the unknown keyword into the field's JSON schema. The runtime tests run the
     whole `--fix` on v1 code and compare it under `pydantic.v1` and v2.
-
-    ## Options
-    None.
     """
 
     code = "CNF413"

@@ -36,12 +36,6 @@ class ValidatorEachItem(_ValidatorKeyword):
     ```python
     tags: list[Annotated[str, AfterValidator(str.lower)]]
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF412"

@@ -50,12 +50,6 @@ class ValidatorOnInstanceMethod(_DecoratorRule):
     def strip(cls, v):
         ...
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF418"

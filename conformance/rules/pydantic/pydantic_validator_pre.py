@@ -37,9 +37,6 @@ class ValidatorPre(_ValidatorKeyword):
 
     ## Fix
     Applied by CNF410's fix, which rewrites the whole decorator.
-
-    ## Options
-    None.
     """
 
     code = "CNF411"

@@ -55,12 +55,6 @@ class FieldValidatorUnknownField(FileRule):
     ## Use instead
     Name the real field (`"email"`), or pass `check_fields=False` for fields defined by
     subclasses.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF421"

@@ -48,12 +48,6 @@ class ValidatorV1Signature(_DecoratorRule):
     def check(cls, v, info: ValidationInfo):
         ...  # info.data, info.field_name, info.config
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF415"

@@ -19,7 +19,7 @@ else:
     from conformance import lazycst as cst
 
 
-ASYNC_SESSION_CLASSES = Option(
+ASYNC_SESSION_CLASSES_OPTION = Option(
     "async-session-classes",
     list,
     (),
@@ -27,7 +27,7 @@ ASYNC_SESSION_CLASSES = Option(
     "subclasses are found on their own), e.g. "
     '`["sqlmodel.ext.asyncio.session.AsyncSession"]`.',
 )
-OPTIONS = (ASYNC_SESSION_CLASSES,)
+OPTIONS = (ASYNC_SESSION_CLASSES_OPTION,)
 
 
 def _names(*pairs: Tuple[str, Sequence[str]]) -> FrozenSet[str]:
@@ -321,7 +321,7 @@ def _class_condition(ctx: FileContext, qualname: str, kind: str) -> Condition:
     """The class named ``qualname`` (through aliases) is an ``AsyncSession`` (or sync Session)."""
     condition: Condition = IsKind(qualname, kind)
     if kind == ASYNC_SESSION:
-        extra = tuple(ctx.option(ASYNC_SESSION_CLASSES) or ())
+        extra = tuple(ctx.option(ASYNC_SESSION_CLASSES_OPTION) or ())
         if extra:
             condition = AnyOf((condition, TypeIs(qualname, extra)))
     return condition

@@ -63,9 +63,6 @@ class ColumnInOrmClass(FileRule):
     left to you. A class of plain `Column`s (no `Mapped` yet) is one style decision: it gets one
     finding, on the class, listing its `Column` attributes, without a fix: migrate it a class at a
     time.
-
-    ## Options
-    None.
     """
 
     code = "CNF503"

@@ -47,9 +47,6 @@ class DeclarativeBaseFunction(FileRule):
     `declarative_base`-era helpers (`registry`, `DeclarativeMeta` checks) can behave differently.
     `cls=`, `name=`, `metaclass=` and the other arguments change the base in ways a class
     statement spells differently: report only.
-
-    ## Options
-    None.
     """
 
     code = "CNF502"

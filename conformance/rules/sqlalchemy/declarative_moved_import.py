@@ -40,9 +40,6 @@ class MovedDeclarativeImport(FileRule):
     Safe: the module of the `from` import becomes `sqlalchemy.orm` when every imported name moved
     (`DeferredReflection`, `ConcreteBase` and the other extensions stay where they are: such a mixed
     import is reported without a fix).
-
-    ## Options
-    None.
     """
 
     code = "CNF501"

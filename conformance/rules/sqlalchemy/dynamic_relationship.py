@@ -40,12 +40,6 @@ class DynamicRelationship(FileRule):
     orders: WriteOnlyMapped["Order"] = relationship()
     # then: await session.scalars(user.orders.select().where(...))
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF515"

@@ -17,6 +17,7 @@ else:
     from conformance import lazycst as cst
 from conformance.rules.sqlalchemy._common import (
     _REPOSITORY,
+    ASYNC_SESSION_CLASSES_OPTION,
     ASYNC_SESSIONMAKERS,
     SYNC_SESSIONMAKERS,
     TEXT,
@@ -59,13 +60,11 @@ class LegacyExecution(FileRule):
     Safe for a raw string passed to `execute()`: the string is wrapped in `text(...)` (imported
     from `sqlalchemy` unless the file has it, or `text` means something else there). The rest is
     reported only.
-
-    ## Options
-    `async-session-classes`.
     """
 
     code = "CNF509"
     name = "legacy-execution"
+    options = (ASYNC_SESSION_CLASSES_OPTION,)
     summary = "execution style removed in SQLAlchemy 2.0"
     fix_hint = "use a connection (engine.connect()/begin()), text() for raw SQL, autobegin"
     catalog = "SA009"

@@ -47,9 +47,6 @@ class LegacySelectForm(FileRule):
     ## Fix
     Safe for the list forms (the list is unwrapped into positional arguments); keyword clauses are
     reported only.
-
-    ## Options
-    None.
     """
 
     code = "CNF508"

@@ -13,7 +13,13 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.sqlalchemy._common import _REPOSITORY, _query_get, _report, session_condition
+from conformance.rules.sqlalchemy._common import (
+    _REPOSITORY,
+    ASYNC_SESSION_CLASSES_OPTION,
+    _query_get,
+    _report,
+    session_condition,
+)
 
 
 class QueryGet(FileRule):
@@ -38,13 +44,11 @@ class QueryGet(FileRule):
     Safe: on an `AsyncSession`, `await session.get(M, pk)` when the call stands alone in an
     `async def` (an assignment, a `return`, an argument, an expression statement); on a `Session`,
     `session.get(M, pk)`. Other positions are reported without a fix.
-
-    ## Options
-    `async-session-classes`.
     """
 
     code = "CNF507"
     name = "query-get"
+    options = (ASYNC_SESSION_CLASSES_OPTION,)
     summary = "session.query(M).get(pk)"
     fix_hint = "use session.get(M, pk)"
     catalog = "SA007"

@@ -39,9 +39,6 @@ class RelationshipBackref(FileRule):
         user: Mapped["User"] = relationship(back_populates="orders")
     ```
 
-    ## Fix
-    None.
-
     ## Options
     None. Opt-in: select `CNF505`.
     """

@@ -53,9 +53,6 @@ class RelationshipWithoutLoading(FileRule):
     ```
     and `select(User).options(selectinload(User.orders))` where the orders are needed.
 
-    ## Fix
-    None.
-
     ## Options
     None. Opt-in (heuristic: eager loading is matched by attribute name): select `CNF514`.
     """

@@ -17,6 +17,7 @@ from conformance.rules.sqlalchemy._common import (
     _DB,
     _REPOSITORY,
     _SERVICE,
+    ASYNC_SESSION_CLASSES_OPTION,
     SYNC_METHODS,
     _awaitable_call,
     _PendingCoroutine,
@@ -62,13 +63,11 @@ class AwaitMismatch(FileRule):
 
     ## Fix
     None: adding `await` to a plain `def` needs it to become `async def` and its callers to await.
-
-    ## Options
-    `async-session-classes`.
     """
 
     code = "CNF510"
     name = "session-await-mismatch"
+    options = (ASYNC_SESSION_CLASSES_OPTION,)
     summary = "AsyncSession coroutine not awaited, or a plain method awaited"
     fix_hint = "await the coroutine methods of AsyncSession; call add()/add_all()/expunge() plainly"
     catalog = "SA010"

@@ -15,6 +15,7 @@ else:
 from conformance.rules.sqlalchemy._common import (
     _DB,
     _REPOSITORY,
+    ASYNC_SESSION_CLASSES_OPTION,
     _query_get,
     _report,
     session_condition,
@@ -46,13 +47,11 @@ class SessionQuery(FileRule):
 
     ## Fix
     None (`session.query(M).get(pk)` has its own fix: CNF507).
-
-    ## Options
-    `async-session-classes`.
     """
 
     code = "CNF506"
     name = "session-query"
+    options = (ASYNC_SESSION_CLASSES_OPTION,)
     summary = "legacy session.query()"
     fix_hint = "build the statement with select() and run it with session.execute()/scalars()"
     catalog = "SA006"

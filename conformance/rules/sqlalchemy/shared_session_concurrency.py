@@ -15,6 +15,7 @@ else:
 from conformance.rules.sqlalchemy._common import (
     _DB,
     _SERVICE,
+    ASYNC_SESSION_CLASSES_OPTION,
     GATHER,
     _report,
     _task_operands,
@@ -42,16 +43,11 @@ class SharedSessionConcurrency(FileRule):
     ## Use instead
     Await them one after another, or give each task its own session from the
     `async_sessionmaker`.
-
-    ## Fix
-    None.
-
-    ## Options
-    `async-session-classes`.
     """
 
     code = "CNF516"
     name = "shared-session-concurrency"
+    options = (ASYNC_SESSION_CLASSES_OPTION,)
     summary = "one AsyncSession shared by concurrent tasks"
     fix_hint = "await the calls in sequence, or give each task its own session"
     catalog = "SA016"

@@ -47,12 +47,6 @@ class StringLoaderPath(FileRule):
     ```python
     stmt = select(Order).options(joinedload(Order.items))
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF517"

@@ -47,9 +47,6 @@ class SyncPersistenceInModule(FileRule):
     `create_async_engine()` and `async_sessionmaker()` in `cpv3/core/db.py`, and an injected
     `AsyncSession`.
 
-    ## Fix
-    None.
-
     ## Options
     `modules`.
     """

@@ -54,9 +54,6 @@ class SyncRepositoryMethod(FileRule):
             await self.session.flush()
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `roles.repository`, `async-session-classes`.
     """

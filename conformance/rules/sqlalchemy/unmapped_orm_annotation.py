@@ -48,12 +48,6 @@ class UnmappedAnnotation(FileRule):
         orders: Mapped[List["Order"]] = relationship(back_populates="user")
     ```
     or `__allow_unmapped__ = True` on the base while migrating.
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF504"

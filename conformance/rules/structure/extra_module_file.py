@@ -32,9 +32,6 @@ class ExtraModuleFile(ProjectRule):
     Move helpers into the file of the layer that uses them (`service.py` for domain logic,
     `repository.py` for queries), or into a shared package outside `cpv3/modules`.
 
-    ## Fix
-    None.
-
     ## Options
     `allowed-extra-files` (globs, e.g. `["py.typed", "README.md"]`), `required-files`.
     """

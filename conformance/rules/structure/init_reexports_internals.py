@@ -36,9 +36,6 @@ class InitReexportsInternals(FileRule):
     from .service import UserService
     ```
 
-    ## Fix
-    None.
-
     ## Options
     `roles` decides which files are the repository, models and router.
     """

@@ -32,12 +32,6 @@ class InvalidModuleName(ProjectRule):
     ```
     cpv3/modules/user_profiles/
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF106"

@@ -38,12 +38,6 @@ class LogicInInit(FileRule):
     # cpv3/modules/users/__init__.py
     \"\"\"Users: accounts and profiles.\"\"\"
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    None.
     """
 
     code = "CNF107"

@@ -29,9 +29,6 @@ class ModuleSubfolder(ProjectRule):
     ## Use instead
     Flatten the code into the module's files; put tests under `tests/`.
 
-    ## Fix
-    None.
-
     ## Options
     `exclude` (gitignore syntax) hides a folder from the checker entirely. Nothing inside a
     reported sub-folder is reported (it is judged once flattened). With `nested-modules = true`,

@@ -29,9 +29,6 @@ class OrmEntityOutsideModels(_ClassPlacement):
     ## Use instead
     Define `AuditLog` in `cpv3/modules/users/models.py`.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.models`.
     """

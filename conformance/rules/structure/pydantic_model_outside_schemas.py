@@ -30,9 +30,6 @@ class PydanticModelOutsideSchemas(_ClassPlacement):
     ## Use instead
     Define `UserOut` in `cpv3/modules/users/schemas.py` and import it.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.schemas`.
     """

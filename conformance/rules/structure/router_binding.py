@@ -36,16 +36,11 @@ class RouterBinding(FileRule):
     ```python
     router = APIRouter(prefix="/users", tags=["users"])
     ```
-
-    ## Fix
-    None.
-
-    ## Options
-    `router-name` (default `"router"`).
     """
 
     code = "CNF112"
     name = "router-binding"
+    options = (ROUTER_NAME,)
     summary = "router.py does not bind exactly one module-level APIRouter named `router`"
     fix_hint = "bind one module-level APIRouter, named as router-name says"
     catalog = "STR012"

@@ -37,9 +37,6 @@ class RouterNotIncluded(FileRule):
     app.include_router(orders_router)
     ```
 
-    ## Fix
-    None.
-
     ## Options
     Opt-in: select `CNF115` (or `router-not-included`). When any `include_router` call passes
     something the checker cannot resolve (a loop over a list of routers), the rule stays silent.

@@ -38,9 +38,6 @@ class FastapiOutsideRouter(FileRule):
     ## Use instead
     Define routes in `router.py` and call the service from them.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.router`. The application (`FastAPI()`) lives outside the module packages, e.g. in
     `cpv3/main.py`, which this rule does not check.

@@ -48,9 +48,6 @@ class SqlOutsideRepository(FileRule):
     ## Use instead
     Add `UserRepository.active()` and call it from the service.
 
-    ## Fix
-    None.
-
     ## Options
     `roles.repository`. In routers and services the more specific layering findings (CNF211,
     CNF212) replace this one.

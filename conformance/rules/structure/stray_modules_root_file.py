@@ -33,9 +33,6 @@ class StrayModulesRootFile(ProjectRule):
     package: an application package that holds its features beside `database/` or `common/`
     (`src/app/users/` next to `src/app/main.py`) is not one, and its own files are not stray.
 
-    ## Fix
-    None.
-
     ## Options
     `modules` decides which folder holds the packages.
     """
