@@ -25,12 +25,12 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 from conformance.diagnostics import Location, Violation
 from conformance.model import Layout
+from conformance.rules.checker.stale_baseline_entry import StaleBaselineEntry
 
 BASELINE_FILE = ".conformance-baseline.json"
 FORMAT_VERSION = 1
 TOOL_NAME = "module-conformance"
-STALE_CODE = "CNF903"
-STALE_NAME = "stale-baseline-entry"
+STALE_CODE = StaleBaselineEntry.code
 #: Configuration files: given as a path, they mean "check everything" (as in discovery).
 _CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
 
@@ -335,13 +335,10 @@ def stale_finding(baseline: Baseline, entry: Entry, missing: int) -> Violation:
     else:
         what = f"now matches {entry.count - missing} of {entry.count} recorded findings"
     line = baseline.line_of(entry)
-    return Violation(
-        path=baseline.display,
-        location=Location(line, 1 if line else None, line, None),
-        code=STALE_CODE,
-        name=STALE_NAME,
-        message=(f"baselined {entry.code} in {entry.path} {what}"),
-        fix_hint="run `conformance check --update-baseline` and commit the smaller baseline",
+    return StaleBaselineEntry.make_violation(
+        baseline.display,
+        Location(line, 1 if line else None, line, None),
+        f"baselined {entry.code} in {entry.path} {what}",
         fingerprint_text=f"{entry.path}|{entry.code}|{entry.fingerprint}",
     )
 

@@ -25,6 +25,7 @@ from conformance.recursion import deep_recursion
 from conformance.results import AnalysisSettings, Candidate, FileResult, Replacement
 from conformance.roles import RoleMatcher
 from conformance.rules.base import FileRule
+from conformance.rules.checker.unparsable_file import UnparsableFile
 from conformance.scope import Resolver
 from conformance.source import decode_source, noqa_comments, syntax_error_place
 from conformance.walker import Walker
@@ -32,14 +33,8 @@ from conformance.walker import Walker
 
 def parse_error(path: str, message: str, line: Optional[int], column: Optional[int]) -> Violation:
     """CNF901 for a file the checker cannot read, decode or parse."""
-    return Violation(
-        path=path,
-        location=Location(line, column, line, column),
-        code="CNF901",
-        name="unparsable-file",
-        message=message,
-        fix_hint="fix the syntax error (the file is skipped by every other rule until then)",
-        fingerprint_text=message,
+    return UnparsableFile.make_violation(
+        path, Location(line, column, line, column), message, fingerprint_text=message
     )
 
 

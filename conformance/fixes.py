@@ -71,11 +71,10 @@ from conformance.engine import RunOptions, RunResult, run
 from conformance.reading import read_source
 from conformance.recursion import deep_recursion
 from conformance.settings import Config
+from conformance.suppressions import UNUSED_CODE
 
 #: Rounds of fixing before a file that still changes is declared not to converge.
 MAX_ROUNDS = 10
-
-UNUSED_SUPPRESSION_CODE = "CNF902"
 
 #: Test hook: called with the absolute path of a file after its new content is on disk in a
 #: temporary file and right before the last look at the original (a concurrent change made here
@@ -406,7 +405,7 @@ class _FileFixer:
             chosen[target] = replacement.new
             needs[target] = imports
         for target, new in _comment_fixes(
-            module, [v for v in wanted if v.code == UNUSED_SUPPRESSION_CODE], self.names_to_codes
+            module, [v for v in wanted if v.code == UNUSED_CODE], self.names_to_codes
         ):
             chosen.setdefault(target, new)
         if not chosen:

@@ -18,12 +18,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from conformance.diagnostics import FixSafety, Location, Violation
+from conformance.diagnostics import Location, Violation
 from conformance.results import NoqaComment
 from conformance.roles import glob_match
+from conformance.rules.checker.unused_suppression import UnusedSuppression
 
-UNUSED_CODE = "CNF902"
-UNUSED_NAME = "unused-suppression"
+UNUSED_CODE = UnusedSuppression.code
 
 _NOQA_HEAD = re.compile(r"#\s*noqa\s*:\s*", re.I)
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]+")
@@ -312,19 +312,16 @@ def apply_noqa(
             # whose every mention goes.
             removable = stale + list(directive.unknown)
             outcome.unused.append(
-                Violation(
-                    path=directive.path,
-                    location=Location(
+                UnusedSuppression.make_violation(
+                    directive.path,
+                    Location(
                         directive.line,
                         directive.column,
                         directive.line,
                         directive.column + len(directive.raw),
                     ),
-                    code=UNUSED_CODE,
-                    name=UNUSED_NAME,
-                    message=f"{'; '.join(problems)} in `{directive.raw}`",
-                    fix_hint="remove the code from the comment (or the whole comment)",
-                    fix=FixSafety.SAFE,
+                    f"{'; '.join(problems)} in `{directive.raw}`",
+                    fix=UnusedSuppression.fix,
                     fingerprint_text=directive.raw + _FIX_SEPARATOR + ",".join(removable),
                 )
             )

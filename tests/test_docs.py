@@ -6,19 +6,12 @@ import re
 from pathlib import Path
 
 from conformance.docs import expected_pages
-from conformance.rules import all_rules
+from conformance.rules import FAMILIES, all_rules
 from conformance.rules.base import DOC_SECTIONS
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
-FAMILY_OF_MODULE = {
-    "structure": "CNF1",
-    "layering": "CNF2",
-    "fastapi": "CNF3",
-    "pydantic": "CNF4",
-    "sqlalchemy": "CNF5",
-    "checker": "CNF9",
-}
+FAMILY_OF_MODULE = {family.package: family.prefix for family in FAMILIES}
 
 
 def test_generated_rule_pages_are_current() -> None:
@@ -66,7 +59,6 @@ def test_one_rule_per_module_named_after_the_rule_in_its_family_package() -> Non
     import inspect
     import pkgutil
 
-    from conformance.rules import FAMILIES
     from conformance.rules.base import Rule
 
     package_root = Path(__file__).resolve().parent.parent / "conformance" / "rules"
@@ -79,7 +71,9 @@ def test_one_rule_per_module_named_after_the_rule_in_its_family_package() -> Non
         assert stem == rule.name.replace("-", "_"), (rule.code, stem)
         assert Path(inspect.getfile(rule)) == package_root / family / f"{stem}.py"
         seen.add(rule.__module__)
-    for family in FAMILIES:
+    packages = sorted(p.parent.name for p in package_root.glob("*/__init__.py"))
+    assert packages == sorted(FAMILY_OF_MODULE), "every family package is in FAMILIES"
+    for family in FAMILY_OF_MODULE:
         package = importlib.import_module(f"conformance.rules.{family}")
         for info in pkgutil.iter_modules(package.__path__):
             if info.name.startswith("_"):

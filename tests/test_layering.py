@@ -535,3 +535,31 @@ def test_shop_example_reports_its_deliberate_layering_findings(tmp_path: Path) -
             number,
             code,
         )
+
+
+def test_one_sql_builder_table_for_every_rule(tmp_path: Path) -> None:
+    """A dialect's `insert` and `session.get_one` are SQL for CNF113 (schemas.py)
+    exactly as for CNF212 (the service): the rules share one table of SQL builders."""
+    code = """
+        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        class UserService:
+            def __init__(self, session: AsyncSession) -> None:
+                self.session = session
+
+            async def add(self, row):
+                await self.session.execute(insert(Row).values(row))
+
+            async def one(self, key):
+                return await self.session.get_one(Row, key)
+        """
+    found = check(
+        tmp_path,
+        {"cpv3/modules/users/service.py": code, "cpv3/modules/users/schemas.py": code},
+        config='select = ["CNF113", "CNF212"]',
+    )
+    by_file = sorted((v.path.rpartition("/")[2], v.location.line, v.code) for v in found)
+    assert ("service.py", 10, "CNF212") in by_file and ("service.py", 13, "CNF212") in by_file
+    assert ("schemas.py", 10, "CNF113") in by_file and ("schemas.py", 13, "CNF113") in by_file

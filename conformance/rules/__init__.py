@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 from conformance.rules.base import FileRule, ProjectRule, Rule
@@ -18,15 +19,32 @@ from conformance.rules.base import FileRule, ProjectRule, Rule
 if TYPE_CHECKING:
     from conformance.settings import Option
 
-#: Family modules, in code order (CNF1xx structure ... CNF9xx the checker itself).
-FAMILIES: Tuple[str, ...] = (
-    "structure",
-    "layering",
-    "fastapi",
-    "pydantic",
-    "sqlalchemy",
-    "checker",
+
+@dataclass(frozen=True)
+class Family:
+    """A rule family: its package in this package, its code prefix and its title."""
+
+    package: str
+    prefix: str
+    title: str
+
+
+#: The families, in code order: the one list of them (docs titles, the registry, the tests).
+FAMILIES: Tuple[Family, ...] = (
+    Family("structure", "CNF1", "Structure and placement"),
+    Family("layering", "CNF2", "Layering"),
+    Family("fastapi", "CNF3", "FastAPI dependency injection and routers"),
+    Family("pydantic", "CNF4", "Pydantic v2 idioms"),
+    Family("sqlalchemy", "CNF5", "SQLAlchemy 2.0 async"),
+    Family("checker", "CNF9", "The checker itself"),
 )
+
+
+def family_of(code: str) -> Optional[Family]:
+    """The family a code or code prefix (``CNF2``, ``cnf203``) belongs to; None for none."""
+    key = code.strip().upper()[:4]
+    return next((family for family in FAMILIES if family.prefix == key), None)
+
 
 _RULES: List[Type[Rule]] = []
 _OPTIONS: List[Option] = []
@@ -36,7 +54,7 @@ def _load() -> None:
     if _RULES:
         return
     for family in FAMILIES:
-        package = importlib.import_module(f"conformance.rules.{family}")
+        package = importlib.import_module(f"conformance.rules.{family.package}")
         for info in pkgutil.iter_modules(package.__path__):
             if info.name.startswith("_"):
                 continue

@@ -458,21 +458,4 @@ _PATH_IO = frozenset(
 )
 
 
-_SESSION_METHODS = frozenset(
-    {
-        "execute",
-        "scalar",
-        "scalars",
-        "commit",
-        "rollback",
-        "flush",
-        "refresh",
-        "query",
-        "get",
-        "merge",
-        "close",
-    }
-)
-
-
 _TASK_WRAPPERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.gather"})

@@ -14,6 +14,7 @@ from conformance.conditions import Condition, IsKind
 from conformance.index import (
     SYNC_SESSION,
 )
+from conformance.names import SYNC_SESSION_BLOCKING_METHODS
 from conformance.rules.base import Example, Expect
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ from conformance.rules.fastapi._common import (
     _BLOCKING_CALLS,
     _CLIENT_METHODS,
     _PATH_IO,
-    _SESSION_METHODS,
     _SYNC_CLIENTS,
     Verdict,
     _inside_lambda,
@@ -188,7 +188,7 @@ class BlockingCallInAsync(_Recorder):
             return f"{_short(typed)}.{method}", None
         if typed in ("pathlib.Path", "pathlib.PosixPath") and method in _PATH_IO:
             return f"Path.{method}", None
-        if method in _SESSION_METHODS:
+        if method in SYNC_SESSION_BLOCKING_METHODS:
             if typed in ("sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"):
                 return f"Session.{method}", None
             if ctx.is_project_name(typed):

@@ -89,45 +89,6 @@ _ROUTER_TYPES = ROUTER_CLASSES + APP_CLASSES
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 
 
-_SQL_BUILDERS = frozenset(
-    f"{prefix}.{name}"
-    for prefix in (
-        "sqlalchemy",
-        "sqlalchemy.sql",
-        "sqlalchemy.sql.expression",
-        "sqlalchemy.future",
-    )
-    for name in ("select", "insert", "update", "delete", "text")
-) | frozenset(
-    {
-        "sqlalchemy.dialects.postgresql.insert",
-        "sqlalchemy.dialects.sqlite.insert",
-        "sqlalchemy.dialects.mysql.insert",
-    }
-)
-
-
-#: session methods that run SQL or change the unit of work's content (CNF212)
-_SESSION_SQL_METHODS = frozenset(
-    {
-        "execute",
-        "scalars",
-        "scalar",
-        "get",
-        "get_one",
-        "add",
-        "add_all",
-        "delete",
-        "merge",
-        "flush",
-        "refresh",
-        "query",
-        "stream",
-        "stream_scalars",
-    }
-)
-
-
 def _file_name(ctx: FileContext) -> str:
     return ctx.path.rpartition("/")[2]
 

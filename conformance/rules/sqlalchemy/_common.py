@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence, Set, Tupl
 
 from conformance.conditions import AnyOf, Condition, IsKind, TypeIs
 from conformance.index import ASYNC_SESSION, ORM_ENTITY, ProjectIndex
-from conformance.names import SYNC_SESSION_CLASSES
+from conformance.names import ASYNC_SESSION_COROUTINES, SYNC_SESSION_CLASSES
 from conformance.rules.base import FileRule
 from conformance.settings import Option
 
@@ -153,17 +153,6 @@ MOVED_DECLARATIVE = frozenset(
 )
 
 
-SELECT = frozenset(
-    {
-        "sqlalchemy.select",
-        "sqlalchemy.sql.select",
-        "sqlalchemy.sql.expression.select",
-        "sqlalchemy.sql._selectable_constructors.select",
-        "sqlalchemy.future.select",
-    }
-)
-
-
 CASE = frozenset(
     {
         "sqlalchemy.case",
@@ -208,35 +197,6 @@ ASYNC_ATTRS = frozenset(
 
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
-
-
-#: ``AsyncSession`` methods that are coroutines (lib/sqlalchemy/ext/asyncio/session.py)
-AWAITABLE_METHODS = frozenset(
-    {
-        "execute",
-        "scalars",
-        "scalar",
-        "get",
-        "get_one",
-        "commit",
-        "rollback",
-        "flush",
-        "refresh",
-        "delete",
-        "merge",
-        "close",
-        "stream",
-        "stream_scalars",
-        "run_sync",
-        "connection",
-    }
-)
-
-
-#: ``AsyncSession`` methods that are plain functions: awaiting their ``None`` is a TypeError
-SYNC_METHODS = frozenset(
-    {"add", "add_all", "expunge", "expunge_all", "expire", "expire_all", "is_modified"}
-)
 
 
 _ALLOW_UNMAPPED_KEY = "sqlalchemy.allow-unmapped"
@@ -600,7 +560,7 @@ def _awaitable_call(ctx: FileContext, node: cst.Call) -> Optional[Tuple[str, Con
     """(``session.method`` as written, condition) for a call of an awaitable AsyncSession method
     on a typed receiver."""
     func = node.func
-    if not isinstance(func, cst.Attribute) or func.attr.value not in AWAITABLE_METHODS:
+    if not isinstance(func, cst.Attribute) or func.attr.value not in ASYNC_SESSION_COROUTINES:
         return None
     condition = session_condition(ctx, func.value, ASYNC_SESSION)
     if condition is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conformance.diagnostics import FixSafety
+from conformance.names import SELECT
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ from conformance.rules.sqlalchemy._common import (
     _REPOSITORY,
     _SELECT_KEYWORDS,
     CASE,
-    SELECT,
     _unwrapped,
 )
 

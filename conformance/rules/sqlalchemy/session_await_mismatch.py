@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, List
 
 from conformance.index import ASYNC_SESSION
+from conformance.names import ASYNC_SESSION_PLAIN_METHODS
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ from conformance.rules.sqlalchemy._common import (
     _REPOSITORY,
     _SERVICE,
     ASYNC_SESSION_CLASSES_OPTION,
-    SYNC_METHODS,
     _awaitable_call,
     _PendingCoroutine,
     _report,
@@ -234,7 +234,7 @@ class AwaitMismatch(FileRule):
         call = node.expression
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
             return
-        if call.func.attr.value not in SYNC_METHODS:
+        if call.func.attr.value not in ASYNC_SESSION_PLAIN_METHODS:
             return
         condition = session_condition(self.ctx, call.func.value, ASYNC_SESSION)
         if condition is None:

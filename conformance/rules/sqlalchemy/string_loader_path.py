@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from conformance.conditions import AnyOf
 from conformance.index import ASYNC_SESSION, SYNC_SESSION
+from conformance.names import SELECT
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ from conformance.rules.sqlalchemy._common import (
     _REPOSITORY,
     LOAD_CLASS,
     LOADER_OPTIONS,
-    SELECT,
     _chain_root,
     _report,
     _string_value,

@@ -161,34 +161,6 @@ def _both(first: Optional[Condition], second: Optional[Condition]) -> Optional[C
     return AllOf((first, second))
 
 
-_SQL_BUILDERS = frozenset(
-    {
-        "sqlalchemy.select",
-        "sqlalchemy.insert",
-        "sqlalchemy.update",
-        "sqlalchemy.delete",
-        "sqlalchemy.text",
-        "sqlalchemy.sql.select",
-        "sqlalchemy.sql.insert",
-        "sqlalchemy.sql.update",
-        "sqlalchemy.sql.delete",
-        "sqlalchemy.sql.text",
-        "sqlalchemy.sql.expression.select",
-        "sqlalchemy.sql.expression.insert",
-        "sqlalchemy.sql.expression.update",
-        "sqlalchemy.sql.expression.delete",
-        "sqlalchemy.sql.expression.text",
-        "sqlalchemy.future.select",
-        "sqlalchemy.dialects.postgresql.insert",
-    }
-)
-
-
-_SESSION_QUERIES = frozenset(
-    {"execute", "scalars", "scalar", "get", "stream", "stream_scalars", "query"}
-)
-
-
 _DECLARED_ATTR = (
     "sqlalchemy.orm.declared_attr",
     "sqlalchemy.orm.decl_api.declared_attr",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conformance.conditions import TypeIs
+from conformance.names import SESSION_QUERY_METHODS, SQL_BUILDERS
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -14,9 +15,7 @@ else:
     from conformance import lazycst as cst
 from conformance.rules.structure._common import (
     _DECLARED_ATTR,
-    _SESSION_QUERIES,
     _SESSION_TYPES,
-    _SQL_BUILDERS,
 )
 
 
@@ -199,7 +198,7 @@ class SqlOutsideRepository(FileRule):
         ctx = self.ctx
         file_name = ctx.path.rpartition("/")[2]
         name = ctx.call_name(node)
-        if name in _SQL_BUILDERS:
+        if name in SQL_BUILDERS:
             if self._mapping_definition():
                 return
             self.report(
@@ -209,7 +208,7 @@ class SqlOutsideRepository(FileRule):
             )
             return
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _SESSION_QUERIES:
+        if isinstance(func, cst.Attribute) and func.attr.value in SESSION_QUERY_METHODS:
             receiver = ctx.instance_type(func.value)
             if receiver is not None:
                 self.report(
