@@ -110,21 +110,18 @@ class FileContext:
         "_qualnames",
         "_roles",
         "_settings",
-        "_source",
         "_state",
     )
 
     def __init__(
         self,
         file: SourceFile,
-        source: str,
         module_node: cst.Module,
         settings: AnalysisSettings,
         roles: RoleMatcher,
         state: FileState,
     ) -> None:
         self._file = file
-        self._source = source
         self._module_node = module_node
         self._settings = settings
         self._roles = roles

@@ -171,8 +171,8 @@ def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str], 
 
 
 def project_packages(layout: Layout) -> Tuple[str, ...]:
-    """Top-level package names of the project's modules (``filepass.project_packages_of``,
-    without importing the file pass and libcst on a warm run)."""
+    """Top-level package names of the project's modules (computed here, without importing the
+    file pass and libcst, so that a warm run does not load them)."""
     return tuple(sorted({f.module.split(".", 1)[0] for f in layout.files if f.module}))
 
 

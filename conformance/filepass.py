@@ -89,7 +89,7 @@ def _check(
 ) -> FileResult:
     roles = RoleMatcher(settings.config)
     state = FileState(Resolver(file.module, file.is_package))
-    ctx = FileContext(file, source, module, settings, roles, state)
+    ctx = FileContext(file, module, settings, roles, state)
     in_scope_of_roles = file.role is not None or file.feature is not None
     rules = [
         rule_class(ctx)

@@ -134,12 +134,6 @@ class ProjectIndex:
         """True when ``qualname`` belongs to one of the project's top-level packages."""
         return qualname.split(".", 1)[0] in self.project_packages
 
-    def module_exists(self, module: str) -> Optional[bool]:
-        """Whether a project module of that dotted name was discovered (None: cannot tell)."""
-        if module in self.files:
-            return True
-        return False if self.complete else None
-
     def split_module(self, qualname: str) -> Tuple[Optional[str], str]:
         """Split ``a.b.c.D`` into the longest known module prefix and the rest."""
         parts = qualname.split(".")

@@ -132,6 +132,3 @@ class Config:
 
     def role_map(self) -> Dict[str, Tuple[str, ...]]:
         return {role: patterns for role, patterns in self.roles}
-
-    def layer_map(self) -> Dict[str, Tuple[str, ...]]:
-        return {role: allowed for role, allowed in self.layers}

@@ -38,7 +38,7 @@ def test_without_a_table_the_root_is_the_nearest_project_folder(tmp_path: Path) 
 def test_defaults_are_the_cpv3_convention() -> None:
     config = validate({}, root=".", source=None)
     assert config.required_files[0] == "__init__.py" and len(config.required_files) == 6
-    assert config.layer_map()["router"] == ("service", "schemas")
+    assert dict(config.layers)["router"] == ("service", "schemas")
     assert config.role_map()["repository"] == ("repository.py",)
 
 

@@ -102,9 +102,6 @@ class _Recorder(FileRule):
         self.records = owner is self
         self._attr_refs: Set[str] = set()
 
-    def _is_callee(self) -> bool:
-        return False
-
     def visit_Call(self, node: cst.Call) -> None:
         if not self.records:
             return
