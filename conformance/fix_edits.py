@@ -57,11 +57,11 @@ def finding_fixes(
         key = _cache_key(config, path, data, wanted) if cache_dir else None
         known = _cached(cache_dir, key, wanted)
         if known is None:
-            from conformance.fixes import FixError, _FileFixer
+            from conformance.fix_apply import FileFixer, FixError
             from conformance.source import decode_source
 
             if fixer is None:
-                fixer = _FileFixer(config, paths, result)
+                fixer = FileFixer(config, paths, result)
             try:
                 texts = fixer.fix_each(path, data, wanted)
             except FixError:

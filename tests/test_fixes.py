@@ -1,6 +1,7 @@
-"""The fix engine (``conformance/fixes.py``): rounds, overlaps, convergence, verification, imports,
-CNF902, and the promise never to lose data (atomic writes, untouched files, encodings, line endings,
-read-only files, files changed during the run), in-process and through the real CLI.
+"""The fix engine (``conformance/fixes.py`` and ``fix_apply``/``fix_imports``/``fix_writes``):
+rounds, overlaps, convergence, verification, imports, CNF902, and the promise never to lose data
+(atomic writes, untouched files, encodings, line endings, read-only files, files changed during the
+run), in-process and through the real CLI.
 
 A few rules exist only here (``CNF99x``, opt-in, registered for the duration of a test) so that the
 engine is tested apart from any family's rules.
@@ -25,11 +26,12 @@ from typing import Iterator, Mapping, Optional, Sequence, Tuple, Type, Union
 import libcst as cst
 import pytest
 
-from conformance import fixes
+from conformance import fix_writes
 from conformance.config import validate
 from conformance.diagnostics import FixSafety
 from conformance.engine import RunOptions
-from conformance.fixes import FixOutcome, add_import, fix_paths
+from conformance.fix_imports import add_import
+from conformance.fixes import FixOutcome, fix_paths
 from conformance.rules.base import FileRule, Rule
 
 from .conftest import REPO_ROOT, dedent, run_cli, write_tree
@@ -449,7 +451,7 @@ def test_file_changed_during_the_run_is_not_overwritten(
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(saved_by_someone)
 
-    monkeypatch.setattr(fixes, "BEFORE_WRITE", concurrent_save)
+    monkeypatch.setattr(fix_writes, "BEFORE_WRITE", concurrent_save)
     outcome = fix_tree(tmp_path, {}, select=[])
     assert text(tmp_path, CORE) == saved_by_someone
     assert outcome.written == []
@@ -468,7 +470,7 @@ def test_file_replaced_by_a_folder_during_the_run(
         os.unlink(path)
         os.mkdir(path)
 
-    monkeypatch.setattr(fixes, "BEFORE_WRITE", replace_by_folder)
+    monkeypatch.setattr(fix_writes, "BEFORE_WRITE", replace_by_folder)
     outcome = fix_tree(tmp_path, {}, select=[])
     assert (tmp_path / CORE).is_dir()
     assert len(outcome.problems) == 1 and "not overwritten" in outcome.problems[0]
