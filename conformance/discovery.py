@@ -115,7 +115,7 @@ class _Walker:
         self.gitignores[folder] = spec
         return spec
 
-    def skip_dir(self, entry: os.DirEntry, rel: str) -> bool:  # type: ignore[type-arg]
+    def skip_dir(self, entry: os.DirEntry[str], rel: str) -> bool:
         name = entry.name
         if name.startswith(".") or name == "__pycache__":
             return True

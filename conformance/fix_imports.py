@@ -197,10 +197,8 @@ def _section(module_name: str, level: int, project_packages: Sequence[str]) -> i
 
 
 def _stdlib_names() -> Collection[str]:
-    names = getattr(sys, "stdlib_module_names", None)
-    if names is not None:
-        return names  # type: ignore[no-any-return]
-    return _STDLIB_FALLBACK  # Python 3.9
+    names: Optional[Collection[str]] = getattr(sys, "stdlib_module_names", None)
+    return names if names is not None else _STDLIB_FALLBACK  # Python 3.9 has no list
 
 
 _STDLIB_FALLBACK = frozenset(

@@ -21,8 +21,7 @@ class Project:
     index: ProjectIndex
     facts: Dict[str, FileFacts] = field(default_factory=dict)  # path -> facts (parsed files)
     files: Dict[str, SourceFile] = field(default_factory=dict)  # path -> file
-    roles: RoleMatcher = field(default=None)  # type: ignore[assignment]
+    roles: RoleMatcher = field(init=False)  # from the configuration
 
     def __post_init__(self) -> None:
-        if self.roles is None:
-            self.roles = RoleMatcher(self.config)
+        self.roles = RoleMatcher(self.config)

@@ -92,7 +92,8 @@ def _parse(text: str, names_to_codes: Mapping[str, str]) -> Optional[_Parsed]:
             break  # the start of a free-text reason
         tokens.append(word)
         end = token.end()
-        position = _SEPARATOR.match(text, end).end()  # type: ignore[union-attr]
+        separator = _SEPARATOR.match(text, end)  # `[\s,]*` matches everywhere
+        position = separator.end() if separator is not None else end
     if not tokens:
         return None
     region = text[match.end() : end]
@@ -286,10 +287,12 @@ def apply_noqa(
     used: Set[Tuple[str, int, str]] = set()
     outcome = SuppressionOutcome()
     for violation in violations:
-        lines = {violation.location.line, violation.statement_line} - {None}
+        lines = {
+            line for line in (violation.location.line, violation.statement_line) if line is not None
+        }
         hit = False
         for line in lines:
-            for directive in by_line.get((violation.path, line), ()):  # type: ignore[arg-type]
+            for directive in by_line.get((violation.path, line), ()):
                 if violation.code in directive.codes:
                     used.add((directive.path, directive.line, violation.code))
                     hit = True

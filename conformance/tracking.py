@@ -42,6 +42,7 @@ from typing import (
     Optional,
     Set,
     Tuple,
+    TypeVar,
 )
 
 from conformance.facts import FileFacts, ImportFact
@@ -62,10 +63,12 @@ StoredMemo = Tuple[str, Tuple[Key, ...]]
 #: A loader of facts: the facts of the given modules (those without facts are left out).
 Loader = Callable[[Iterable[str]], Mapping[str, FileFacts]]
 
+_T = TypeVar("_T")
+
 _TABLE_KEYS = {"class": "c", "function": "f", "alias": "a", "bindings": "b", "file": "m"}
 
 
-class _Tracked(dict):  # type: ignore[type-arg]
+class _Tracked(Dict[Any, Any]):
     """A table of the index that notes every key it is asked for (and loads it on demand)."""
 
     def __init__(self, index: TrackedIndex, table: str, data: Mapping[Any, Any]) -> None:
@@ -144,7 +147,7 @@ class TrackedIndex(ProjectIndex):
 
     # -- recording -----------------------------------------------------------------------------
 
-    def record(self, decide: Callable[[], Any]) -> Tuple[Any, FrozenSet[Key]]:
+    def record(self, decide: Callable[[], _T]) -> Tuple[_T, FrozenSet[Key]]:
         """Run ``decide()`` and return its value with the keys it read."""
         self._frames.append(set())
         try:
@@ -265,7 +268,7 @@ class TrackedIndex(ProjectIndex):
         self._kind_cache[resolved] = result
         if VOLATILE not in deps:
             self._kind_deps[resolved] = deps
-        return result  # type: ignore[no-any-return]
+        return result
 
     def module_imports(self) -> List[Tuple[str, Tuple[ImportFact, ...]]]:
         """As the base class; the verdict depends on every module's imports (and nothing else of

@@ -134,14 +134,14 @@ def _shared(snapshot: Snapshot, qualname: str) -> bool:
     return snapshot.index.is_project_name(qualname) and feature is None
 
 
-def _most_used(candidates: Iterable[str], uses: Counter) -> Optional[str]:  # type: ignore[type-arg]
+def _most_used(candidates: Iterable[str], uses: Counter[str]) -> Optional[str]:
     ranked = sorted(set(candidates), key=lambda qn: (-uses[qn], qn))
     return ranked[0] if ranked else None
 
 
-def _base_uses(snapshot: Snapshot, role: str) -> Counter:  # type: ignore[type-arg]
+def _base_uses(snapshot: Snapshot, role: str) -> Counter[str]:
     """How often each resolved base class is used by the classes of files of ``role``."""
-    uses: Counter = Counter()  # type: ignore[type-arg]
+    uses: Counter[str] = Counter()
     for path, file_role, _ in _module_files(snapshot):
         facts = snapshot.facts.get(path)
         if facts is None or file_role != role:
@@ -166,8 +166,8 @@ def declarative_base(snapshot: Snapshot) -> Optional[str]:
     return _most_used(candidates, uses)
 
 
-def _imported(snapshot: Snapshot) -> Counter:  # type: ignore[type-arg]
-    uses: Counter = Counter()  # type: ignore[type-arg]
+def _imported(snapshot: Snapshot) -> Counter[str]:
+    uses: Counter[str] = Counter()
     for facts in snapshot.facts.values():
         for fact in facts.imports:
             uses[snapshot.index.resolve(fact.target)] += 1

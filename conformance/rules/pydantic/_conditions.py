@@ -11,14 +11,15 @@ from typing import (
 )
 
 from conformance.conditions import Condition
+from conformance.facts import ClassFact
 from conformance.index import PYDANTIC_MODEL, ProjectIndex
 from conformance.rules.pydantic._common import _ROOT_MODELS
 
 
-def _project_chain(index: ProjectIndex, qualname: str) -> Tuple[List[object], bool]:
+def _project_chain(index: ProjectIndex, qualname: str) -> Tuple[List[ClassFact], bool]:
     """The project classes among ``qualname`` and its bases (transitively), and whether the list is
     complete (False when a base lives in a file this partial index does not have)."""
-    out: List[object] = []
+    out: List[ClassFact] = []
     complete = True
     seen: Set[str] = set()
     stack = [index.type_of(qualname)]
@@ -53,7 +54,7 @@ class ModelMember(Condition):
             return is_model
         chain, complete = _project_chain(index, self.qualname)
         for cls in chain:
-            for method in cls.methods:  # type: ignore[attr-defined]
+            for method in cls.methods:
                 if method.qualname.rpartition(".")[2] == self.member:
                     return False
         return True if complete else None
@@ -72,9 +73,9 @@ class IsRootModel(Condition):
             return is_model
         chain, complete = _project_chain(index, self.qualname)
         for cls in chain:
-            if any(name == "__root__" for name, _ in cls.attributes):  # type: ignore[attr-defined]
+            if any(name == "__root__" for name, _ in cls.attributes):
                 return True
-            if any(index.type_of(base) in _ROOT_MODELS for base in cls.bases):  # type: ignore[attr-defined]
+            if any(index.type_of(base) in _ROOT_MODELS for base in cls.bases):
                 return True
         return None if not complete else False
 
@@ -94,6 +95,6 @@ class LacksPythonRe(Condition):
             return is_model
         marked = {value for _, value in index.extra(_PYTHON_RE_KEY)}
         chain, complete = _project_chain(index, self.qualname)
-        if any(cls.qualname in marked for cls in chain):  # type: ignore[attr-defined]
+        if any(cls.qualname in marked for cls in chain):
             return False
         return True if complete else None

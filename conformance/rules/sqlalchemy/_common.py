@@ -379,10 +379,16 @@ def dotted_self(expr: cst.Attribute) -> bool:
 
 
 def _report(
-    rule: FileRule, node: cst.CSTNode, message: str, condition: Condition, **kwargs: object
+    rule: FileRule,
+    node: cst.CSTNode,
+    message: str,
+    condition: Condition,
+    *,
+    replacement: Optional[cst.CSTNode] = None,
+    imports: Sequence[Tuple[str, Optional[str]]] = (),
 ) -> None:
     when = None if isinstance(condition, Certain) else condition
-    rule.report(node, message, when=when, **kwargs)  # type: ignore[arg-type]
+    rule.report(node, message, when=when, replacement=replacement, imports=imports)
 
 
 def _keyword(call: cst.Call, name: str) -> Optional[cst.Arg]:
