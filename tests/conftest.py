@@ -1,8 +1,10 @@
-"""Shared test helpers: temporary projects, the real CLI in-process (``cli``) and in a
-subprocess (``run_cli``, for exit codes of the process, streams, workers and pre-commit)."""
+"""Shared test helpers: temporary projects (``write_tree``, ``git_init``, ``project``), the real CLI
+in-process (``run_main``, the ``cli`` fixture) and in a subprocess (``run_cli``: only for what a
+process shows: exit codes on a crash, streams, workers, pre-commit)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -114,20 +116,32 @@ class CliResult:
 CliRunner = Callable[..., CliResult]
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """``cli(args, cwd, env=None)``: run ``conformance ARGS`` through ``cli.main`` in this
-    process, in ``cwd``, with the environment ``run_cli`` gives a subprocess."""
-
-    def call(args: Sequence[str], cwd: Path, env: Optional[Mapping[str, str]] = None) -> CliResult:
-        monkeypatch.chdir(cwd)
+def run_main(args: Sequence[str], cwd: Path, env: Optional[Mapping[str, str]] = None) -> CliResult:
+    """Run ``conformance ARGS`` through ``cli.main`` in this process, in ``cwd``, with the
+    environment ``run_cli`` gives a subprocess (restored afterwards). For everything but what
+    only a process shows: its exit on a crash, real streams and terminals, workers, pre-commit."""
+    saved_cwd, saved_env = os.getcwd(), dict(os.environ)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        os.chdir(cwd)
         for name in ("FORCE_COLOR", "NO_COLOR", "CONFORMANCE_FORMAT"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("CONFORMANCE_CACHE_DIR", str(cwd / ".test-cache"))
-        for name, value in (env or {}).items():
-            monkeypatch.setenv(name, value)
-        stdout, stderr = io.StringIO(), io.StringIO()
-        code = main(list(args), stdout=stdout, stderr=stderr)
-        return CliResult(code, stdout.getvalue(), stderr.getvalue())
+            os.environ.pop(name, None)
+        os.environ["CONFORMANCE_CACHE_DIR"] = str(cwd / ".test-cache")
+        os.environ.update(env or {})
+        # argparse writes usage errors to sys.stderr and exits: the same streams, the same code
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(list(args), stdout=stdout, stderr=stderr)
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return CliResult(code, stdout.getvalue(), stderr.getvalue())
 
-    return call
+
+@pytest.fixture
+def cli() -> CliRunner:
+    """``cli(args, cwd, env=None)``: :func:`run_main` as a fixture."""
+    return run_main

@@ -16,7 +16,7 @@ from conformance.edits import apply_edits, text_edits
 from conformance.reporters.json import schema
 
 from .agent_tree import FILES, FINDINGS, agent_tree, edits_of
-from .conftest import run_cli
+from .conftest import run_cli, run_main
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def check_json(root: Path, *args: str) -> Dict[str, Any]:
-    result = run_cli(["check", "--format", "json", *args], root)
+    result = run_main(["check", "--format", "json", *args], root)
     assert result.returncode in (0, 1), result.stderr
     document: Dict[str, Any] = json.loads(result.stdout)
     return document
@@ -53,7 +53,7 @@ def test_applying_a_findings_edits_gives_what_fix_writes_for_it(tree: Path, tmp_
         applied = apply_edits(original, edits_of(finding))
         copy = tmp_path / f"copy{number}"
         shutil.copytree(tree, copy, ignore=shutil.ignore_patterns(".test-cache"))
-        fixed = run_cli(["check", "--fix", "--select", finding["code"], finding["path"]], copy)
+        fixed = run_main(["check", "--fix", "--select", finding["code"], finding["path"]], copy)
         assert "Traceback" not in fixed.stderr
         written = (copy / finding["path"]).read_text(encoding="utf-8")
         assert written != original, finding["code"]
@@ -108,13 +108,13 @@ def test_text_edits_replace_whole_words() -> None:
 
 
 def test_concise_marks_fixable_findings(tree: Path) -> None:
-    lines = run_cli(["check", "--format", "concise"], tree).stdout.splitlines()
+    lines = run_main(["check", "--format", "concise"], tree).stdout.splitlines()
     assert lines[0].startswith("cpv3/modules/users/models.py:13:12: CNF503 [*] ")
     assert len(lines) == len(FINDINGS) and all(" [*] " in line for line in lines)
 
 
 def test_text_shows_a_code_frame_with_carets_under_the_range(tree: Path) -> None:
-    out = run_cli(["check"], tree).stdout
+    out = run_main(["check"], tree).stdout
     assert "\x1b[" not in out  # not a terminal: no colour
     lines = out.splitlines()
     at = next(
@@ -203,7 +203,7 @@ def test_stdin_mistakes_are_one_line_errors(tree: Path, args: List[str]) -> None
 
 
 def test_statistics_alone_prints_only_the_table(tree: Path) -> None:
-    result = run_cli(["check", "--statistics"], tree)
+    result = run_main(["check", "--statistics"], tree)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Count", "Code", "Name", "Fix"]
@@ -213,7 +213,7 @@ def test_statistics_alone_prints_only_the_table(tree: Path) -> None:
 
 
 def test_statistics_as_json(tree: Path) -> None:
-    result = run_cli(["check", "--statistics", "--format", "json"], tree)
+    result = run_main(["check", "--statistics", "--format", "json"], tree)
     rows = json.loads(result.stdout)
     assert sorted(row["code"] for row in rows) == sorted(code for _, _, code in FINDINGS)
     assert all(
@@ -224,7 +224,7 @@ def test_statistics_as_json(tree: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["concise", "sarif", "github", "gitlab", "junit"])
 def test_statistics_work_with_every_format(tree: Path, fmt: str) -> None:
-    result = run_cli(["check", "--statistics", "--format", fmt], tree)
+    result = run_main(["check", "--statistics", "--format", fmt], tree)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].split() == ["Count", "Code", "Name", "Fix"]
 
@@ -233,7 +233,7 @@ def test_statistics_work_with_every_format(tree: Path, fmt: str) -> None:
 
 
 def test_explain_as_json(tmp_path: Path) -> None:
-    result = run_cli(["explain", "CNF503", "--format", "json"], tmp_path)
+    result = run_main(["explain", "CNF503", "--format", "json"], tmp_path)
     rule = json.loads(result.stdout)
     assert rule["code"] == "CNF503" and rule["name"] == "column-in-orm-class"
     assert rule["fix"] == "safe" and "## What it checks" in rule["docs"]
@@ -241,12 +241,12 @@ def test_explain_as_json(tmp_path: Path) -> None:
 
 
 def test_explain_a_prefix_lists_the_family(tmp_path: Path) -> None:
-    result = run_cli(["explain", "CNF2"], tmp_path)
+    result = run_main(["explain", "CNF2"], tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("# CNF2: Layering")
     codes = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("CNF")]
     assert codes and all(code.startswith("CNF2") for code in codes)
-    listed = json.loads(run_cli(["explain", "cnf2", "--format", "json"], tmp_path).stdout)
+    listed = json.loads(run_main(["explain", "cnf2", "--format", "json"], tmp_path).stdout)
     assert [rule["code"] for rule in listed] == codes
-    unknown = run_cli(["explain", "CNF8"], tmp_path)
+    unknown = run_main(["explain", "CNF8"], tmp_path)
     assert unknown.returncode == 2 and unknown.stderr.startswith("error: unknown rule")

@@ -9,7 +9,7 @@ from typing import Dict, List
 
 from conformance.baseline import BASELINE_FILE, Entry, dump, parse
 
-from .conftest import dedent, git_init, run_cli, write_tree
+from .conftest import dedent, git_init, run_main, write_tree
 
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x", tags=["x"])\n'
@@ -46,7 +46,7 @@ def make_project(root: Path, config: str = "", **modules: Dict[str, str]) -> Pat
 
 
 def findings(root: Path, *args: str) -> List[Dict[str, object]]:
-    result = run_cli(["check", "--format", "json", *args], root)
+    result = run_main(["check", "--format", "json", *args], root)
     assert result.returncode in (0, 1), result.stderr
     found: List[Dict[str, object]] = json.loads(result.stdout)["findings"]
     return found
@@ -63,7 +63,7 @@ def test_update_writes_a_sorted_readable_file_and_clears_the_report(tmp_path: Pa
         users={"service.py": QUERY_SERVICE},
         billing={"service.py": service_b, "utils.py": "x = 1\n"},
     )
-    result = run_cli(["check", "--update-baseline"], tmp_path)
+    result = run_main(["check", "--update-baseline"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All checks passed" in result.stdout
     assert f"baseline {BASELINE_FILE} updated: 4 entries, 4 findings" in result.stderr
@@ -89,7 +89,7 @@ def test_update_writes_a_sorted_readable_file_and_clears_the_report(tmp_path: Pa
     assert "line" not in text  # nothing positional: line shifts leave the file alone
 
     # Stable: a second update writes nothing new, byte for byte.
-    again = run_cli(["check", "--update-baseline"], tmp_path)
+    again = run_main(["check", "--update-baseline"], tmp_path)
     assert again.returncode == 0
     assert "unchanged" in again.stderr
     assert (tmp_path / BASELINE_FILE).read_text(encoding="utf-8") == text
@@ -99,20 +99,20 @@ def test_baseline_hides_recorded_findings_across_line_shifts_but_not_a_second_on
     tmp_path: Path,
 ) -> None:
     make_project(tmp_path, users={"service.py": QUERY_SERVICE})
-    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline"], tmp_path).returncode == 0
 
-    hidden = run_cli(["check", "--baseline", BASELINE_FILE], tmp_path)
+    hidden = run_main(["check", "--baseline", BASELINE_FILE], tmp_path)
     assert hidden.returncode == 0, hidden.stdout + hidden.stderr
     assert "note: 1 finding hidden by the baseline" in hidden.stderr
 
     service = tmp_path / "cpv3/modules/users/service.py"
     service.write_text("# a comment line\n" * 20 + QUERY_SERVICE, encoding="utf-8")
-    shifted = run_cli(["check", "--baseline", BASELINE_FILE], tmp_path)
+    shifted = run_main(["check", "--baseline", BASELINE_FILE], tmp_path)
     assert shifted.returncode == 0, shifted.stdout  # the same finding, 20 lines lower
 
     # Re-indenting it (a class body moved into a function) keeps it the same finding too.
     service.write_text(QUERY_SERVICE.replace("return select", "return  select"))
-    assert run_cli(["check", "--baseline", BASELINE_FILE], tmp_path).returncode == 0
+    assert run_main(["check", "--baseline", BASELINE_FILE], tmp_path).returncode == 0
 
     # A second, identical violation in the same file is new: reported.
     service.write_text(
@@ -137,14 +137,14 @@ def test_findings_without_a_line_can_be_baselined(tmp_path: Path) -> None:
     make_project(tmp_path)
     (tmp_path / "cpv3/modules/users/service.py").unlink()
     assert codes_at(findings(tmp_path)) == [("cpv3/modules/users/__init__.py", None, "CNF101")]
-    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
-    assert run_cli(["check", "--baseline", BASELINE_FILE], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check", "--baseline", BASELINE_FILE], tmp_path).returncode == 0
 
 
 def test_stale_entries_are_reported_until_update_prunes_them(tmp_path: Path) -> None:
     two = QUERY_SERVICE + '\n    async def again(self):\n        return select("users")\n'
     make_project(tmp_path, users={"service.py": two, "utils.py": "x = 1\n"})
-    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline"], tmp_path).returncode == 0
     text = (tmp_path / BASELINE_FILE).read_text(encoding="utf-8")
     assert '"count": 2' in text
 
@@ -152,7 +152,7 @@ def test_stale_entries_are_reported_until_update_prunes_them(tmp_path: Path) -> 
     (tmp_path / "cpv3/modules/users/service.py").write_text(QUERY_SERVICE, encoding="utf-8")
     # The extra file is gone: that entry is stale as a whole.
     (tmp_path / "cpv3/modules/users/utils.py").unlink()
-    result = run_cli(["check", "--baseline", BASELINE_FILE, "--format", "concise"], tmp_path)
+    result = run_main(["check", "--baseline", BASELINE_FILE, "--format", "concise"], tmp_path)
     assert result.returncode == 1
     line_of = {
         row: number for number, row in enumerate(text.splitlines(), start=1) if '"path"' in row
@@ -167,15 +167,15 @@ def test_stale_entries_are_reported_until_update_prunes_them(tmp_path: Path) -> 
     ]
 
     # Stale entries can be silenced (the baseline then stops being a ratchet).
-    quiet = run_cli(["check", "--baseline", BASELINE_FILE, "--ignore", "CNF903"], tmp_path)
+    quiet = run_main(["check", "--baseline", BASELINE_FILE, "--ignore", "CNF903"], tmp_path)
     assert quiet.returncode == 0, quiet.stdout
 
-    updated = run_cli(["check", "--update-baseline", "--baseline", BASELINE_FILE], tmp_path)
+    updated = run_main(["check", "--update-baseline", "--baseline", BASELINE_FILE], tmp_path)
     assert updated.returncode == 0
     assert "1 entry, 1 finding" in updated.stderr
     pruned = (tmp_path / BASELINE_FILE).read_text(encoding="utf-8")
     assert "utils.py" not in pruned and '"count": 1' in pruned
-    assert run_cli(["check", "--baseline", BASELINE_FILE], tmp_path).returncode == 0
+    assert run_main(["check", "--baseline", BASELINE_FILE], tmp_path).returncode == 0
 
 
 def test_baseline_key_in_the_configuration(tmp_path: Path) -> None:
@@ -184,12 +184,12 @@ def test_baseline_key_in_the_configuration(tmp_path: Path) -> None:
     )
     (tmp_path / "ci").mkdir()
     # The key names where --update-baseline writes...
-    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline"], tmp_path).returncode == 0
     assert (tmp_path / "ci/accepted.json").is_file()
     assert not (tmp_path / BASELINE_FILE).exists()
     # ...and what every run reads, from any working directory below the root.
-    assert run_cli(["check"], tmp_path).returncode == 0
-    assert run_cli(["check", "."], tmp_path / "cpv3").returncode == 0
+    assert run_main(["check"], tmp_path).returncode == 0
+    assert run_main(["check", "."], tmp_path / "cpv3").returncode == 0
     # --baseline wins over the key.
     (tmp_path / "other.json").write_text(dump([]), encoding="utf-8")
     assert codes_at(findings(tmp_path, "--baseline", "other.json")) == [
@@ -203,27 +203,27 @@ def test_partial_runs_judge_and_rewrite_only_what_they_checked(tmp_path: Path) -
         users={"service.py": QUERY_SERVICE},
         billing={"service.py": QUERY_SERVICE},
     )
-    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline"], tmp_path).returncode == 0
     before = (tmp_path / BASELINE_FILE).read_text(encoding="utf-8")
 
     # billing is fixed, but a run over users alone (the pre-commit hook) cannot know it.
     (tmp_path / "cpv3/modules/billing/service.py").write_text("", encoding="utf-8")
     users_file = "cpv3/modules/users/router.py"
-    assert run_cli(["check", "--baseline", BASELINE_FILE, users_file], tmp_path).returncode == 0
-    assert run_cli(["check", "--update-baseline", users_file], tmp_path).returncode == 0
+    assert run_main(["check", "--baseline", BASELINE_FILE, users_file], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline", users_file], tmp_path).returncode == 0
     assert (tmp_path / BASELINE_FILE).read_text(encoding="utf-8") == before
 
     # A run over billing, or the whole tree, does.
-    result = run_cli(["check", "--baseline", BASELINE_FILE, "cpv3/modules/billing"], tmp_path)
+    result = run_main(["check", "--baseline", BASELINE_FILE, "cpv3/modules/billing"], tmp_path)
     assert result.returncode == 1 and "CNF903" in result.stdout
     assert "billing" in result.stdout and "users/service.py" not in result.stdout
 
     # Staging pyproject.toml means "everything": it judges every entry.
-    result = run_cli(["check", "--baseline", BASELINE_FILE, "pyproject.toml"], tmp_path)
+    result = run_main(["check", "--baseline", BASELINE_FILE, "pyproject.toml"], tmp_path)
     assert result.returncode == 1 and "CNF903" in result.stdout
 
     # Entries of rules a run does not select are neither judged nor dropped.
-    assert run_cli(["check", "--select", "CNF102", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check", "--select", "CNF102", "--update-baseline"], tmp_path).returncode == 0
     assert (tmp_path / BASELINE_FILE).read_text(encoding="utf-8") == before
 
 
@@ -239,7 +239,7 @@ def test_bad_baseline_files_are_one_line_usage_errors(tmp_path: Path) -> None:
     for name, text in cases.items():
         if text is not None:
             (tmp_path / name).write_text(text, encoding="utf-8")
-        result = run_cli(["check", "--baseline", name], tmp_path)
+        result = run_main(["check", "--baseline", name], tmp_path)
         assert result.returncode == 2, (name, result.stdout, result.stderr)
         assert result.stdout == ""
         lines = result.stderr.strip().splitlines()
@@ -250,15 +250,15 @@ def test_bad_baseline_files_are_one_line_usage_errors(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         f'[tool.conformance]\n{SELECT}baseline = "missing.json"\n', encoding="utf-8"
     )
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("error: baseline missing.json: no such file")
     # ...but --update-baseline creates it.
-    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
-    assert run_cli(["check"], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check"], tmp_path).returncode == 0
 
     # Updating over a corrupt file refuses rather than guessing what it held.
-    result = run_cli(["check", "--update-baseline", "--baseline", "corrupt.json"], tmp_path)
+    result = run_main(["check", "--update-baseline", "--baseline", "corrupt.json"], tmp_path)
     assert result.returncode == 2 and "not valid JSON" in result.stderr
 
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from .conftest import git_init, run_cli, write_tree
+from .conftest import git_init, run_main, write_tree
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
@@ -57,7 +57,7 @@ def weird_tree(root: Path) -> Path:
 
 
 def report(root: Path, fmt: str, expect_findings: bool = True) -> str:
-    result = run_cli(["check", "--format", fmt], root)
+    result = run_main(["check", "--format", fmt], root)
     assert result.returncode == (1 if expect_findings else 0), result.stderr
     assert "Traceback" not in result.stderr
     return result.stdout

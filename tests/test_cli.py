@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .conftest import dedent, git_init, run_cli, write_tree
+from .conftest import dedent, git_init, run_cli, run_main, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,7 +53,7 @@ def assert_one_line_error(stderr: str) -> None:
 
 def test_clean_tree_exits_zero_and_says_so(tmp_path: Path) -> None:
     clean_project(tmp_path)
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All checks passed" in result.stdout
 
@@ -61,15 +61,15 @@ def test_clean_tree_exits_zero_and_says_so(tmp_path: Path) -> None:
 def test_findings_exit_one_and_exit_zero_flag_overrides(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "cpv3/modules/users/utils.py").write_text("x = 1\n")
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 1
     assert "CNF102" in result.stdout
-    assert run_cli(["check", "--exit-zero"], tmp_path).returncode == 0
+    assert run_main(["check", "--exit-zero"], tmp_path).returncode == 0
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     clean_project(tmp_path)
-    result = run_cli(["check", "does/not/exist"], tmp_path)
+    result = run_main(["check", "does/not/exist"], tmp_path)
     assert result.returncode == 2
     assert_one_line_error(result.stderr)
     assert "does/not/exist" in result.stderr
@@ -77,7 +77,7 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_unknown_select_code_is_a_usage_error(tmp_path: Path) -> None:
     clean_project(tmp_path)
-    result = run_cli(["check", "--select", "CNF999"], tmp_path)
+    result = run_main(["check", "--select", "CNF999"], tmp_path)
     assert result.returncode == 2
     assert_one_line_error(result.stderr)
     assert "CNF999" in result.stderr
@@ -85,7 +85,7 @@ def test_unknown_select_code_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_missing_config_file_is_a_usage_error(tmp_path: Path) -> None:
     clean_project(tmp_path)
-    result = run_cli(["check", "--config", "nope.toml"], tmp_path)
+    result = run_main(["check", "--config", "nope.toml"], tmp_path)
     assert result.returncode == 2
     assert_one_line_error(result.stderr)
 
@@ -93,13 +93,13 @@ def test_missing_config_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_no_module_package_warns_and_exits_zero(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": "[project]\nname='x'\n", "app/main.py": "x = 1\n"})
     git_init(tmp_path)
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 0
     # said first, in the report itself, pointing at what to do
     first = result.stdout.splitlines()[0]
     assert first.startswith("warning: no module package found")
     assert "cpv3/modules/*" in first and "conformance init" in first
-    concise = run_cli(["check", "--format", "concise"], tmp_path)
+    concise = run_main(["check", "--format", "concise"], tmp_path)
     assert concise.stdout == ""
     assert "no module package found" in concise.stderr
 
@@ -123,7 +123,7 @@ def test_every_config_problem_is_reported_at_once(tmp_path: Path) -> None:
             """
         )
     )
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 2
     assert_one_line_error(result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -139,7 +139,7 @@ def test_every_config_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_invalid_toml_is_one_line(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "pyproject.toml").write_text("[tool.conformance\nmodules = 1\n")
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     # a broken pyproject.toml without a readable table still names the file and the problem
     assert result.returncode == 2
     assert_one_line_error(result.stderr)
@@ -153,7 +153,7 @@ def test_config_is_found_above_the_path_and_paths_are_relative_to_the_cwd(tmp_pa
     )
     (tmp_path / "cpv3/modules/users/notes.md").write_text("hi\n")
     (tmp_path / "cpv3/modules/users/utils.py").write_text("x = 1\n")
-    result = run_cli(["check", "--format", "concise", "."], tmp_path / "cpv3" / "modules")
+    result = run_main(["check", "--format", "concise", "."], tmp_path / "cpv3" / "modules")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "users/utils.py: CNF102 extra file utils.py in module 'users'"
@@ -166,7 +166,7 @@ def test_config_is_found_above_the_path_and_paths_are_relative_to_the_cwd(tmp_pa
 def test_unparsable_file_is_a_finding_and_the_run_goes_on(tmp_path: Path) -> None:
     clean_project(tmp_path)
     module_tree(tmp_path, "orders", **{"service.py": "def broken(:\n    pass\n", "utils.py": ""})
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert any(
@@ -180,7 +180,7 @@ def test_unparsable_file_is_a_finding_and_the_run_goes_on(tmp_path: Path) -> Non
 def test_non_utf8_file_is_reported_with_its_line(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "cpv3/modules/users/service.py").write_bytes(b"x = 1\ny = '\xff\xfe'\n")
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     assert result.returncode == 1
     assert (
         "cpv3/modules/users/service.py:1:1: CNF901 cannot decode as UTF-8: invalid byte 0xff on line 2"
@@ -199,7 +199,7 @@ def test_bom_crlf_empty_and_latin1_files_are_fine(tmp_path: Path) -> None:
     (base / "service.py").write_bytes(
         b"\r\n\r\nimport sqlalchemy as sa\r\n\r\nQ = sa.select(1)\r\n"
     )
-    result = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF9"], tmp_path)
+    result = run_main(["check", "--format", "concise", "--select", "CNF1,CNF9"], tmp_path)
     # only the SQL in service.py: line 5 (CRLF counted once), column 5 (BOM-free file)
     assert result.stdout.splitlines() == [
         "cpv3/modules/users/service.py:5:5: CNF113 sa.select() builds SQL in service.py"
@@ -210,14 +210,14 @@ def test_bom_does_not_shift_columns(tmp_path: Path) -> None:
     clean_project(tmp_path)
     text = "import sqlalchemy as sa\nQ = sa.select(1)\n"
     (tmp_path / "cpv3/modules/users/service.py").write_bytes(b"\xef\xbb\xbf" + text.encode())
-    result = run_cli(["check", "--format", "concise", "--select", "CNF113"], tmp_path)
+    result = run_main(["check", "--format", "concise", "--select", "CNF113"], tmp_path)
     assert result.stdout.startswith("cpv3/modules/users/service.py:2:5: CNF113")
 
 
 def test_unreadable_file_is_reported_not_crashed_on(tmp_path: Path) -> None:
     clean_project(tmp_path)
     os.symlink(tmp_path / "nowhere.py", tmp_path / "cpv3/modules/users/dangling.py")
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     assert "Traceback" not in result.stderr
     assert "cpv3/modules/users/dangling.py: CNF901 cannot read" in result.stdout
 
@@ -241,7 +241,7 @@ def test_checked_code_is_never_imported_or_executed(tmp_path: Path) -> None:
 def test_json_report_has_the_documented_fields(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "cpv3/modules/users/utils.py").write_text("x = 1\n")
-    result = run_cli(["check", "--format", "json"], tmp_path)
+    result = run_main(["check", "--format", "json"], tmp_path)
     payload = json.loads(result.stdout)
     assert payload["version"] == 1
     finding = payload["findings"][0]
@@ -254,7 +254,7 @@ def test_json_report_has_the_documented_fields(tmp_path: Path) -> None:
 def test_color_only_when_asked(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "cpv3/modules/users/utils.py").write_text("x = 1\n")
-    piped = run_cli(["check"], tmp_path)
+    piped = run_main(["check"], tmp_path)
     assert "\x1b[" not in piped.stdout
     forced = run_cli(["check"], tmp_path, env={"FORCE_COLOR": "1"})
     assert "\x1b[" in forced.stdout
@@ -289,10 +289,10 @@ def test_output_is_deterministic_across_runs_and_worker_counts(tmp_path: Path) -
 def test_output_file_and_quiet(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "cpv3/modules/users/utils.py").write_text("x = 1\n")
-    result = run_cli(["check", "--output-file", "report.txt", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--output-file", "report.txt", "--format", "concise"], tmp_path)
     assert result.returncode == 1 and result.stdout == ""
     assert "CNF102" in (tmp_path / "report.txt").read_text()
-    quiet = run_cli(["check", "-q"], tmp_path)
+    quiet = run_main(["check", "-q"], tmp_path)
     assert quiet.stdout.count("\n") == 1 and "Found" not in quiet.stdout
 
 
@@ -303,28 +303,28 @@ def test_show_files_and_show_settings(tmp_path: Path) -> None:
         {"migrations/versions/0001.py": "x = 1\n", ".venv/lib/x.py": "", "ignored/a.py": ""},
     )
     (tmp_path / ".gitignore").write_text("ignored/\n")
-    files = run_cli(["check", "--show-files"], tmp_path)
+    files = run_main(["check", "--show-files"], tmp_path)
     assert files.returncode == 0
     assert "cpv3/modules/users/router.py  [router]" in files.stdout
     assert "module package: cpv3/modules/users" in files.stdout
     assert "migrations" not in files.stdout and ".venv" not in files.stdout
     assert "ignored/a.py" not in files.stdout
-    settings = run_cli(["check", "--show-settings"], tmp_path)
+    settings = run_main(["check", "--show-settings"], tmp_path)
     assert 'modules = ["cpv3/modules/*"]' in settings.stdout
     table = tomllib.loads(settings.stdout)["tool"]["conformance"]  # valid TOML, paste-able
     assert table["roles"]["router"] == ["router.py"]
 
 
 def test_rules_and_explain(tmp_path: Path) -> None:
-    listing = run_cli(["rules", "--format", "json"], tmp_path)
+    listing = run_main(["rules", "--format", "json"], tmp_path)
     rules = json.loads(listing.stdout)
     codes = [rule["code"] for rule in rules]
     assert codes == sorted(codes) and "CNF101" in codes and "CNF901" in codes
-    explained = run_cli(["explain", "extra-module-file"], tmp_path)
+    explained = run_main(["explain", "extra-module-file"], tmp_path)
     assert explained.returncode == 0 and explained.stdout.startswith("# CNF102 `extra-module-file`")
     assert "## Why" in explained.stdout
     assert "- Source: `conformance/rules/structure/extra_module_file.py`" in explained.stdout
-    unknown = run_cli(["explain", "CNF000"], tmp_path)
+    unknown = run_main(["explain", "CNF000"], tmp_path)
     assert unknown.returncode == 2
     assert_one_line_error(unknown.stderr)
 
@@ -333,7 +333,7 @@ def test_statistics(tmp_path: Path) -> None:
     clean_project(tmp_path)
     (tmp_path / "cpv3/modules/users/utils.py").write_text("x = 1\n")
     (tmp_path / "cpv3/modules/users/crud.py").write_text("x = 1\n")
-    result = run_cli(["check", "--statistics"], tmp_path)
+    result = run_main(["check", "--statistics"], tmp_path)
     assert "CNF102" in result.stdout and "2" in result.stdout
 
 
@@ -348,7 +348,7 @@ def test_a_partial_run_still_sees_the_whole_project(tmp_path: Path) -> None:
         },
     )
     module_tree(tmp_path, "orders", **{"utils.py": "x = 1\n"})
-    result = run_cli(
+    result = run_main(
         ["check", "--format", "concise", "--select", "CNF1", "cpv3/modules/users/service.py"],
         tmp_path,
     )

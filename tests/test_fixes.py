@@ -34,7 +34,7 @@ from conformance.fix_imports import add_import
 from conformance.fixes import FixOutcome, fix_paths
 from conformance.rules.base import FileRule, Rule
 
-from .conftest import REPO_ROOT, dedent, run_cli, write_tree
+from .conftest import REPO_ROOT, dedent, run_main, write_tree
 
 # -- rules for these tests only ------------------------------------------------------------------
 
@@ -619,7 +619,7 @@ def _project(root: Path, files: Mapping[str, str]) -> None:
 
 def test_cli_diff_fix_and_idempotence(tmp_path: Path) -> None:
     _project(tmp_path, {CORE: "import os  # noqa: CNF113\nimport sys  # noqa: CNF113, E501\n"})
-    diff = run_cli(["check", "--diff"], tmp_path)
+    diff = run_main(["check", "--diff"], tmp_path)
     assert diff.returncode == 1, diff.stderr
     assert diff.stdout == (
         f"--- a/{CORE}\n+++ b/{CORE}\n@@ -1,2 +1,2 @@\n"
@@ -629,16 +629,16 @@ def test_cli_diff_fix_and_idempotence(tmp_path: Path) -> None:
     assert "Would fix 2 findings in 1 file." in diff.stderr
     assert "CNF113" in text(tmp_path, CORE)
 
-    report = run_cli(["check"], tmp_path)
+    report = run_main(["check"], tmp_path)
     assert "[*] 2 fixable with --fix." in report.stdout
 
-    fixed = run_cli(["check", "--fix"], tmp_path)
+    fixed = run_main(["check", "--fix"], tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert "Fixed 2 findings." in fixed.stdout
     assert "All checks passed!" in fixed.stdout
     assert text(tmp_path, CORE) == "import os\nimport sys  # noqa: E501\n"
 
-    again = run_cli(["check", "--diff"], tmp_path)
+    again = run_main(["check", "--diff"], tmp_path)
     assert (again.returncode, again.stdout) == (0, "")
     assert "No fixes available." in again.stderr
 
@@ -688,7 +688,7 @@ def test_cli_reports_what_it_could_not_fix(tmp_path: Path, with_test_rules: None
 def test_cli_diff_applies_as_a_patch(tmp_path: Path) -> None:
     source = "import os  # noqa: CNF113\nx = 1\n"
     _project(tmp_path, {CORE: source})
-    patch = run_cli(["check", "--diff"], tmp_path).stdout
+    patch = run_main(["check", "--diff"], tmp_path).stdout
     (tmp_path / "fix.patch").write_text(patch)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run(["git", "-C", str(tmp_path), "apply", "fix.patch"], check=True)
@@ -697,7 +697,7 @@ def test_cli_diff_applies_as_a_patch(tmp_path: Path) -> None:
 
 def test_cli_json_report_after_fix(tmp_path: Path) -> None:
     _project(tmp_path, {CORE: "import os  # noqa: CNF113\n"})
-    result = run_cli(["check", "--fix", "--format", "json"], tmp_path)
+    result = run_main(["check", "--fix", "--format", "json"], tmp_path)
     document = json.loads(result.stdout)
     assert document["findings"] == []
     assert result.returncode == 0
@@ -770,11 +770,11 @@ def test_v1_tree_is_fixed_and_stays_fixed(tmp_path: Path) -> None:
     files["cpv3/modules/users/service.py"] = V1_SERVICE
     files["cpv3/modules/users/router.py"] = V1_ROUTER
     _project(tmp_path, files)
-    before = json.loads(run_cli(["check", "--format", "json"], tmp_path).stdout)["findings"]
+    before = json.loads(run_main(["check", "--format", "json"], tmp_path).stdout)["findings"]
     fixable_codes = {f["code"] for f in before if f["fix"] and f["fix"]["applicability"] == "safe"}
     assert "CNF902" in fixable_codes
 
-    result = run_cli(["check", "--fix", "--format", "json"], tmp_path)
+    result = run_main(["check", "--fix", "--format", "json"], tmp_path)
     assert "Traceback" not in result.stderr, result.stderr
     assert not [line for line in result.stderr.splitlines() if line.startswith("warning: cpv3")]
     after = json.loads(result.stdout)["findings"]
@@ -786,5 +786,5 @@ def test_v1_tree_is_fixed_and_stays_fixed(tmp_path: Path) -> None:
     fixed_text = (tmp_path / "cpv3/modules/users/service.py").read_text(encoding="utf-8")
     assert "# noqa: CNF113" not in fixed_text
 
-    again = run_cli(["check", "--diff"], tmp_path)
+    again = run_main(["check", "--diff"], tmp_path)
     assert (again.returncode, again.stdout) == (0, ""), again.stdout

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from conformance.cli import _parser
-from tests.conftest import REPO_ROOT, git_init, run_cli, write_tree
+from tests.conftest import REPO_ROOT, git_init, run_cli, run_main, write_tree
 from tests.graph_tree import generated_tree, tree
 
 SCHEMA = json.loads((REPO_ROOT / "docs" / "graph-schema.json").read_text(encoding="utf-8"))
@@ -34,7 +34,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def graph(root: Path, *args: str) -> str:
-    result = run_cli(["graph", *args], root)
+    result = run_main(["graph", *args], root)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.stdout
@@ -114,13 +114,13 @@ def test_mermaid_module_neighbourhood_and_violations_only(demo: Path) -> None:
 
 
 def test_unknown_module_is_a_one_line_usage_error(demo: Path) -> None:
-    result = run_cli(["graph", "--module", "order"], demo)
+    result = run_main(["graph", "--module", "order"], demo)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == (
         "error: --module order: no module package of that name (did you mean 'orders'?)\n"
     )
-    missing = run_cli(["graph", "nowhere"], demo)
+    missing = run_main(["graph", "nowhere"], demo)
     assert (missing.returncode, missing.stderr) == (2, "error: nowhere: no such file or folder\n")
 
 
@@ -252,7 +252,7 @@ def test_shop_example_layers_show_its_router_violations() -> None:
 
 def test_paths_limit_the_drawn_modules_and_output_file(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "g.json"
-    result = run_cli(
+    result = run_main(
         ["graph", "app/modules/catalog", "--format", "json", "--output-file", str(out)], demo
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
@@ -264,7 +264,9 @@ def test_paths_limit_the_drawn_modules_and_output_file(demo: Path, tmp_path: Pat
 def test_hundred_module_tree_is_drawn_deterministically(tmp_path: Path) -> None:
     root = tmp_path / "big"
     generated_tree(root, 100)
-    first = graph(root, "--format", "json", "--jobs", "2")
+    workers = run_cli(["graph", "--format", "json", "--jobs", "2"], root)  # real worker processes
+    assert (workers.returncode, workers.stderr) == (0, "")
+    first = workers.stdout
     document = json.loads(first)
     jsonschema.validate(document, SCHEMA)
     assert len(document["nodes"]) == 100
@@ -348,7 +350,7 @@ def png_pixels(data: bytes) -> Tuple[int, int, List[bytes]]:
 @needs(CHROMIUM, "Chromium")
 def test_html_page_renders_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
     page = tmp_path / "graph.html"
-    result = run_cli(["graph", "--format", "html", "--output-file", str(page)], demo)
+    result = run_main(["graph", "--format", "html", "--output-file", str(page)], demo)
     assert result.returncode == 0, result.stderr
     html = page.read_text(encoding="utf-8")
     # self-contained: no script, style or image from anywhere

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, Iterable
 
-from .conftest import git_init, run_cli, write_tree
+from .conftest import git_init, run_main, write_tree
 
 ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x", tags=["x"])\n'
 PYDANTIC_AND_ORM = (
@@ -22,7 +22,7 @@ def feature(prefix: str, names: Iterable[str], router: str) -> Dict[str, str]:
 
 
 def init(root: Path, *args: str) -> str:
-    result = run_cli(["init", *args], root)
+    result = run_main(["init", *args], root)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -32,7 +32,7 @@ def table(output: str) -> str:
 
 
 def check_exit(root: Path) -> int:
-    result = run_cli(["check", "--format", "concise"], root)
+    result = run_main(["check", "--format", "concise"], root)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode
 
@@ -66,18 +66,18 @@ def test_endpoints_routers_a_central_models_package_and_nested_features(tmp_path
     assert "# - models: a central package app/models/** outside the modules" in output
 
     before = (tmp_path / "pyproject.toml").read_text()
-    result = run_cli(["init", "--write"], tmp_path)
+    result = run_main(["init", "--write"], tmp_path)
     assert result.returncode == 0 and "wrote [tool.conformance] to pyproject.toml" in result.stderr
     after = (tmp_path / "pyproject.toml").read_text()
     assert after.startswith(before) and after[len(before) :] == "\n" + table(output)
 
-    listing = run_cli(["check", "--show-files"], tmp_path).stdout.splitlines()
+    listing = run_main(["check", "--show-files"], tmp_path).stdout.splitlines()
     assert "app/models/user.py  [models]" in listing
     assert "app/features/users/admin/endpoints.py  [router]" in listing
     assert "module package: app/features/users/admin" in listing
     assert check_exit(tmp_path) == 0
 
-    again = run_cli(["init", "--write"], tmp_path)
+    again = run_main(["init", "--write"], tmp_path)
     assert again.returncode == 2
     assert again.stderr == "error: pyproject.toml already configures conformance: edit it\n"
 
@@ -110,10 +110,10 @@ def test_views_with_schemas_in_models_and_no_repository_layer(tmp_path: Path) ->
     assert "no repository file in any module" in output
     assert "hold Pydantic models too: they are the schemas files as well" in output
     # no pyproject.toml yet: --write creates one
-    assert run_cli(["init", "--write"], tmp_path).returncode == 0
+    assert run_main(["init", "--write"], tmp_path).returncode == 0
     assert (tmp_path / "pyproject.toml").read_text() == table(output)
     check_exit(tmp_path)
-    structure = run_cli(["check", "--format", "concise", "--select", "CNF1"], tmp_path)
+    structure = run_main(["check", "--format", "concise", "--select", "CNF1"], tmp_path)
     assert structure.stdout == "", structure.stdout
 
 
@@ -155,13 +155,13 @@ def test_a_monorepo_gets_the_table_in_the_backends_pyproject(tmp_path: Path) -> 
     assert (tmp_path / "cofee_backend/pyproject.toml").read_text() == backend + "\n" + table(output)
     assert not (tmp_path / "pyproject.toml").exists()
     # from the repository root, the check now finds the backend's table
-    assert "no module package" not in run_cli(["check"], tmp_path).stderr
+    assert "no module package" not in run_main(["check"], tmp_path).stderr
     assert check_exit(tmp_path) == 0
 
 
 def test_a_tree_without_feature_modules_is_an_error(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app/main.py": "x = 1\n"})
-    result = run_cli(["init"], tmp_path)
+    result = run_main(["init"], tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: no feature-module folder found")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-from .conftest import git_init, run_cli, write_tree
+from .conftest import git_init, run_main, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,7 +54,7 @@ def concise(result_stdout: str) -> List[str]:
 
 def test_a_monorepo_root_run_uses_the_backends_configuration(tmp_path: Path) -> None:
     root = monorepo(tmp_path)
-    result = run_cli(["check", "--format", "concise"], root)
+    result = run_main(["check", "--format", "concise"], root)
     assert result.returncode == 1, result.stderr
     assert concise(result.stdout) == [
         "cofee_backend/cpv3/modules/billing/__init__.py",
@@ -71,30 +71,30 @@ def test_a_monorepo_root_run_uses_the_backends_configuration(tmp_path: Path) -> 
 def test_paths_are_relative_to_the_cwd_in_every_human_format(tmp_path: Path) -> None:
     root = monorepo(tmp_path)
     cwd = root / "cofee_backend" / "cpv3"
-    result = run_cli(["check", "--format", "concise", "."], cwd)
+    result = run_main(["check", "--format", "concise", "."], cwd)
     assert concise(result.stdout) == ["modules/billing/__init__.py", "modules/users/utils.py"]
 
-    document = json.loads(run_cli(["check", "--format", "json", "."], cwd).stdout)
+    document = json.loads(run_main(["check", "--format", "json", "."], cwd).stdout)
     assert document["base"] == str(cwd.resolve())
     assert [f["path"] for f in document["findings"]] == concise(result.stdout)
     assert os.path.isfile(os.path.join(document["base"], document["findings"][1]["path"]))
 
-    github = run_cli(["check", "--format", "github", "."], cwd).stdout
+    github = run_main(["check", "--format", "github", "."], cwd).stdout
     assert "file=modules/users/utils.py" in github
-    junit = run_cli(["check", "--format", "junit", "."], cwd).stdout
+    junit = run_main(["check", "--format", "junit", "."], cwd).stdout
     assert 'name="modules/users/utils.py"' in junit
-    text = run_cli(["check", "."], cwd).stdout
+    text = run_main(["check", "."], cwd).stdout
     assert "modules/users/utils.py" in text and "cofee_backend/" not in text
 
     # a path outside the cwd is printed with ..
-    outside = run_cli(["check", "--format", "concise", "../users"], cwd / "modules" / "billing")
+    outside = run_main(["check", "--format", "concise", "../users"], cwd / "modules" / "billing")
     assert concise(outside.stdout) == ["../users/utils.py"]
 
 
 def test_sarif_and_gitlab_paths_are_relative_to_the_repository_root(tmp_path: Path) -> None:
     root = monorepo(tmp_path)
     cwd = root / "cofee_backend"
-    sarif = json.loads(run_cli(["check", "--format", "sarif"], cwd).stdout)
+    sarif = json.loads(run_main(["check", "--format", "sarif"], cwd).stdout)
     run = sarif["runs"][0]
     base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert base == root.resolve().as_uri() + "/"
@@ -106,7 +106,7 @@ def test_sarif_and_gitlab_paths_are_relative_to_the_repository_root(tmp_path: Pa
     assert all(u["uriBaseId"] == "%SRCROOT%" for u in uris)
     assert (root / uris[1]["uri"]).is_file()
 
-    gitlab = json.loads(run_cli(["check", "--format", "gitlab"], cwd / "cpv3").stdout)
+    gitlab = json.loads(run_main(["check", "--format", "gitlab"], cwd / "cpv3").stdout)
     assert [item["location"]["path"] for item in gitlab] == [u["uri"] for u in uris]
 
 
@@ -119,10 +119,10 @@ def test_each_project_of_a_monorepo_is_checked_with_its_own_settings(tmp_path: P
     files.update(module("b/cpv3/modules", "users", {"utils.py": "x = 1\n"}))
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     assert result.returncode == 1, result.stderr
     assert concise(result.stdout) == ["b/cpv3/modules/users/utils.py"]
-    settings = run_cli(["check", "--show-settings"], tmp_path).stdout
+    settings = run_main(["check", "--show-settings"], tmp_path).stdout
     assert "# configuration file: a/pyproject.toml" in settings
     assert "# configuration file: b/conformance.toml" in settings
 
@@ -136,10 +136,10 @@ def test_a_nested_project_is_not_checked_as_part_of_its_parent(tmp_path: Path) -
     files.update(module("services/worker/cpv3/modules", "jobs", {"extra.py": "x = 1\n"}))
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    listing = run_cli(["check", "--show-files"], tmp_path).stdout.splitlines()
+    listing = run_main(["check", "--show-files"], tmp_path).stdout.splitlines()
     assert "module package: app/modules/users" in listing
     assert "module package: services/worker/cpv3/modules/jobs" in listing
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     # CNF102 once, from the worker's own run; the parent did not judge the worker's files
     assert result.stdout.splitlines() == [
         "services/worker/cpv3/modules/jobs/extra.py: CNF102 extra file extra.py in module 'jobs'"
@@ -151,7 +151,7 @@ def test_sarif_fingerprints_are_unique_and_warnings_are_notifications(tmp_path: 
     files["pyproject.toml"] = '[tool.conformance]\nselect = ["CNF113"]\n'
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    run = json.loads(run_cli(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
+    run = json.loads(run_main(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
     prints = [r["partialFingerprints"]["conformanceFingerprint/v1"] for r in run["results"]]
     assert len(prints) == 2  # the same call twice on one line
     assert len(set(prints)) == 2
@@ -159,7 +159,7 @@ def test_sarif_fingerprints_are_unique_and_warnings_are_notifications(tmp_path: 
 
     (tmp_path / "pyproject.toml").unlink()
     (tmp_path / "cpv3").rename(tmp_path / "app")
-    run = json.loads(run_cli(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
+    run = json.loads(run_main(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert [n["level"] for n in notes] == ["warning"]
     assert "no module package found" in notes[0]["message"]["text"]
@@ -175,10 +175,10 @@ def test_show_files_and_diff_print_paths_relative_to_the_cwd(tmp_path: Path) -> 
     (tmp_path / "pyproject.toml").write_text("[tool.conformance]\n")
     git_init(tmp_path)
     cwd = tmp_path / "cpv3" / "modules"
-    listing = run_cli(["check", "--show-files", "."], cwd).stdout.splitlines()
+    listing = run_main(["check", "--show-files", "."], cwd).stdout.splitlines()
     assert "users/router.py  [router]" in listing
     assert "module package: users" in listing
-    diff = run_cli(["check", "--diff", "."], cwd).stdout
+    diff = run_main(["check", "--diff", "."], cwd).stdout
     assert "--- a/users/schemas.py" in diff and "+++ b/users/schemas.py" in diff
 
 
@@ -205,7 +205,7 @@ def test_invalid_globs_and_unknown_roles_are_errors(tmp_path: Path) -> None:
     )
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert sorted(errors(result.stderr)) == sorted(
@@ -231,14 +231,14 @@ def test_a_modules_glob_or_role_that_matches_nothing_is_an_error(tmp_path: Path)
     write_tree(tmp_path, files)
     git_init(tmp_path)
     # app/*s matches app/features and app/fonts: folders of module packages and of fonts
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode in (0, 1), result.stderr
 
     (tmp_path / "pyproject.toml").write_text(
         '[tool.conformance]\nmodules = ["app/features/*", "src/modules/*"]\n'
         '[tool.conformance.roles]\nrouter = ["endpoint.py"]\n'
     )
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert errors(result.stderr) == [
@@ -250,7 +250,7 @@ def test_a_modules_glob_or_role_that_matches_nothing_is_an_error(tmp_path: Path)
         '[tool.conformance]\nmodules = ["app/features/*"]\n'
         '[tool.conformance.roles]\nrouter = ["endpoint.py"]\nrepository = []\n'
     )
-    result = run_cli(["check"], tmp_path)
+    result = run_main(["check"], tmp_path)
     assert result.returncode == 2
     assert errors(result.stderr) == [
         "error: pyproject.toml: [tool.conformance].roles.router: 'endpoint.py' matches no file"
@@ -286,7 +286,7 @@ def nested_tree(root: Path, nested: bool) -> Path:
 
 
 def findings(root: Path) -> List[str]:
-    result = run_cli(["check", "--format", "concise"], root)
+    result = run_main(["check", "--format", "concise"], root)
     assert result.returncode in (0, 1), result.stderr
     return [
         line.split(": ", 1)[0] + " " + line.split(": ", 1)[1][:6]
@@ -296,7 +296,7 @@ def findings(root: Path) -> List[str]:
 
 def test_without_nested_modules_a_sub_folder_is_reported_once(tmp_path: Path) -> None:
     root = nested_tree(tmp_path, nested=False)
-    listing = run_cli(["check", "--show-files"], root).stdout.splitlines()
+    listing = run_main(["check", "--show-files"], root).stdout.splitlines()
     assert [line for line in listing if line.startswith("module package")] == [
         "module package: app/users"
     ]
@@ -307,7 +307,7 @@ def test_without_nested_modules_a_sub_folder_is_reported_once(tmp_path: Path) ->
 
 def test_nested_modules_are_modules_of_their_own(tmp_path: Path) -> None:
     root = nested_tree(tmp_path, nested=True)
-    listing = run_cli(["check", "--show-files"], root).stdout.splitlines()
+    listing = run_main(["check", "--show-files"], root).stdout.splitlines()
     assert [line for line in listing if line.startswith("module package")] == [
         "module package: app/users",
         "module package: app/users/admin",
@@ -334,17 +334,17 @@ def test_no_finding_demands_a_layer_the_configuration_removed(tmp_path: Path) ->
     write_tree(tmp_path, files)
     (tmp_path / "app/modules/users/repository.py").unlink()
     git_init(tmp_path)
-    result = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF2"], tmp_path)
+    result = run_main(["check", "--format", "concise", "--select", "CNF1,CNF2"], tmp_path)
     # select() in the service is the architecture here: neither CNF212 nor CNF113
     assert result.returncode == 0, result.stdout + result.stderr
-    settings = run_cli(["check", "--show-settings"], tmp_path).stdout
+    settings = run_main(["check", "--show-settings"], tmp_path).stdout
     assert "# CNF113 sql-outside-repository: no repository role" in settings
     assert "# CNF212 service-runs-sql: no repository role" in settings
 
     # with the repository layer configured, the same service is reported
     (tmp_path / "pyproject.toml").write_text('[tool.conformance]\nmodules = ["app/modules/*"]\n')
     (tmp_path / "app/modules/users/repository.py").write_text("")
-    result = run_cli(["check", "--format", "concise", "--select", "CNF2"], tmp_path)
+    result = run_main(["check", "--format", "concise", "--select", "CNF2"], tmp_path)
     assert " CNF212 " in result.stdout
 
 
@@ -360,7 +360,7 @@ def test_a_file_of_a_role_is_never_an_extra_file(tmp_path: Path) -> None:
     )
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    result = run_cli(["check", "--format", "concise", "--select", "CNF1"], tmp_path)
+    result = run_main(["check", "--format", "concise", "--select", "CNF1"], tmp_path)
     assert result.returncode == 0, result.stdout
 
 
@@ -375,16 +375,16 @@ def test_renaming_a_module_keeps_its_baselined_findings_hidden(tmp_path: Path) -
     )
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    assert run_cli(["check", "--update-baseline"], tmp_path).returncode == 0
-    assert run_cli(["check"], tmp_path).returncode == 0
+    assert run_main(["check", "--update-baseline"], tmp_path).returncode == 0
+    assert run_main(["check"], tmp_path).returncode == 0
     (tmp_path / "cpv3/modules/users").rename(tmp_path / "cpv3/modules/accounts")
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     # the extra file and both queries moved with the module: nothing new, nothing stale
     assert result.returncode == 0, result.stdout
     assert "3 findings hidden by the baseline" in result.stderr
     # a finding that is really new is still reported
     (tmp_path / "cpv3/modules/accounts/more.py").write_text("y = 2\n")
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     assert result.stdout.startswith("cpv3/modules/accounts/more.py: CNF102")
 
 
@@ -396,7 +396,7 @@ def test_messages_name_the_configured_files(tmp_path: Path) -> None:
     )
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    result = run_cli(["check", "--format", "json"], tmp_path)
+    result = run_main(["check", "--format", "json"], tmp_path)
     found = [(f["message"], f["fix_hint"]) for f in json.loads(result.stdout)["findings"]]
     assert found == [
         (

@@ -5,7 +5,8 @@ The trees imitate the FastAPI docs' SQL tutorial, the full-stack-fastapi-templat
 and ``CurrentUser`` aliases), class-based dependencies, ``APIRouter`` subclasses, routers included
 in a loop, a generic ``BaseRepository[ModelT]`` in ``cpv3/core``, services calling other modules'
 services, enums shared by models and schemas, ``from __future__ import annotations`` and
-``TYPE_CHECKING`` imports for relationships. CNF5xx is left out: its rules are still being written.
+``TYPE_CHECKING`` imports for relationships. CNF5xx is not selected here: its look-alike and
+cross-file cases are in ``test_sqlalchemy_rules.py``.
 """
 
 from __future__ import annotations

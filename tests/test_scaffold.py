@@ -15,7 +15,7 @@ from typing import Dict, List
 import pytest
 
 from conformance.cli import _parser
-from tests.conftest import REPO_ROOT, dedent, git_init, run_cli, write_tree
+from tests.conftest import REPO_ROOT, dedent, git_init, run_main, write_tree
 from tests.graph_tree import CORE, generated_tree, module
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -34,7 +34,7 @@ def project(root: Path, **extra: str) -> Path:
 
 
 def new(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_cli(["new", *args], root)
+    return run_main(["new", *args], root)
 
 
 def snapshot(folder: Path) -> Dict[str, bytes]:
@@ -43,7 +43,7 @@ def snapshot(folder: Path) -> Dict[str, bytes]:
 
 def assert_conforms(root: Path, folder: str, *, future_ok: bool = False) -> None:
     """check --select ALL is clean, every file compiles, ruff check and ruff format are clean."""
-    checked = run_cli(["check", folder, "--select", "ALL", "--no-cache"], root)
+    checked = run_main(["check", folder, "--select", "ALL", "--no-cache"], root)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     for path in sorted((root / folder).glob("*.py")):
         py_compile.compile(str(path), doraise=True)
@@ -297,7 +297,7 @@ def test_new_on_the_bundled_example_with_register(tmp_path: Path) -> None:
     shop = tmp_path / "shop"
     shutil.copytree(REPO_ROOT / "examples" / "shop", shop, ignore=SHOP_IGNORED)
     git_init(shop)
-    before = run_cli(["check", "--format", "concise", "--no-cache"], shop)
+    before = run_main(["check", "--format", "concise", "--no-cache"], shop)
     result = new(shop, "coupons", "--fields", "code:str,percent:int", "--register")
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith(
@@ -314,7 +314,7 @@ def test_new_on_the_bundled_example_with_register(tmp_path: Path) -> None:
     assert "from cpv3.core.schemas import Schema" in schemas  # the project's base class
     assert "class CouponRead(Schema):" in schemas
     assert_conforms(shop, "cpv3/modules/coupons", future_ok=True)
-    after = run_cli(["check", "--format", "concise", "--no-cache"], shop)
+    after = run_main(["check", "--format", "concise", "--no-cache"], shop)
     assert after.stdout == before.stdout  # the new module and the edited app add no finding
 
     again = new(shop, "vouchers", "--register")
@@ -350,7 +350,7 @@ def test_new_on_a_generated_hundred_module_tree(tmp_path: Path) -> None:
     result = new(root, "loyalty_cards", "--fields", "holder:str,points:int", "--register")
     assert result.returncode == 0, result.stderr
     assert_conforms(root, "cpv3/modules/loyalty_cards", future_ok=True)
-    graph = run_cli(["graph", "--format", "json"], root)
+    graph = run_main(["graph", "--format", "json"], root)
     assert graph.returncode == 0 and '"id": "loyalty_cards"' in graph.stdout
 
 

@@ -14,7 +14,7 @@ from conformance.config import validate
 from conformance.engine import RunOptions, run
 from conformance.suppressions import comment_edit, edit_line, remove_codes
 
-from .conftest import dedent, git_init, run_cli, write_tree
+from .conftest import dedent, git_init, run_main, write_tree
 
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/users", tags=["users"])\n'
@@ -36,7 +36,7 @@ def project(root: Path, service: str = "", config: str = "") -> Path:
 
 
 def check(root: Path, *args: str) -> List[Found]:
-    result = run_cli(["check", "--format", "json", *args], root)
+    result = run_main(["check", "--format", "json", *args], root)
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     return [(f["line"], f["code"], f["message"]) for f in json.loads(result.stdout)["findings"]]
@@ -264,7 +264,7 @@ def test_fix_removes_unused_codes_through_the_cli(tmp_path: Path) -> None:
         Z = 2  # type: ignore  # noqa: sql-outside-repository
         """,
     )
-    result = run_cli(["check", "--fix"], tmp_path)
+    result = run_main(["check", "--fix"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / SERVICE).read_text(encoding="utf-8") == dedent(
         """
