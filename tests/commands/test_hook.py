@@ -10,10 +10,10 @@ from typing import Any, Dict
 
 import pytest
 
-from .agent_tree import FILES, agent_tree
-from .conftest import run_cli, write_tree
+from tests.agent_tree import FILES, agent_tree
+from tests.conftest import REPO_ROOT, run_cli, write_tree
 
-EVENTS = Path(__file__).parent / "data" / "claude-code"
+EVENTS = REPO_ROOT / "tests" / "data" / "claude-code"
 
 
 def event(name: str, project: Path, file_path: str = "", **changes: Any) -> str:

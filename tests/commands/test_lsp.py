@@ -11,8 +11,8 @@ from typing import Any, Callable, List, Sequence
 
 import pytest
 
-from .agent_tree import FILES, agent_tree
-from .conftest import REPO_ROOT, write_tree
+from tests.agent_tree import FILES, agent_tree
+from tests.conftest import REPO_ROOT, write_tree
 
 if sys.version_info < (3, 10):
     pytest.skip("pytest-lsp needs Python >= 3.10", allow_module_level=True)

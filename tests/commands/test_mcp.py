@@ -14,9 +14,8 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from conformance.edits import apply_edits
-
-from .agent_tree import FILES, agent_tree, edits_of
-from .conftest import REPO_ROOT
+from tests.agent_tree import FILES, agent_tree, edits_of
+from tests.conftest import REPO_ROOT
 
 if sys.version_info < (3, 10):
     pytest.skip("the MCP SDK (the mcp extra) needs Python >= 3.10", allow_module_level=True)

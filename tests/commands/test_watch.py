@@ -13,8 +13,8 @@ from typing import List
 
 import pytest
 
-from .agent_tree import FILES, agent_tree
-from .conftest import REPO_ROOT
+from tests.agent_tree import FILES, agent_tree
+from tests.conftest import REPO_ROOT
 
 pytest.importorskip("watchfiles", reason="--watch needs the watch extra (watchfiles)")
 

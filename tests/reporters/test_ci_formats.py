@@ -18,10 +18,10 @@ from urllib.parse import unquote
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from .conftest import git_init, run_main, write_tree
+from tests.conftest import REPO_ROOT, git_init, run_main, write_tree
 
 SCHEMA = json.loads(
-    (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+    (REPO_ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
 )
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x", tags=["x"])\n'

@@ -17,10 +17,9 @@ import pytest
 
 from conformance.diagnostics import FixSafety, Location, Severity, Violation
 from conformance.reporters import FORMATS, ReportContext, RuleInfo, render
+from tests.conftest import PLACEHOLDER, REPO_ROOT, CliRunner, shared_words
 
-from .conftest import PLACEHOLDER, REPO_ROOT, CliRunner, shared_words
-
-SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SCHEMA_PATH = REPO_ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
 RULES = {
     "CNF101": RuleInfo(
@@ -146,7 +145,7 @@ def test_machine_formats_do_not_import_rich() -> None:
         "        render(fmt, [], ReportContext(tool_version='0'))\n"
         "print('rich' in sys.modules)\n"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = REPO_ROOT
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
@@ -319,7 +318,7 @@ def test_json_clean_run_has_the_same_shape() -> None:
 
 
 def test_json_schema_document_lists_every_field() -> None:
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "json-format.md").read_text("utf-8")
+    doc = (REPO_ROOT / "docs" / "json-format.md").read_text("utf-8")
     document = json.loads(render("json", SAMPLE, context()))
     fields = {*document, *document["tool"], *document["summary"], *document["findings"][0]}
     for name in fields:

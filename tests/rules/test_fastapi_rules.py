@@ -1,6 +1,6 @@
 """CNF3xx (FastAPI dependency injection and routers): behaviour beyond the rules' own examples.
 
-* every fixable rule shows its fix in an INVALID example (``tests/test_fix_examples.py`` runs
+* every fixable rule shows its fix in an INVALID example (``tests/rules/test_fix_examples.py`` runs
   them through the fix engine, the added ``from typing import Annotated`` included);
 * FastAPI's documented ``Annotated`` style produces nothing from any CNF3xx rule, opt-ins included;
 * a file full of look-alikes (local ``Depends``, a ``router`` that is not an APIRouter, blocking
@@ -18,8 +18,7 @@ from conformance.config import validate
 from conformance.engine import RunOptions, run
 from conformance.rules import all_rules
 from conformance.rules.fastapi._examples import DOCUMENTED_EXTRA, DOCUMENTED_STYLE
-
-from .conftest import REPO_ROOT, dedent, write_tree
+from tests.conftest import REPO_ROOT, dedent, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -2,7 +2,7 @@
 expected source, and the fixed tree has no finding of the rule left (Fixit's
 ``expected_replacement``, libcst's ``assertCodemod``).
 
-The fix run selects the rule on top of the default rule set, as ``tests/test_rule_examples.py``
+The fix run selects the rule on top of the default rule set, as ``tests/rules/test_rule_examples.py``
 does, and applies the fixes of that rule only, so that an example's expected source never depends
 on another family's fixes.
 """
@@ -22,8 +22,7 @@ from conformance.fixes import fix_paths, fixable
 from conformance.rules import all_rules
 from conformance.rules.base import Example, Rule
 from conformance.settings import Config
-
-from .conftest import write_tree
+from tests.conftest import write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib

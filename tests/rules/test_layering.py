@@ -15,8 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from conformance.config import validate
 from conformance.diagnostics import Violation
 from conformance.engine import RunOptions, run
-
-from .conftest import REPO_ROOT, dedent, write_tree
+from tests.conftest import REPO_ROOT, dedent, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -21,8 +21,7 @@ from conformance.engine import RunOptions, run
 from conformance.fixes import fix_paths
 from conformance.rules import all_rules
 from conformance.rules.base import Example, Rule
-
-from .conftest import dedent, write_tree
+from tests.conftest import dedent, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -18,8 +18,7 @@ from conformance.diagnostics import Violation
 from conformance.engine import RunOptions, run
 from conformance.rules import all_rules
 from conformance.rules.base import Example, Rule
-
-from .conftest import PLACEHOLDER, shared_words, write_tree
+from tests.conftest import PLACEHOLDER, shared_words, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,6 +1,6 @@
 """CNF5xx (SQLAlchemy 2.0 async): behaviour a user notices beyond the rules' own examples.
 
-* every rule with a fix shows it in an INVALID example (``tests/test_fix_examples.py`` applies
+* every rule with a fix shows it in an INVALID example (``tests/rules/test_fix_examples.py`` applies
   them through the real fix engine);
 * a file full of look-alikes (``query``/``execute``/``commit`` on other classes, untyped
   receivers, local functions called ``select``) produces nothing;
@@ -17,8 +17,7 @@ from typing import List, Mapping, Tuple
 from conformance.config import validate
 from conformance.engine import RunOptions, run
 from conformance.rules import all_rules, by_code
-
-from .conftest import dedent, write_tree
+from tests.conftest import REPO_ROOT, dedent, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,7 +46,7 @@ def _codes(tmp_path: Path, files: Mapping[str, str], *select: str, config: str =
     return [f"{path}:{line}:{code}" for path, line, code in found]
 
 
-# -- fixes (applied and compared by tests/test_fix_examples.py) ---------------------------------
+# -- fixes (applied and compared by tests/rules/test_fix_examples.py) ---------------------------------
 
 
 def test_every_rule_with_a_fix_promises_one() -> None:
@@ -305,7 +304,7 @@ def test_opt_in_rules_need_their_code(tmp_path: Path) -> None:
 
 
 def test_shop_example_reports_only_the_deliberate_findings() -> None:
-    root = Path(__file__).resolve().parent.parent / "examples" / "shop"
+    root = REPO_ROOT / "examples" / "shop"
     from conformance.config import find_config, load_config
 
     found_root, config_file = find_config(str(root))
