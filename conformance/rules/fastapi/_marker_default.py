@@ -67,10 +67,8 @@ class MarkerDefault(FileRule):
             if marker is None or not isinstance(param.default, cst.Call):
                 continue
             rewritten = ctx.is_selected(_code_of(marker))
-            if _annotated_parts(ctx, param.annotation) is not None and any(
-                _marker(ctx, e)
-                for e in _annotated_parts(ctx, param.annotation)[1][1:]  # type: ignore[index]
-            ):
+            parts = _annotated_parts(ctx, param.annotation)
+            if parts is not None and any(_marker(ctx, e) for e in parts[1][1:]):
                 continue  # both places: CNF314
             call = param.default
             literal: Optional[cst.BaseExpression] = None
