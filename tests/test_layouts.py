@@ -491,7 +491,7 @@ def test_a_remapped_project_reads_its_own_file_names_in_every_format(tmp_path: P
     }
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    result = run_cli(
+    result = run_main(
         ["check", "--format", "json", "--select", "CNF105,CNF109,CNF110,CNF113"], tmp_path
     )
     assert result.returncode == 1, result.stderr
@@ -513,7 +513,7 @@ def test_a_missing_file_finding_points_at_a_path_that_exists(tmp_path: Path) -> 
     git_init(tmp_path)
     sub = tmp_path / "cpv3"
     for fmt in ("concise", "json", "sarif"):
-        result = run_cli(["check", "--format", fmt, "--select", "CNF101,CNF104", "."], sub)
+        result = run_main(["check", "--format", fmt, "--select", "CNF101,CNF104", "."], sub)
         assert result.returncode == 1, result.stderr
         if fmt == "concise":
             paths = [line.split(": ", 1)[0] for line in result.stdout.splitlines()]
@@ -604,9 +604,9 @@ def two_role_tree(root: Path, schemas: str = '["models.py"]') -> Path:
 
 def test_a_file_of_two_roles_is_judged_as_both(tmp_path: Path) -> None:
     root = two_role_tree(tmp_path)
-    listing = run_cli(["check", "--show-files"], root).stdout.splitlines()
+    listing = run_main(["check", "--show-files"], root).stdout.splitlines()
     assert "app/modules/users/models.py  [models, schemas]" in listing
-    result = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF2"], root)
+    result = run_main(["check", "--format", "concise", "--select", "CNF1,CNF2"], root)
     # no placement finding for either role (UserRead in models.py is in the schemas file, User
     # in the models file), no "schemas import SQLAlchemy / models import Pydantic"; the
     # layering sees both: the router may use the schemas of models.py, not its ORM entity
@@ -620,7 +620,7 @@ def test_a_file_of_two_roles_is_judged_as_both(tmp_path: Path) -> None:
 def test_without_the_second_role_the_same_file_is_judged_as_models_only(tmp_path: Path) -> None:
     root = two_role_tree(tmp_path, schemas='["schemas.py"]')
     (root / "app/modules/users/schemas.py").write_text("")
-    result = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF2"], root)
+    result = run_main(["check", "--format", "concise", "--select", "CNF1,CNF2"], root)
     codes = sorted(line.split(": ")[1].split()[0] for line in result.stdout.splitlines())
     # UserRead outside the schemas file, pydantic in the models file, the router importing
     # the models file for its schema: what the second role made right
@@ -642,13 +642,13 @@ def test_overlapping_role_globs_are_one_warning(tmp_path: Path) -> None:
         " roles.service 'admin_*.py' both match app/modules/orders/admin_api.py (and 1 more):"
         " judged as both; list the file in both roles if that is meant, or narrow a pattern"
     )
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     assert result.stderr.splitlines().count(warning) == 1, result.stderr
     # judged as both: its router is no "routing outside the router" and no extra file
     assert result.returncode == 0, result.stdout
-    text = run_cli(["check"], tmp_path)
+    text = run_main(["check"], tmp_path)
     assert text.stdout.splitlines()[0] == warning
-    run = json.loads(run_cli(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
+    run = json.loads(run_main(["check", "--format", "sarif"], tmp_path).stdout)["runs"][0]
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert [n["message"]["text"] for n in notes] == [warning[len("warning: ") :]]
 
@@ -681,11 +681,11 @@ def server_tree(root: Path, src: str = "") -> Path:
 
 def test_the_import_root_of_a_package_is_found_from_the_tree(tmp_path: Path) -> None:
     root = server_tree(tmp_path)
-    result = run_cli(["check", "--format", "concise"], root)
+    result = run_main(["check", "--format", "concise"], root)
     # the absolute import resolves to the repository of the module: the layer skip is seen
     assert [line.split(": ")[1][:6] for line in result.stdout.splitlines()] == ["CNF202"]
     assert "warning" not in result.stderr
-    settings = run_cli(["check", "--show-settings"], root).stdout
+    settings = run_main(["check", "--show-settings"], root).stdout
     assert 'src = [".", "src", "server"]' in settings
 
 
@@ -695,10 +695,10 @@ def test_an_import_no_source_root_reaches_is_one_warning(tmp_path: Path) -> None
         "warning: server/polar/auth/router.py imports polar, the package server/polar, but no"
         ' source root reaches it: such imports are not resolved; add "server" to `src`'
     )
-    result = run_cli(["check", "--format", "concise"], root)
+    result = run_main(["check", "--format", "concise"], root)
     assert result.returncode == 0, result.stdout  # src is set: the import is not resolved
     assert result.stderr.splitlines() == [warning]
-    run = json.loads(run_cli(["check", "--format", "sarif"], root).stdout)["runs"][0]
+    run = json.loads(run_main(["check", "--format", "sarif"], root).stdout)["runs"][0]
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert [n["message"]["text"] for n in notes] == [warning[len("warning: ") :]]
 
@@ -725,7 +725,7 @@ def test_without_a_repository_layer_no_message_sends_the_query_there(tmp_path: P
     }
     write_tree(tmp_path, files)
     git_init(tmp_path)
-    result = run_cli(["check", "--format", "json"], tmp_path)
+    result = run_main(["check", "--format", "json"], tmp_path)
     found = json.loads(result.stdout)["findings"]
     assert sorted(f["code"] for f in found) == ["CNF203", "CNF208", "CNF211"], result.stdout
     for finding in found:
@@ -744,11 +744,11 @@ def test_an_application_package_that_holds_features_is_no_modules_folder(tmp_pat
     write_tree(tmp_path, files)
     git_init(tmp_path)
     # app/ holds the features beside db/: main.py is the application's, not a stray module file
-    assert run_cli(["check", "--format", "concise"], tmp_path).stdout == ""
+    assert run_main(["check", "--format", "concise"], tmp_path).stdout == ""
     # a folder of modules only is a modules folder: a file directly in it is stray
     (tmp_path / "app/db/session.py").unlink()
     (tmp_path / "app/db").rmdir()
-    result = run_cli(["check", "--format", "concise"], tmp_path)
+    result = run_main(["check", "--format", "concise"], tmp_path)
     assert result.stdout.startswith("app/main.py: CNF105 main.py sits directly in app"), (
         result.stdout
     )

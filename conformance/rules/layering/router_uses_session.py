@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conformance.conditions import TypeIs
+from conformance.names import SQL_BUILDERS
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -14,7 +15,6 @@ else:
     from conformance import lazycst as cst
 from conformance.rules.layering._common import (
     _SESSION_TYPES,
-    _SQL_BUILDERS,
     REPOSITORY,
     ROUTER,
     _file_name,
@@ -120,7 +120,7 @@ class RouterUsesSession(FileRule):
         if not ctx.has_role(ROUTER) or ctx.has_role(REPOSITORY):
             return
         name = ctx.call_name(node)
-        if name in _SQL_BUILDERS:
+        if name in SQL_BUILDERS:
             self.report(
                 node,
                 f"{_file_name(ctx)} builds SQL with {ctx.code_for(node.func)}(): routers call services",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conformance.conditions import TypeIs
+from conformance.names import SESSION_QUERY_METHODS, SESSION_UNIT_OF_WORK_METHODS, SQL_BUILDERS
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -13,9 +14,7 @@ if TYPE_CHECKING:
 else:
     from conformance import lazycst as cst
 from conformance.rules.layering._common import (
-    _SESSION_SQL_METHODS,
     _SESSION_TYPES,
-    _SQL_BUILDERS,
     REPOSITORY,
     SERVICE,
     SERVICE_SESSION_METHODS,
@@ -127,7 +126,7 @@ class ServiceRunsSql(FileRule):
         if not ctx.has_role(SERVICE) or ctx.has_role(REPOSITORY):
             return
         name = ctx.call_name(node)
-        if name in _SQL_BUILDERS:
+        if name in SQL_BUILDERS:
             self.report(
                 node,
                 f"{_file_name(ctx)} builds SQL with {ctx.code_for(node.func)}(): services call their "
@@ -139,7 +138,7 @@ class ServiceRunsSql(FileRule):
         if not isinstance(func, cst.Attribute):
             return
         method = func.attr.value
-        if method not in _SESSION_SQL_METHODS:
+        if method not in SESSION_QUERY_METHODS and method not in SESSION_UNIT_OF_WORK_METHODS:
             return
         if method in ctx.option(SERVICE_SESSION_METHODS):
             return
