@@ -40,6 +40,9 @@ def test_watch_checks_again_after_a_change_and_stops_on_ctrl_c(tmp_path: Path) -
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # Ctrl-C must reach it whatever the test process inherited (a SIGINT ignored by the
+        # runner's worker would be ignored by the child too, which then never stops)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
