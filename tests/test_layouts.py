@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-from .conftest import git_init, run_main, write_tree
+from .conftest import git_init, run_cli, run_main, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,7 +54,7 @@ def concise(result_stdout: str) -> List[str]:
 
 def test_a_monorepo_root_run_uses_the_backends_configuration(tmp_path: Path) -> None:
     root = monorepo(tmp_path)
-    result = run_main(["check", "--format", "concise"], root)
+    result = run_cli(["check", "--format", "concise"], root)
     assert result.returncode == 1, result.stderr
     assert concise(result.stdout) == [
         "cofee_backend/cpv3/modules/billing/__init__.py",
