@@ -213,7 +213,20 @@ def function_fact(
         returns=resolver.annotation_type(node.returns.annotation) if node.returns else None,
         is_generator=is_generator,
         decorators=decorators,
+        returns_class=_class_returned(node.returns.annotation, resolver) if node.returns else None,
     )
+
+
+_TYPE_OF = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
+
+
+def _class_returned(annotation: cst.BaseExpression, resolver: Resolver) -> Optional[str]:
+    """X of a ``type[X]`` return annotation: the function makes classes, not instances."""
+    if isinstance(annotation, cst.Subscript) and resolver.qualname(annotation.value) in _TYPE_OF:
+        elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+        if len(elements) == 1:
+            return resolver.annotation_type(elements[0])
+    return None
 
 
 def class_fact(

@@ -222,6 +222,7 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
             roots.add(parent)
         packages.append(_package(walker, folder, feature, modules))
 
+    roots = {folder for folder in roots if _holds_modules(folder, files, modules)}
     stray: List[str] = []
     for rel in sorted(files):
         folder, _, name = rel.rpartition("/")
@@ -255,6 +256,27 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
         modules_roots=tuple(sorted(roots)),
         unreadable=tuple(sorted(unreadable)),
     )
+
+
+#: files that make a folder the application package: modules placed directly in it sit beside
+#: the app's own code (``main.py``, ``config.py``), which is no stray helper of a modules folder
+_APP_ENTRY_FILES = frozenset({"main.py", "app.py", "asgi.py", "wsgi.py", "__main__.py"})
+
+
+def _holds_modules(folder: str, files: Set[str], modules: Dict[str, str]) -> bool:
+    """Whether ``folder`` is a modules folder whose other Python files are strays (CNF105): not
+    the application package, and not a shared package that happens to hold a module or two (its
+    own files outnumber the modules in it: ``core/`` with ``core/authentication/``)."""
+    prefix = "" if folder == "." else folder + "/"
+    own = [
+        rel[len(prefix) :]
+        for rel in files
+        if rel.startswith(prefix) and "/" not in rel[len(prefix) :]
+    ]
+    if any(name in _APP_ENTRY_FILES for name in own):
+        return False
+    inside = sum(1 for path in modules if (path.rpartition("/")[0] or ".") == folder)
+    return len([name for name in own if name != "__init__.py"]) <= inside
 
 
 def escaped_name(name: str) -> str:

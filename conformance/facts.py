@@ -44,6 +44,8 @@ class FunctionFact:
     returns: Optional[str] = None
     is_generator: bool = False
     decorators: Tuple[str, ...] = ()
+    #: the class of a class factory's ``-> type[X]`` (``Type[X]``) return annotation
+    returns_class: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -313,6 +313,7 @@ def test_show_files_and_show_settings(tmp_path: Path) -> None:
     assert 'modules = ["cpv3/modules/*"]' in settings.stdout
     table = tomllib.loads(settings.stdout)["tool"]["conformance"]  # valid TOML, paste-able
     assert table["roles"]["router"] == ["router.py"]
+    assert table["router-classes"] == [] and table["async-session-classes"] == []
 
 
 def test_rules_and_explain(tmp_path: Path) -> None:

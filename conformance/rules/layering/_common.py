@@ -89,6 +89,54 @@ _ROUTER_TYPES = ROUTER_CLASSES + APP_CLASSES
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 
 
+#: folder names of a module's own layer packages (``users/service/``): a nested "module" of
+#: that name is a part of its parent, not a module of its own
+LAYER_PACKAGE_NAMES = frozenset(
+    {
+        "router",
+        "routers",
+        "routes",
+        "endpoints",
+        "views",
+        "api",
+        "service",
+        "services",
+        "repository",
+        "repositories",
+        "crud",
+        "models",
+        "schemas",
+    }
+)
+
+
+def owner_feature(feature: Optional[str]) -> Optional[str]:
+    """The module a (nested) feature belongs to: ``users`` for ``users.service``, the service
+    package of ``users`` that a broad ``modules`` glob made a module of its own."""
+    while feature and "." in feature:
+        parent, _, last = feature.rpartition(".")
+        if last not in LAYER_PACKAGE_NAMES:
+            break
+        feature = parent
+    return feature
+
+
+#: SQLAlchemy's exception modules: a router catching ``IntegrityError`` maps errors to HTTP, it
+#: runs no query
+_SQLALCHEMY_EXCEPTION_MODULES = ("sqlalchemy.exc", "sqlalchemy.orm.exc")
+
+
+def is_sqlalchemy_exception(dotted: Optional[str]) -> bool:
+    """``sqlalchemy.exc.IntegrityError``, ``sqlalchemy.orm.exc.NoResultFound``, the ``exc``
+    modules themselves, or a name SQLAlchemy re-exports that ends in ``Error``."""
+    if not dotted:
+        return False
+    for module in _SQLALCHEMY_EXCEPTION_MODULES:
+        if dotted == module or dotted.startswith(module + "."):
+            return True
+    return dotted.startswith("sqlalchemy.") and dotted.rpartition(".")[2].endswith("Error")
+
+
 def _file_name(ctx: FileContext) -> str:
     return ctx.path.rpartition("/")[2]
 
@@ -100,11 +148,18 @@ def _plural(role: str) -> str:
 
 
 def _display(module: str, feature: Optional[str]) -> str:
-    """``users.repository`` for ``cpv3.modules.users.repository`` (the module package onwards)."""
+    """``users.repository`` for ``cpv3.modules.users.repository`` (the module package onwards);
+    a nested feature (``users.admin``) from its outermost package, its folders found in order."""
     if feature:
         parts = module.split(".")
-        if feature in parts:
-            return ".".join(parts[parts.index(feature) :])
+        segments = feature.split(".")
+        if segments[0] in parts:
+            first = at = parts.index(segments[0])
+            for segment in segments[1:]:
+                if segment not in parts[at + 1 :]:
+                    return module
+                at = parts.index(segment, at + 1)
+            return ".".join(parts[first:])
     return module
 
 
@@ -144,6 +199,7 @@ def _verdict(
     if dst_role is None:
         return None
     table = dict(layers)
+    src_feature, dst_feature = owner_feature(src_feature), owner_feature(dst_feature)
     cross = src_feature is not None and dst_feature is not None and src_feature != dst_feature
     if not cross and dst_role == src_role:
         return None
@@ -351,6 +407,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
         and not persistence
         and top == "sqlalchemy"
         and fact.target not in _SESSION_TYPES
+        and not is_sqlalchemy_exception(fact.target)
     ):
         out.append(
             _Finding(

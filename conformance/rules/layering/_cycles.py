@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from conformance.conditions import Condition
 from conformance.facts import ImportFact
 from conformance.index import ProjectIndex
-
-_MAX_CYCLES = 200
-
-
-_MAX_STEPS = 200_000
+from conformance.rules.layering._common import owner_feature
 
 
-def _feature_of(index: ProjectIndex, fact: ImportFact) -> Optional[str]:
-    feature = index.role_of(fact.target)[1] if fact.target else None
-    if feature is None and fact.module:
-        feature = index.role_of(fact.module)[1]
-    return feature
+def _package_of(dotted: str, feature: str) -> str:
+    """The dotted name of the module package ``feature`` that ``dotted`` lies in: the feature
+    name's folders found in order along the name (``polar.auth.sandbox`` for the nested feature
+    ``auth.sandbox``), so that two packages of the same short name never merge."""
+    parts = dotted.split(".")
+    at = -1
+    for segment in feature.split("."):
+        try:
+            at = parts.index(segment, at + 1)
+        except ValueError:
+            return feature
+    return ".".join(parts[: at + 1])
+
+
+def _package_of_import(index: ProjectIndex, fact: ImportFact) -> Optional[Tuple[str, str]]:
+    """(package, feature) that an import reaches, or None outside every module."""
+    for name in (fact.target, fact.module):
+        if not name:
+            continue
+        feature = owner_feature(index.role_of(name)[1])
+        if feature is not None:
+            return _package_of(index.resolve(name), feature), feature
+    return None
 
 
 def _closing_sites(
@@ -27,10 +42,12 @@ def _closing_sites(
 ) -> Dict[Tuple[str, int], List[str]]:
     """(module, import ordinal) of the statement closing each module cycle -> the cycles' paths.
 
-    The feature-level graph has an edge A -> B when a file of module package A imports B (dynamic
-    imports, and type-only ones unless asked, excluded). Each simple cycle is written from its
-    alphabetically first module; it is closed by its last edge, reported on the first import (by
-    module name, then position) that makes that edge."""
+    The package-level graph has an edge A -> B when a file of module package A imports B
+    (dynamic imports, and type-only ones unless asked, excluded); packages are told apart by
+    their full dotted name. For every package on a cycle, the shortest cycle through it, written
+    from its alphabetically first package, is closed by its last edge: the first import (by
+    module name, then position) making that edge; a statement closing several shows the
+    shortest."""
     found: Dict[Tuple[str, int], List[str]] = index.memo(
         f"layering.cycles:{include_type_only}",
         lambda: _compute_sites(index, include_type_only),
@@ -43,48 +60,76 @@ def _compute_sites(
     index: ProjectIndex, include_type_only: bool
 ) -> Dict[Tuple[str, int], List[str]]:
     sites: Dict[Tuple[str, str], Tuple[str, int]] = {}
+    features: Dict[str, str] = {}
     for module, imports in index.module_imports():
-        src = index.roles.get(module, (None, None))[1]
-        if src is None:
+        feature = owner_feature(index.roles.get(module, (None, None))[1])
+        if feature is None:
             continue
+        src = _package_of(module, feature)
+        features[src] = feature
         for ordinal, fact in enumerate(imports):
             if fact.dynamic or (fact.type_only and not include_type_only):
                 continue
             if not index.is_project_name(fact.module or fact.target):
                 continue
-            dst = _feature_of(index, fact)
-            if dst is None or dst == src:
+            reached = _package_of_import(index, fact)
+            if reached is None or reached[0] == src:
                 continue
+            dst = reached[0]
+            features[dst] = reached[1]
             site = (module, ordinal)
             if (src, dst) not in sites or site < sites[(src, dst)]:
                 sites[(src, dst)] = site
     graph: Dict[str, List[str]] = {}
     for src, dst in sorted(sites):
         graph.setdefault(src, []).append(dst)
-    closing: Dict[Tuple[str, int], List[str]] = {}
-    for cycle in _simple_cycles(graph):
+    packages_of: Dict[str, int] = {}
+    for feature in features.values():
+        packages_of[feature] = packages_of.get(feature, 0) + 1
+
+    def shown(package: str) -> str:
+        feature = features.get(package, package)
+        return feature if packages_of.get(feature, 0) == 1 else package
+
+    shortest: Dict[Tuple[str, int], List[str]] = {}
+    for cycle in _shortest_cycles(graph):
         site = sites[(cycle[-1], cycle[0])]
-        closing.setdefault(site, []).append(" -> ".join([*cycle, cycle[0]]))
-    return closing
+        if site not in shortest or len(cycle) < len(shortest[site]):
+            shortest[site] = cycle
+    return {
+        site: [" -> ".join(shown(p) for p in [*cycle, cycle[0]])]
+        for site, cycle in shortest.items()
+    }
 
 
-def _simple_cycles(graph: Mapping[str, Sequence[str]]) -> List[List[str]]:
-    """Simple cycles, each once, starting at its smallest node (bounded search)."""
-    out: List[List[str]] = []
-    steps = 0
+def _shortest_cycles(graph: Mapping[str, Sequence[str]]) -> List[List[str]]:
+    """For every node on a cycle, the shortest cycle through it (breadth first, neighbours in
+    order, so the same graph gives the same cycles), each once, rotated to start at its smallest
+    node. One cycle per node at most: a large strongly connected tangle gives a few short cycles
+    to break, not every path through it."""
+    found: Set[Tuple[str, ...]] = set()
     for start in sorted(graph):
-        stack: List[Tuple[str, List[str]]] = [(start, [start])]
-        while stack:
-            node, path = stack.pop()
-            for nxt in reversed(graph.get(node, ())):
-                steps += 1
-                if steps > _MAX_STEPS or len(out) >= _MAX_CYCLES:
-                    return sorted(out)
+        parent: Dict[str, str] = {}
+        queue = deque([start])
+        closing: Optional[str] = None
+        while queue and closing is None:
+            node = queue.popleft()
+            for nxt in graph.get(node, ()):
                 if nxt == start:
-                    out.append(path)
-                elif nxt > start and nxt not in path:
-                    stack.append((nxt, [*path, nxt]))
-    return sorted(out)
+                    closing = node
+                    break
+                if nxt not in parent:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        if closing is None:
+            continue
+        path = [closing]
+        while path[-1] != start:
+            path.append(parent[path[-1]])
+        path.reverse()
+        smallest = path.index(min(path))
+        found.add(tuple(path[smallest:] + path[:smallest]))
+    return [list(cycle) for cycle in sorted(found)]
 
 
 @dataclass(frozen=True)

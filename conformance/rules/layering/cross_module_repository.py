@@ -10,7 +10,8 @@ from conformance.rules.layering._examples import _ORDERS_REPOSITORY
 class CrossModuleRepository(_ImportRule):
     """## What it checks
     A file of one module (any role but the router, which is CNF202) importing another module's
-    repository.
+    repository. A module's own layer packages (`orders/service/`, `orders/repositories/`) are
+    part of the module, even when a `modules` glob matches them as nested modules.
 
     ## Why
     A module's data access is private: the owning service enforces the module's invariants and
@@ -49,6 +50,16 @@ class CrossModuleRepository(_ImportRule):
             "from .repository import OrderRepository\n",
             path="cpv3/modules/orders/service.py",
             extra={"cpv3/modules/orders/repository.py": _ORDERS_REPOSITORY},
+        ),
+        Example.code(
+            "from app.orders.repository import OrderRepository\n",
+            path="app/orders/service/checkout.py",
+            extra={
+                "app/orders/repository.py": _ORDERS_REPOSITORY,
+                "app/orders/service/__init__.py": "",
+            },
+            config='modules = ["app/*", "app/*/*"]\nnested-modules = true\n',
+            note="the module's own service package, which the second glob also matches",
         ),
     )
     INVALID = (

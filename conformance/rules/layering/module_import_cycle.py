@@ -23,9 +23,12 @@ from conformance.rules.layering._cycles import ClosesModuleCycle
 class ModuleImportCycle(FileRule):
     """## What it checks
     A cycle of imports between module packages (`users -> orders -> users`, or longer chains),
-    counting every file of each module. Each cycle is reported once, on the import statement that
-    closes it (the cycle is written from its alphabetically first module; the statement is the
-    first import making the last edge), with the cycle's path in the message.
+    counting every file of each module. Module packages are told apart by their full dotted name
+    (`app.auth.sandbox` is not `app.sandbox`). For every module on a cycle, the shortest cycle
+    through it is reported on the import statement that closes it (the cycle is written from its
+    alphabetically first module; the statement is the first import making the last edge), with
+    the cycle's path in the message; a statement closing several cycles shows the shortest. A
+    tangle of many modules gives a few short cycles to break, not every path through it.
 
     ## Why
     Modules in a cycle cannot be understood, tested or extracted apart; at runtime a cycle breaks
@@ -69,6 +72,21 @@ class ModuleImportCycle(FileRule):
             },
             note="a relationship back under TYPE_CHECKING is not a cycle by default",
         ),
+        Example.code(
+            """
+            from app.shop.orders.service import OrderService
+            """,
+            path="app/auth/sandbox/service.py",
+            extra={
+                "app/shop/orders/service.py": (
+                    "from app.billing.sandbox.service import Sandbox\n\n\n"
+                    "class OrderService:\n    pass\n"
+                ),
+                "app/billing/sandbox/service.py": "class Sandbox:\n    pass\n",
+            },
+            config='modules = ["app/*/*"]\n',
+            note="two packages named sandbox are two modules: no cycle through a short name",
+        ),
     )
     INVALID = (
         Example.code(
@@ -86,6 +104,28 @@ class ModuleImportCycle(FileRule):
                     "from cpv3.modules.users import service as users\n"
                 ),
             },
+        ),
+        Example.code(
+            """
+            from cpv3.modules.billing.service import charge
+            """,
+            Expect(
+                1,
+                1,
+                "service.py imports billing.service and closes the module import cycle "
+                "billing -> orders -> billing: move the shared code to one side (or to a shared "
+                "package) or invert one edge",
+            ),
+            path="cpv3/modules/orders/service.py",
+            extra={
+                "cpv3/modules/billing/service.py": (
+                    "from cpv3.modules.orders.service import Order\n"
+                    "from cpv3.modules.users.service import User\n"
+                ),
+                "cpv3/modules/users/service.py": "from cpv3.modules.orders.schemas import Out\n",
+                "cpv3/modules/orders/schemas.py": "Out = 1\n",
+            },
+            note="the import closes two cycles (one through users): the shortest is shown",
         ),
     )
 

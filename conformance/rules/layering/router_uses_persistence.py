@@ -36,6 +36,8 @@ class RouterUsesPersistence(_ImportRule):
     (a function that is not a route) or in a module-level `Annotated[...]` alias: a provider that
     takes the session and hands it to the service is the intended pattern. A route that takes
     the session only to build its service is reported once, by CNF306 (the root cause), not here.
+    SQLAlchemy's exception classes (`sqlalchemy.exc`, `sqlalchemy.orm.exc`: `IntegrityError`,
+    `NoResultFound`) are allowed: catching them maps errors to HTTP and runs no query.
 
     ## Why
     A router that imports persistence is about to query; the session it receives should go straight
@@ -93,6 +95,29 @@ class RouterUsesPersistence(_ImportRule):
             SERVICE_BUILT_IN_ROUTE,
             extra=SERVICE_BUILT_IN_ROUTE_EXTRA,
             note="the route builds its service from the session: CNF306 reports that decision",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter, HTTPException
+            from sqlalchemy import exc
+            from sqlalchemy.exc import IntegrityError
+            from sqlalchemy.orm.exc import NoResultFound
+
+            from .service import UserService
+
+            router = APIRouter()
+
+
+            @router.post("/")
+            async def create(service: UserService):
+                try:
+                    return await service.create()
+                except (IntegrityError, exc.DataError) as error:
+                    raise HTTPException(409) from error
+                except NoResultFound as error:
+                    raise HTTPException(404) from error
+            """,
+            note="SQLAlchemy's exception classes, caught to map errors to HTTP",
         ),
     )
     INVALID = (

@@ -26,7 +26,15 @@ ROUTER_NAME = Option(
     "router",
     "Name of the module-level `APIRouter` that every router.py binds (CNF112).",
 )
-OPTIONS = (ROUTER_NAME,)
+ROUTER_CLASSES = Option(
+    "router-classes",
+    list,
+    (),
+    "Qualified names of further classes (or class factories' results) that CNF112 treats as "
+    "`APIRouter` (project subclasses, factories annotated `-> APIRouter` or `-> type[APIRouter]` "
+    'are found on their own), e.g. `["myproject.routing.VersionedRouter"]`.',
+)
+OPTIONS = (ROUTER_NAME, ROUTER_CLASSES)
 
 
 _VALID_NAME = re.compile(r"^[a-z_][a-z0-9_]*\Z")
@@ -148,6 +156,15 @@ class _CreatesRouter(Condition):
             if function.returns is None:
                 return False
             return index.is_kind(function.returns, API_ROUTER)
+        alias = index.aliases.get(resolved)
+        if alias is not None and alias.kind == "call" and alias.target:
+            # ``APIRouter = get_api_router_class(APIRoute)``: a class made by a factory
+            factory = index.functions.get(index.resolve(alias.target))
+            if factory is None:
+                return None if not index.complete else False
+            if factory.returns_class is None:
+                return False
+            return index.is_kind(factory.returns_class, API_ROUTER)
         return index.is_kind(resolved, API_ROUTER)
 
 

@@ -16,8 +16,9 @@ from conformance.rules.structure._common import _in_package_init
 
 class InitReexportsInternals(FileRule):
     """## What it checks
-    A module package's `__init__.py` that imports from the module's repository, models or router,
-    making them reachable as `cpv3.modules.users.UserRepository`.
+    A module package's `__init__.py` that imports from the module's repository or models, making
+    them reachable as `cpv3.modules.users.UserRepository`. Re-exporting the router
+    (`from .router import router`) is the usual way the application mounts a module and is fine.
 
     ## Why
     A re-export turns an internal into the package's public surface: other modules start importing
@@ -37,17 +38,25 @@ class InitReexportsInternals(FileRule):
     ```
 
     ## Options
-    `roles` decides which files are the repository, models and router.
+    `roles` decides which files are the repository and models.
     """
 
     code = "CNF108"
     name = "init-reexports-internals"
-    summary = "module __init__.py re-exports repository, model or router internals"
+    summary = "module __init__.py re-exports repository or model internals"
     fix_hint = "export only the service surface (or nothing) from __init__.py"
     catalog = "STR008"
     applies_to = "roles"
     VALID = (
         Example.code("from .service import UserService\n", path="cpv3/modules/users/__init__.py"),
+        Example.code(
+            'from .router import router\n\n__all__ = ["router"]\n',
+            path="cpv3/modules/users/__init__.py",
+            extra={
+                "cpv3/modules/users/router.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+            },
+            note="the router re-export is how main.py mounts the module",
+        ),
     )
     INVALID = (
         Example.code(
@@ -61,7 +70,7 @@ class InitReexportsInternals(FileRule):
         ),
     )
 
-    _INTERNAL = ("repository", "models", "router")
+    _INTERNAL = ("repository", "models")
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not _in_package_init(self):

@@ -13,14 +13,22 @@ if TYPE_CHECKING:
 
 else:
     from conformance import lazycst as cst
-from conformance.rules.structure._common import ROUTER_NAME, _both, _CreatesRouter, _either
+from conformance.rules.structure._common import (
+    ROUTER_CLASSES,
+    ROUTER_NAME,
+    _both,
+    _CreatesRouter,
+    _either,
+)
 
 
 class RouterBinding(FileRule):
     """## What it checks
     A module's `router.py` that does not bind exactly one module-level `APIRouter`, under the name
-    `router-name` (default `router`). An instance of a project subclass of `APIRouter`, or the
-    result of a project factory annotated `-> APIRouter`, counts as an `APIRouter`.
+    `router-name` (default `router`). An instance of a project subclass of `APIRouter`, the
+    result of a project factory annotated `-> APIRouter`, an instance of a class made by a project
+    factory annotated `-> type[APIRouter]` (`APIRouter = get_api_router_class(APIRoute)`), and an
+    instance of a class listed in `router-classes` count as an `APIRouter`.
 
     ## Why
     The application includes each module's router by name (`users.router.router`); a second router
@@ -94,6 +102,39 @@ class RouterBinding(FileRule):
             },
             note="a project factory annotated to return an APIRouter",
         ),
+        Example.code(
+            """
+            from cpv3.core.routing import APIRouter
+
+            router = APIRouter(prefix="/users", tags=["users"])
+            """,
+            extra={
+                "cpv3/core/routing.py": """
+                    from fastapi import APIRouter as _APIRouter
+                    from fastapi.routing import APIRoute
+
+
+                    def get_api_router_class(route_class: type[APIRoute]) -> type[_APIRouter]:
+                        class _Router(_APIRouter):
+                            pass
+
+                        return _Router
+
+
+                    APIRouter = get_api_router_class(APIRoute)
+                    """,
+            },
+            note="a router class made by a project factory annotated `-> type[APIRouter]`",
+        ),
+        Example.code(
+            """
+            from routerkit import VersionedRouter
+
+            router = VersionedRouter(prefix="/users", tags=["users"])
+            """,
+            config='router-classes = ["routerkit.VersionedRouter"]\n',
+            note="a library's router class, named in router-classes",
+        ),
     )
     INVALID = (
         Example.code(
@@ -157,12 +198,36 @@ class RouterBinding(FileRule):
                 1, 1, "router.py binds no module-level APIRouter: add `router = APIRouter(...)`"
             ),
         ),
+        Example.code(
+            """
+            from cpv3.core.routing import APIRouter
+
+            api = APIRouter(prefix="/users", tags=["users"])
+            """,
+            Expect(3, 1, "APIRouter bound to 'api' in router.py: name it 'router'"),
+            extra={
+                "cpv3/core/routing.py": """
+                    from typing import Type
+
+                    from fastapi import APIRouter as _APIRouter
+
+
+                    def make_router_class() -> Type[_APIRouter]:
+                        return _APIRouter
+
+
+                    APIRouter = make_router_class()
+                    """,
+            },
+            note="a factory-made router class is still a router: the name rule applies",
+        ),
     )
 
     def visit_Module(self, node: cst.Module) -> None:
         if not self.ctx.has_role("router") or self.ctx.feature is None:
             return
         wanted = self.ctx.option(ROUTER_NAME)
+        classes = (*_ROUTER_CLASSES, *self.ctx.option(ROUTER_CLASSES))
         # (statement, bound name, condition): condition None when the call is certainly an
         # APIRouter; a call to a project class or factory is one if the index says so
         found: List[Tuple[cst.CSTNode, str, Optional[Condition]]] = []
@@ -179,7 +244,7 @@ class RouterBinding(FileRule):
                 if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
                     continue
                 called = self.ctx.qualname(value.func)
-                if called in _ROUTER_CLASSES:
+                if called in classes:
                     found.append((statement, target.value, None))
                 elif called is not None and self.ctx.is_project_name(called):
                     found.append((statement, target.value, _CreatesRouter(called)))

@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 class StrayModulesRootFile(ProjectRule):
     """## What it checks
     A Python file directly in the folder that holds the module packages (`cpv3/modules/helpers.py`),
-    other than its `__init__.py`.
+    other than its `__init__.py`. Not reported: files of the application package when the modules
+    sit directly in it (a folder with `main.py`, `app.py`, `asgi.py`, `wsgi.py` or `__main__.py`:
+    `app/config.py` beside `app/users/`), files in a module package or its sub-folders, and the
+    files of a shared package that holds a module or two among more files of its own
+    (`core/security.py` beside `core/authentication/`).
 
     ## Why
     Shared helpers next to the modules belong to no module and to every module: they become the
@@ -42,7 +46,36 @@ class StrayModulesRootFile(ProjectRule):
     summary = "Python file directly in the modules folder"
     fix_hint = "move shared code to a package outside the modules folder (e.g. cpv3/core/)"
     catalog = "STR005"
-    VALID = (Example(files=_tree({"cpv3/modules/__init__.py": ""})),)
+    VALID = (
+        Example(files=_tree({"cpv3/modules/__init__.py": ""})),
+        Example(
+            files={
+                "app/__init__.py": "",
+                "app/main.py": "app = None\n",
+                "app/config.py": "DEBUG = False\n",
+                "app/users/__init__.py": "",
+                "app/users/router.py": "",
+                "app/orders/__init__.py": "",
+                "app/orders/router.py": "",
+            },
+            config='modules = ["app/*"]\nrequired-files = ["__init__.py", "router.py"]\n',
+            note="the modules sit in the application package, beside main.py",
+        ),
+        Example(
+            files=_tree(
+                {
+                    "cpv3/core/__init__.py": "",
+                    "cpv3/core/security.py": "",
+                    "cpv3/core/database.py": "",
+                    "cpv3/core/auth/__init__.py": "",
+                    "cpv3/core/auth/router.py": "",
+                }
+            ),
+            config='modules = ["cpv3/modules/*", "cpv3/core/auth"]\n'
+            'required-files = ["__init__.py", "router.py"]\n',
+            note="a shared package holding one module among files of its own",
+        ),
+    )
     INVALID = (
         Example(
             files=_tree({"cpv3/modules/helpers.py": "x = 1\n"}),
