@@ -159,6 +159,9 @@ def module_aliases(body: Sequence[cst.CSTNode], module: str, resolver: Resolver)
     return out
 
 
+_NEW_TYPE = frozenset({"typing.NewType", "typing_extensions.NewType"})
+
+
 def _alias_fact(
     resolver: Resolver, qualname: str, value: cst.BaseExpression
 ) -> Optional[AliasFact]:
@@ -170,6 +173,11 @@ def _alias_fact(
         return AliasFact(qualname, "name", target) if target else None
     if isinstance(value, cst.Call):
         target = resolver.qualname(value.func)
+        if target in _NEW_TYPE and len(value.args) == 2 and value.args[1].keyword is None:
+            # ``AsyncSession = NewType("AsyncSession", AsyncReadSession)``: the type checker's
+            # view (a name for the same class), which is what annotations with it mean
+            base = resolver.annotation_type(value.args[1].value)
+            return AliasFact(qualname, "type", base) if base else None
         return AliasFact(qualname, "call", target) if target else None
     if isinstance(value, (cst.Subscript, cst.BinaryOperation)):
         target = resolver.annotation_type(value)

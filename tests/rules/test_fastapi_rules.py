@@ -190,11 +190,15 @@ def test_never_resolved_waits_for_every_file(tmp_path: Path) -> None:
 
 
         def run() -> None:
-            audit(db=None)
+            audit()
     """
     files = {"cpv3/core/audit.py": helper, "cpv3/core/jobs.py": caller}
     found = _codes(_findings(tmp_path, files, ["CNF305"]))
     assert found == [("cpv3/core/audit.py", 10, "CNF305")]
+
+    # a caller that passes the parameter itself never gives the function the marker
+    files["cpv3/core/jobs.py"] = caller.replace("audit()", "audit(db=None)")
+    assert _findings(tmp_path / "explicit", files, ["CNF305"]) == []
 
     passed_around = dedent(caller) + "\n\nHANDLERS = [audit]\n"
     files["cpv3/core/jobs.py"] = passed_around

@@ -290,6 +290,10 @@ def test_sync_engine_outside_module_packages_is_allowed(tmp_path: Path) -> None:
     files = {
         "scripts/seed.py": "from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n",
         "cpv3/modules/users/service.py": "from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n",
+        "cpv3/modules/users/router.py": (
+            "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/u', tags=['u'])\n\n\n"
+            "@router.get('/')\nasync def index() -> list:\n    return []\n"
+        ),
     }
     assert _codes(tmp_path, files) == ["cpv3/modules/users/service.py:3:CNF512"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from conformance.context import FileContext
+    from conformance.index import ProjectIndex
 else:
     from conformance import lazycst as cst
 
@@ -329,18 +331,90 @@ def _param_order_after(node: cst.FunctionDef, param: cst.Param, default: bool) -
 _TYPING_CONSTRUCTS = ("typing.", "typing_extensions.", "collections.abc.", "collections.")
 
 
+def _is_test_file(path: str) -> bool:
+    """A test module or fixture file: its routers exist for the tests, not for the API docs."""
+    folder, _, name = path.rpartition("/")
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return any(part in ("test", "tests") for part in folder.split("/"))
+
+
+def _is_false(arg: Optional[cst.Arg]) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+
+
+def _is_none(arg: Optional[cst.Arg]) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "None"
+
+
+@dataclass(frozen=True)
+class NotMountedWith(Condition):
+    """No ``include_router(router, ...)`` call of the project gives ``keyword`` (``prefix``,
+    ``tags``) or hides the router from the schema (``include_in_schema=False``); with ``docs``,
+    also no application turns the schema off (``FastAPI(openapi_url=None)``)."""
+
+    router: str
+    keyword: str
+    docs: bool = False
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        me = index.resolve(self.router)
+        for _, (router, keywords, hidden) in index.extra("fastapi.mounts"):
+            if index.resolve(router) == me and (hidden or self.keyword in keywords):
+                return False
+        if self.docs and index.extra("fastapi.openapi_off"):
+            return False
+        return True if index.complete else None
+
+
 class _RouterCalls(FileRule):
     """Shared by the APIRouter(...) rules: module-level routers, and which names are aggregators
-    (receive include_router calls) in this file."""
+    (receive include_router calls) in this file. Routers of test files and routers hidden from
+    the schema (``include_in_schema=False``) are not checked; a router whose ``include_router``
+    call elsewhere gives the keyword is not reported (``NotMountedWith``)."""
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.routers: List[Tuple[Optional[str], cst.Call]] = []
         self.aggregators: Set[str] = set()
+        owner = ctx.memo("fastapi.mount-recorder", lambda: self)
+        self.records = owner is self
+
+    def _record(self, node: cst.Call, name: Optional[str]) -> None:
+        """The project's mount sites and schema switches, once per file."""
+        ctx = self.ctx
+        func = node.func
+        if name in APP_CLASSES and _is_none(_keyword(node, "openapi_url")):
+            ctx.add_extra("fastapi.openapi_off", ctx.module)
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "include_router"):
+            return
+        first = _keyword(node, "router")
+        if first is None and node.args and node.args[0].keyword is None:
+            first = node.args[0]
+        if first is None or not isinstance(first.value, (cst.Name, cst.Attribute)):
+            return
+        router = ctx.qualname(first.value)
+        if router is None:
+            return
+        keywords = tuple(
+            sorted(a.keyword.value for a in node.args if a.keyword is not None and a.keyword)
+        )
+        hidden = _is_false(_keyword(node, "include_in_schema"))
+        ctx.add_extra("fastapi.mounts", (router, keywords, hidden))
+
+    def unless_mounted_with(
+        self, bound: Optional[str], keyword: str, docs: bool = False
+    ) -> Optional[Condition]:
+        """The condition of a finding about a missing ``keyword``: the router's mount sites."""
+        if bound is None:
+            return None
+        return NotMountedWith(f"{self.ctx.module}.{bound}", keyword, docs)
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
         name = ctx.call_name(node)
+        if self.records:
+            self._record(node, name)
         if name in ROUTER_CLASSES:
             bound: Optional[str] = None
             parent = ctx.parent
@@ -357,8 +431,12 @@ class _RouterCalls(FileRule):
                 self.aggregators.add(func.value.value)
 
     def finish(self) -> None:
+        if _is_test_file(self.ctx.path):
+            return
         for bound, call in self.routers:
             if _has_star(call) or (bound is not None and bound in self.aggregators):
+                continue
+            if _is_false(_keyword(call, "include_in_schema")):
                 continue
             self.check_router(bound, call)
 

@@ -78,6 +78,29 @@ class NeverResolved(Condition):
 
     qualname: str
     kind: str
+    #: the Depends parameter: its position among the positional parameters after ``self`` (-1
+    #: for a keyword-only one) and its name
+    position: int = -1
+    param: str = ""
+
+    def _omitted_by_a_caller(self, index: ProjectIndex) -> bool:
+        """Some direct call leaves the parameter to its default (the marker), and no call
+        hides its arguments behind ``*``/``**``: only then is the marker certainly received."""
+        name = _short(self.qualname)
+        owner = self.qualname.rpartition(".")[0]
+        me = index.resolve(owner if self.kind == "init" else self.qualname)
+        omitted = False
+        for _, (key, positional, keywords, starred) in index.extra("fastapi.calls"):
+            if key.startswith("."):
+                if self.kind != "method" or key[1:] != name:
+                    continue
+            elif index.resolve(key) != me:
+                continue
+            if starred:
+                return False
+            passed = self.param in keywords or 0 <= self.position < positional
+            omitted = omitted or not passed
+        return omitted
 
     def evaluate(self, index: ProjectIndex) -> Optional[bool]:
         name = _short(self.qualname)
@@ -103,7 +126,9 @@ class NeverResolved(Condition):
             return False
         if self.kind == "method" and name in _extra_set(index, "fastapi.attr_refs"):
             return False
-        return True if index.complete else None
+        if not index.complete:
+            return None
+        return self._omitted_by_a_caller(index)
 
 
 _NON_CALLABLE_BUILTINS = frozenset(

@@ -102,11 +102,30 @@ class _Recorder(FileRule):
         self.records = owner is self
         self._attr_refs: Set[str] = set()
 
+    def _record_call(self, node: cst.Call) -> None:
+        """The shape of a call to a project function, or of a method call by name: how many
+        positional arguments, which keywords, whether ``*``/``**`` hide the rest (CNF305 asks
+        whether callers pass a ``Depends`` parameter themselves)."""
+        ctx = self.ctx
+        func = node.func
+        name = ctx.qualname(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if name is not None and ctx.is_project_name(name):
+            key = name
+        elif isinstance(func, cst.Attribute):
+            key = "." + func.attr.value
+        else:
+            return
+        positional = sum(1 for a in node.args if a.keyword is None and not a.star)
+        keywords = tuple(sorted(a.keyword.value for a in node.args if a.keyword is not None))
+        starred = any(a.star for a in node.args)
+        ctx.add_extra("fastapi.calls", (key, positional, keywords, starred))
+
     def visit_Call(self, node: cst.Call) -> None:
         if not self.records:
             return
         ctx = self.ctx
         if ctx.call_name(node) not in DEPENDS:
+            self._record_call(node)
             return
         if node.args and node.args[0].keyword is None and not node.args[0].star:
             value = node.args[0].value

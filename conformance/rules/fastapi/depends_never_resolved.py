@@ -27,7 +27,10 @@ class DependsNeverResolved(_Recorder):
     only when certain: the function is not a route, not decorated, not nested, not referenced
     as a dependency or passed as a value anywhere in the project, and (for methods) its name is
     never used as an attribute value (`Depends(checker.verify)`); an `__init__` is resolved when
-    its class is a dependency (`Depends(UserService)`); `__call__` always is.
+    its class is a dependency (`Depends(UserService)`); `__call__` always is. And only when a
+    direct call leaves the parameter out: a helper whose callers all pass it (`get_tag(name, db)`)
+    never sees the marker; a call with `*args`/`**kwargs` makes it uncertain, and so does a
+    function nobody calls.
 
     ## Why
     Outside FastAPI's resolution the default is the marker object itself: the body then fails
@@ -86,6 +89,31 @@ class DependsNeverResolved(_Recorder):
             },
             note="providers referenced from another file, a bound method used as a dependency",
         ),
+        Example.code(
+            """
+            from typing import Annotated
+
+            from fastapi import Depends
+
+            from cpv3.core.db import get_session
+
+
+            def get_tag_by_name(name: str, db: Annotated[object, Depends(get_session)]) -> dict:
+                return {}
+            """,
+            path="cpv3/modules/tags/helpers.py",
+            extra={
+                "cpv3/core/db.py": "async def get_session():\n    yield None\n",
+                "cpv3/modules/tags/service.py": (
+                    "from .helpers import get_tag_by_name\n\n\n"
+                    "def tag(name: str, db: object) -> dict:\n"
+                    "    return get_tag_by_name(name, db)\n\n\n"
+                    "def other(name: str, session: object) -> dict:\n"
+                    "    return get_tag_by_name(name=name, db=session)\n"
+                ),
+            },
+            note="every caller passes the parameter itself: the marker is never received",
+        ),
     )
     INVALID = (
         Example.code(
@@ -142,11 +170,15 @@ class DependsNeverResolved(_Recorder):
         qualname = ctx.definition_qualname(name)
         kind = "function" if cls is None else ("init" if name == "__init__" else "method")
         shown = name if cls is None else f"{cls.name.value}.{name}"
+        positional = [*node.params.posonly_params, *node.params.params]
+        if cls is not None and positional:
+            positional = positional[1:]  # self
         for param in params:
+            position = next((i for i, p in enumerate(positional) if p is param), -1)
             self.report(
                 param,
                 f"{shown} is never resolved by FastAPI, so '{param.name.value}' receives the "
                 "Depends marker itself",
                 fix_hint="pass the collaborator explicitly (inject it in the route or a provider)",
-                when=NeverResolved(qualname, kind),
+                when=NeverResolved(qualname, kind, position, param.name.value),
             )

@@ -21,7 +21,10 @@ from conformance.rules.fastapi._examples import _documented
 class RouterWithoutPrefix(_RouterCalls):
     """## What it checks
     `APIRouter(...)` without `prefix=` (the prefix then only lives at `include_router`, far from the
-    routes). Routers that include other routers in the same file (aggregators) are exempt.
+    routes). Routers that include other routers in the same file (aggregators) are exempt, and so
+    are routers hidden from the schema (`include_in_schema=False`, on the router or at its
+    `include_router`), routers of test files, and routers whose `include_router` call anywhere
+    in the project gives `prefix=` (the project's chosen place for it).
 
     ## Why
     The module convention gives every module router its own prefix, visible next to its routes;
@@ -60,6 +63,39 @@ class RouterWithoutPrefix(_RouterCalls):
             path="cpv3/api.py",
             note="an aggregating root router needs no prefix",
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(include_in_schema=False)
+            """,
+            note="a router hidden from the schema",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+            """,
+            path="tests/test_routing.py",
+            note="a router of a test file",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+            """,
+            extra={
+                "cpv3/main.py": (
+                    "from fastapi import FastAPI\n\n"
+                    "from cpv3.modules.users import router as users\n\n"
+                    "app = FastAPI()\n"
+                    'app.include_router(users.router, prefix="/users", tags=["users"])\n'
+                ),
+            },
+            note="the project gives prefix at its include_router call",
+        ),
     )
     INVALID = (
         Example.code(
@@ -85,4 +121,5 @@ class RouterWithoutPrefix(_RouterCalls):
             call,
             f'APIRouter() without prefix: set it on the router, `APIRouter(prefix="{example}", '
             "...)`, not at include_router",
+            when=self.unless_mounted_with(bound, "prefix"),
         )

@@ -21,7 +21,10 @@ from conformance.rules.fastapi._examples import _documented
 class RouterWithoutTags(_RouterCalls):
     """## What it checks
     `APIRouter(...)` without `tags=`. Aggregating routers (that include others in the same file)
-    are exempt.
+    are exempt, and so are routers hidden from the schema (`include_in_schema=False`, on the
+    router or at its `include_router`), routers of test files, routers whose `include_router`
+    call anywhere in the project gives `tags=`, and every router of a project whose application
+    has no schema (`FastAPI(openapi_url=None)`).
 
     ## Why
     Tags group a module's operations in the OpenAPI docs; the module convention asks every module
@@ -46,7 +49,58 @@ class RouterWithoutTags(_RouterCalls):
     summary = "APIRouter() without tags"
     fix_hint = 'add tags: `APIRouter(prefix="/users", tags=["users"])`'
     catalog = "API004"
-    VALID = (_documented(),)
+    VALID = (
+        _documented(),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users", include_in_schema=False)
+            """,
+            note="a router hidden from the schema",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users")
+            """,
+            path="tests/test_routing.py",
+            note="a router of a test file",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users")
+            """,
+            extra={
+                "cpv3/main.py": (
+                    "from fastapi import FastAPI\n\n"
+                    "from cpv3.modules.users import router as users\n\n"
+                    "app = FastAPI()\n"
+                    'app.include_router(users.router, tags=["users"])\n'
+                ),
+            },
+            note="the project gives tags at its include_router call",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users")
+            """,
+            extra={
+                "cpv3/main.py": (
+                    "from fastapi import FastAPI\n\n"
+                    "from cpv3.modules.users.router import router as users_router\n\n"
+                    "app = FastAPI(openapi_url=None)\n"
+                    "app.include_router(users_router)\n"
+                ),
+            },
+            note="an application without an OpenAPI schema has no docs to group",
+        ),
+    )
     INVALID = (
         Example.code(
             """
@@ -71,4 +125,5 @@ class RouterWithoutTags(_RouterCalls):
             call,
             f'APIRouter() without tags: add `tags=["{example}"]` so the module\'s operations are '
             "grouped in the API docs",
+            when=self.unless_mounted_with(bound, "tags", docs=True),
         )

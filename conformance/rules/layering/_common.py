@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Set, Tuple
 
-from conformance.conditions import Condition, IsKind
+from conformance.conditions import AnyOf, Condition, IsKind, TypeIs
 from conformance.facts import ImportFact
-from conformance.index import ORM_ENTITY, PYDANTIC_MODEL, ProjectIndex
+from conformance.index import (
+    ASYNC_SESSION,
+    ORM_ENTITY,
+    PYDANTIC_MODEL,
+    SYNC_SESSION,
+    ProjectIndex,
+)
 from conformance.names import ANNOTATED as _ANNOTATED
 from conformance.names import APP_CLASSES, ROUTER_CLASSES, SESSION_CLASSES
 from conformance.names import DEPENDS as _DEPENDS
@@ -135,6 +141,18 @@ def is_sqlalchemy_exception(dotted: Optional[str]) -> bool:
         if dotted == module or dotted.startswith(module + "."):
             return True
     return dotted.startswith("sqlalchemy.") and dotted.rpartition(".")[2].endswith("Error")
+
+
+def session_receiver(receiver: str) -> Condition:
+    """The receiver's type is a database session: ``AsyncSession``/``Session``, an alias of one
+    (``SessionDep``, ``NewType("ReadSession", AsyncSession)``), or a project subclass."""
+    return AnyOf(
+        (
+            TypeIs(receiver, _SESSION_TYPES),
+            IsKind(receiver, ASYNC_SESSION),
+            IsKind(receiver, SYNC_SESSION),
+        )
+    )
 
 
 def _file_name(ctx: FileContext) -> str:
@@ -634,19 +652,28 @@ class InjectsRepository(Condition):
 
 @dataclass(frozen=True)
 class ServiceAttributeIsRepository(Condition):
-    """``receiver.attr`` where the receiver is a service-role class whose ``attr`` is typed as (or
-    assigned from) a repository class."""
+    """``receiver.attr`` where the receiver is a service-role class (or a module-level instance of
+    one, ``users_service = UserService()``) whose ``attr`` is typed as (or assigned from) a
+    repository class."""
 
     receiver: str
     attr: str
+    #: only a service of another module than this feature (CNF220)
+    other_than: Optional[str] = None
 
     def _repository(self, index: ProjectIndex) -> Tuple[Optional[str], Optional[str], bool]:
         cls_name = index.type_of(self.receiver)
+        alias = index.aliases.get(cls_name)
+        if alias is not None and alias.kind == "call" and alias.target:
+            cls_name = index.type_of(alias.target)  # ``users_service = UserService()``
         cls = index.classes.get(cls_name)
         if cls is None:
             unknown = not index.complete and index.is_project_name(cls_name)
             return None, None, unknown
-        if SERVICE not in index.roles_of(cls_name)[0]:
+        roles, feature = index.roles_of(cls_name)
+        if SERVICE not in roles or (
+            self.other_than is not None and owner_feature(feature) == self.other_than
+        ):
             return None, None, False
         typed = dict(cls.attributes).get(self.attr)
         verdict = _is_repository_class(index, typed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conformance.conditions import TypeIs
 from conformance.names import SQL_BUILDERS
 from conformance.rules.base import Example, Expect, FileRule
 
@@ -14,11 +13,11 @@ if TYPE_CHECKING:
 else:
     from conformance import lazycst as cst
 from conformance.rules.layering._common import (
-    _SESSION_TYPES,
     REPOSITORY,
     ROUTER,
     _file_name,
     _query_home,
+    session_receiver,
 )
 from conformance.rules.layering._examples import _DB, _with
 
@@ -110,6 +109,37 @@ class RouterUsesSession(FileRule):
             ),
             extra=_with("cpv3/core/db.py", "cpv3/modules/users/models.py"),
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            from cpv3.core.postgres import AsyncSession
+
+            router = APIRouter()
+
+
+            @router.delete("/{user_id}")
+            async def remove(user_id: int, session: AsyncSession) -> None:
+                await session.commit()
+            """,
+            Expect(
+                10,
+                11,
+                "router.py calls session.commit() on a database session: routers call services; "
+                "move the query into the repository and call it through the service",
+            ),
+            extra={
+                "cpv3/core/postgres.py": """
+                    from typing import NewType
+
+                    from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
+
+                    AsyncReadSession = NewType("AsyncReadSession", _AsyncSession)
+                    AsyncSession = NewType("AsyncSession", AsyncReadSession)
+                    """,
+            },
+            note="a session type declared with NewType",
+        ),
     )
 
     def hint(self) -> str:
@@ -136,5 +166,5 @@ class RouterUsesSession(FileRule):
             node,
             f"{_file_name(ctx)} calls {ctx.code_for(func)}() on a database session: routers call services",
             fix_hint=_query_home(ctx),
-            when=TypeIs(receiver, _SESSION_TYPES),
+            when=session_receiver(receiver),
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conformance.conditions import TypeIs
 from conformance.names import SESSION_QUERY_METHODS, SESSION_UNIT_OF_WORK_METHODS, SQL_BUILDERS
 from conformance.rules.base import Example, Expect, FileRule
 
@@ -14,11 +13,11 @@ if TYPE_CHECKING:
 else:
     from conformance import lazycst as cst
 from conformance.rules.layering._common import (
-    _SESSION_TYPES,
     REPOSITORY,
     SERVICE,
     SERVICE_SESSION_METHODS,
     _file_name,
+    session_receiver,
 )
 from conformance.rules.layering._examples import _USERS_REPOSITORY
 
@@ -119,6 +118,50 @@ class ServiceRunsSql(FileRule):
             ),
             path="cpv3/modules/users/service.py",
         ),
+        Example.code(
+            """
+            from cpv3.core.db import ReadSession, WriteSession
+
+
+            class UserService:
+                def __init__(self, session: WriteSession, reader: ReadSession) -> None:
+                    self.session = session
+                    self.reader = reader
+
+                async def rename(self, user: object) -> None:
+                    self.session.add(user)
+                    await self.reader.get(object, 1)
+            """,
+            Expect(
+                10,
+                9,
+                "service.py runs SQL with self.session.add(): services call their repository; "
+                "move the query into the repository and call it",
+            ),
+            Expect(
+                11,
+                15,
+                "service.py runs SQL with self.reader.get(): services call their repository; "
+                "move the query into the repository and call it",
+            ),
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/core/db.py": """
+                    from typing import NewType
+
+                    from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                    class ReadOnlySession(AsyncSession):
+                        pass
+
+
+                    ReadSession = ReadOnlySession
+                    WriteSession = NewType("WriteSession", ReadOnlySession)
+                    """,
+            },
+            note="a NewType of a session subclass, and an alias of the subclass",
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -148,5 +191,5 @@ class ServiceRunsSql(FileRule):
         self.report(
             node,
             f"{_file_name(ctx)} runs SQL with {ctx.code_for(func)}(): services call their repository",
-            when=TypeIs(receiver, _SESSION_TYPES),
+            when=session_receiver(receiver),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -11,6 +12,7 @@ from typing import (
     Tuple,
 )
 
+from conformance.conditions import Condition
 from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect, FileRule
 from conformance.rules.pydantic._common import (
@@ -33,10 +35,46 @@ from conformance.rules.pydantic._common import (
 )
 from conformance.rules.pydantic._conditions import _PYTHON_RE_KEY, LacksPythonRe
 
+
+def _short(qualname: str) -> str:
+    return qualname.rpartition(".")[2]
+
+
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.index import ProjectIndex
 else:
     from conformance import lazycst as cst
+
+#: module-level aliases whose value carries a look-around pattern: (alias qualname, pattern code)
+_PATTERN_ALIASES = "pydantic.pattern-aliases"
+
+
+@dataclass(frozen=True)
+class AliasNeedsPythonRe(Condition):
+    """The annotation name is a module-level alias (``NameStr = constr(regex=r"^(?!...)")``, in
+    any file) whose pattern needs python-re, and the model lacks it (``LacksPythonRe``)."""
+
+    alias: str
+    model: str
+
+    def _pattern(self, index: ProjectIndex) -> Optional[str]:
+        me = index.resolve(self.alias)
+        for _, (alias, pattern) in index.extra(_PATTERN_ALIASES):
+            if alias == me:
+                return str(pattern)
+        return None
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        if self._pattern(index) is None:
+            if not index.complete and index.is_project_name(index.resolve(self.alias)):
+                return None
+            return False
+        return LacksPythonRe(self.model).evaluate(index)
+
+    def detail(self, index: ProjectIndex) -> str:
+        return self._pattern(index) or ""
 
 
 class PatternNeedsPythonRe(FileRule):
@@ -45,6 +83,10 @@ class PatternNeedsPythonRe(FileRule):
     look-around or back-references (`(?=`, `(?!`, `(?<=`, `(?<!`, `\\1`, `(?P=name)`), in a model
     whose configuration (own or inherited, in any file) does not set
     `regex_engine="python-re"`.
+
+    The pattern may come through a module-level alias used by many models
+    (`NameStr = constr(regex=r"^(?!\\s*$).+")`, or `Annotated[str, Field(pattern=...)]`, in any
+    file): each model field annotated with the alias is reported, in its model.
 
     ## Why
     v2 validates patterns with the Rust `regex` crate, which has neither: the model fails to build.
@@ -202,6 +244,41 @@ class PatternNeedsPythonRe(FileRule):
             """,
             note="Legacy: no fix until CNF401 converts its class Config",
         ),
+        Example.code(
+            """
+            from typing import List, Optional
+
+            from pydantic import BaseModel
+
+            from cpv3.core.types import NameStr
+
+
+            class Folder(BaseModel):
+                name: NameStr
+                aliases: Optional[List[NameStr]] = None
+            """,
+            Expect(
+                9,
+                11,
+                'NameStr carries the pattern r"^(?!\\s*$).+" with look-around or '
+                "back-references, which the default Rust regex engine of Pydantic v2 rejects: "
+                'set model_config = ConfigDict(regex_engine="python-re") on Folder',
+            ),
+            Expect(
+                10,
+                28,
+                'NameStr carries the pattern r"^(?!\\s*$).+" with look-around or '
+                "back-references, which the default Rust regex engine of Pydantic v2 rejects: "
+                'set model_config = ConfigDict(regex_engine="python-re") on Folder',
+            ),
+            path=SCHEMAS,
+            extra={
+                "cpv3/core/types.py": (
+                    'from pydantic import constr\n\nNameStr = constr(regex=r"^(?!\\s*$).+")\n'
+                ),
+            },
+            note="a module-level alias in another file, used by a model",
+        ),
     )
 
     def __init__(self, *args: Any) -> None:
@@ -302,6 +379,7 @@ class PatternNeedsPythonRe(FileRule):
             return
         owner = _class_scope(self.ctx)
         if owner is None:
+            self._module_alias(node)
             return
         for keyword in ("pattern", "regex"):
             arg = _kwarg(node, keyword)
@@ -318,6 +396,55 @@ class PatternNeedsPythonRe(FileRule):
                 "the default Rust regex engine of Pydantic v2 rejects",
                 fix_hint='set model_config = ConfigDict(regex_engine="python-re")',
                 when=LacksPythonRe(owner),
+            )
+
+    def _module_alias(self, node: cst.Call) -> None:
+        """``NameStr = constr(regex=...)`` or ``= Annotated[str, Field(pattern=...)]`` at module
+        level: recorded for the models that use the alias (``visit_AnnAssign``)."""
+        ctx = self.ctx
+        if ctx.in_function or ctx.class_def is not None:
+            return
+        statement = ctx.statement
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            return
+        target = small.targets[0].target
+        if not isinstance(target, cst.Name):
+            return
+        for keyword in ("pattern", "regex"):
+            arg = _kwarg(node, keyword)
+            text = _string(arg.value) if arg is not None else None
+            if arg is not None and text is not None and _LOOKAROUND.search(text):
+                alias = ctx.definition_qualname(target.value)
+                ctx.add_extra(_PATTERN_ALIASES, (alias, ctx.code_for(arg.value)))
+                return
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        owner = _class_scope(self.ctx)
+        if owner is None:
+            return
+        stack = [node.annotation.annotation]
+        while stack:
+            expr = stack.pop()
+            if isinstance(expr, cst.Subscript):
+                stack.extend(
+                    e.slice.value for e in reversed(expr.slice) if isinstance(e.slice, cst.Index)
+                )
+                continue
+            if isinstance(expr, cst.BinaryOperation):
+                stack.extend((expr.right, expr.left))
+                continue
+            if not isinstance(expr, (cst.Name, cst.Attribute)):
+                continue
+            name = self.ctx.qualname(expr)
+            if name is None or not self.ctx.is_project_name(name):
+                continue
+            self.report(
+                expr,
+                f"{self.ctx.code_for(expr)} carries the pattern {{detail}} with look-around or "
+                "back-references, which the default Rust regex engine of Pydantic v2 rejects: "
+                f'set model_config = ConfigDict(regex_engine="python-re") on {_short(owner)}',
+                when=AliasNeedsPythonRe(name, owner),
             )
 
 

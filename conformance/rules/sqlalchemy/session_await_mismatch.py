@@ -147,6 +147,33 @@ class AwaitMismatch(FileRule):
         ),
         Example.code(
             """
+            from cpv3.core.postgres import AsyncSession
+
+
+            async def count_users(session: AsyncSession) -> int:
+                return session.scalar(select(func.count(User.id)))
+            """,
+            Expect(
+                5,
+                12,
+                "session.scalar() is a coroutine of AsyncSession and is not awaited: write "
+                "await session.scalar(...)",
+            ),
+            path=_REPOSITORY,
+            extra={
+                "cpv3/core/postgres.py": """
+                    from typing import NewType
+
+                    from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
+
+                    AsyncReadSession = NewType("AsyncReadSession", _AsyncSession)
+                    AsyncSession = NewType("AsyncSession", AsyncReadSession)
+                    """,
+            },
+            note="a NewType of a NewType of AsyncSession is an AsyncSession",
+        ),
+        Example.code(
+            """
             from cpv3.core.db import SessionDep, SessionFactory
 
             async def rename(session: SessionDep, user_id: int, name: str):

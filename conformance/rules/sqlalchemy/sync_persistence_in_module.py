@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
 
-from conformance.conditions import IsKind
+from conformance.conditions import Condition, IsKind
 from conformance.index import SYNC_SESSION
-from conformance.names import ASYNC_SESSION_CLASSES, SYNC_SESSION_CLASSES
+from conformance.names import (
+    APP_CLASSES,
+    ASYNC_SESSION_CLASSES,
+    ROUTE_METHODS,
+    ROUTER_CLASSES,
+    SYNC_SESSION_CLASSES,
+)
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from conformance.index import ProjectIndex
 
 else:
     from conformance import lazycst as cst
@@ -22,6 +31,32 @@ from conformance.rules.sqlalchemy._common import (
     _keyword,
 )
 
+_ASYNC_ROUTES = "sqlalchemy.async-routes"
+
+
+@dataclass(frozen=True)
+class HasAsyncRoutes(Condition):
+    """Some route of the project is an ``async def``: requests then run on the event loop, which a
+    synchronous engine blocks. When every route is a plain ``def``, FastAPI runs them in its thread
+    pool and a synchronous engine is the matching choice."""
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        if index.extra(_ASYNC_ROUTES):
+            return True
+        return False if index.complete else None
+
+
+_ASYNC_ROUTER = """
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/")
+async def list_users() -> list:
+    return []
+"""
+
 
 class SyncPersistenceInModule(FileRule):
     """## What it checks
@@ -30,7 +65,9 @@ class SyncPersistenceInModule(FileRule):
     `scoped_session()` or `Session(...)`, and `async def` parameters annotated with the synchronous
     `Session`. Files outside module packages (scripts, Alembic, tooling) may use a sync engine on
     purpose and are not checked. A synchronous `Session` in a plain `def` passed to
-    `AsyncSession.run_sync()` is fine.
+    `AsyncSession.run_sync()` is fine. The engine and session factories are reported only when
+    some route of the project is an `async def`: an application whose routes are all plain `def`
+    runs them in FastAPI's thread pool, where a synchronous engine blocks no event loop.
 
     ## Why
     The modules run on the event loop: a synchronous engine blocks it for the whole round trip to
@@ -86,6 +123,20 @@ class SyncPersistenceInModule(FileRule):
             path=_REPOSITORY,
             note="a sync Session in a run_sync callback",
         ),
+        Example.code(
+            """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            engine = create_engine("postgresql://db/app")
+            SessionLocal = sessionmaker(engine)
+            """,
+            path=_REPOSITORY,
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER.replace("async def", "def"),
+            },
+            note="every route is a plain def: FastAPI runs them in its thread pool",
+        ),
     )
     INVALID = (
         Example.code(
@@ -119,6 +170,7 @@ class SyncPersistenceInModule(FileRule):
                 "the event loop: inject an AsyncSession",
             ),
             path=_REPOSITORY,
+            extra={"cpv3/modules/users/router.py": _ASYNC_ROUTER},
         ),
     )
 
@@ -154,10 +206,12 @@ class SyncPersistenceInModule(FileRule):
                 f"{shown}() opens a synchronous Session in module '{feature}', which blocks the "
                 "event loop: use an injected AsyncSession"
             )
-        self.report(node, message)
+        self.report(node, message, when=HasAsyncRoutes())
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         ctx = self.ctx
+        if node.asynchronous is not None and self._is_route(node):
+            ctx.add_extra(_ASYNC_ROUTES, ctx.module)
         if ctx.feature is None or node.asynchronous is None:
             return
         params = node.params
@@ -173,3 +227,17 @@ class SyncPersistenceInModule(FileRule):
                 "Session, which blocks the event loop: inject an AsyncSession",
                 when=IsKind(typed, SYNC_SESSION),
             )
+
+    def _is_route(self, node: cst.FunctionDef) -> bool:
+        """Decorated ``@<router or app>.get(...)`` (any route method)."""
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            if isinstance(expr, cst.Call):
+                expr = expr.func
+            if isinstance(expr, cst.Attribute) and expr.attr.value in ROUTE_METHODS:
+                owner = self.ctx.instance_type(expr.value)
+                if owner is None or owner in ROUTER_CLASSES or owner in APP_CLASSES:
+                    return True
+                if self.ctx.is_project_name(owner):
+                    return True
+        return False
