@@ -266,7 +266,7 @@ _APP_ENTRY_FILES = frozenset({"main.py", "app.py", "asgi.py", "wsgi.py", "__main
 def _holds_modules(folder: str, files: Set[str], modules: Dict[str, str]) -> bool:
     """Whether ``folder`` is a modules folder whose other Python files are strays (CNF105): not
     the application package, and not a shared package that happens to hold a module or two (its
-    own files outnumber the modules in it: ``core/`` with ``core/authentication/``)."""
+    own files are as many as the modules in it, or more: ``core/`` with ``core/authentication/``)."""
     prefix = "" if folder == "." else folder + "/"
     own = [
         rel[len(prefix) :]
@@ -276,7 +276,7 @@ def _holds_modules(folder: str, files: Set[str], modules: Dict[str, str]) -> boo
     if any(name in _APP_ENTRY_FILES for name in own):
         return False
     inside = sum(1 for path in modules if (path.rpartition("/")[0] or ".") == folder)
-    return len([name for name in own if name != "__init__.py"]) <= inside
+    return len([name for name in own if name != "__init__.py"]) < inside
 
 
 def escaped_name(name: str) -> str:

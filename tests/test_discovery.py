@@ -108,6 +108,7 @@ def test_stray_files_in_the_modules_root(tmp_path: Path) -> None:
             "cpv3/modules/__init__.py": "",
             "cpv3/modules/helpers.py": "",
             "cpv3/modules/users/__init__.py": "",
+            "cpv3/modules/orders/__init__.py": "",
         },
     )
     layout = layout_of(tmp_path)

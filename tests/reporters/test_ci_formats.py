@@ -47,6 +47,10 @@ def weird_tree(root: Path) -> Path:
     files[f"{WEIRD_MODULE}/service.py"] = SERVICE
     files[BROKEN] = "def broken(:\n"
     files[STRAY] = ""
+    # a second module: a folder of one module and one file is a shared package, not a modules
+    # folder with a stray file
+    files.update({f"cpv3/modules/orders/{name}": "" for name in SIX})
+    files["cpv3/modules/orders/router.py"] = ROUTER
     files["cpv3/__init__.py"] = ""
     files["cpv3/core/__init__.py"] = ""
     # Structure and checker rules only: other families' rules must not change these findings.

@@ -18,7 +18,7 @@ class StrayModulesRootFile(ProjectRule):
     other than its `__init__.py`. Not reported: files of the application package when the modules
     sit directly in it (a folder with `main.py`, `app.py`, `asgi.py`, `wsgi.py` or `__main__.py`:
     `app/config.py` beside `app/users/`), files in a module package or its sub-folders, and the
-    files of a shared package that holds a module or two among more files of its own
+    files of a shared package that holds a module or two among as many files of its own, or more
     (`core/security.py` beside `core/authentication/`).
 
     ## Why
@@ -78,7 +78,13 @@ class StrayModulesRootFile(ProjectRule):
     )
     INVALID = (
         Example(
-            files=_tree({"cpv3/modules/helpers.py": "x = 1\n"}),
+            files=_tree(
+                {
+                    "cpv3/modules/helpers.py": "x = 1\n",
+                    "cpv3/modules/orders/__init__.py": "",
+                    "cpv3/modules/orders/router.py": "",
+                }
+            ),
             expect=(
                 Expect(
                     None,
