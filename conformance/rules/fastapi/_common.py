@@ -369,14 +369,18 @@ class NotMountedWith(Condition):
 
 class _RouterCalls(FileRule):
     """Shared by the APIRouter(...) rules: module-level routers, and which names are aggregators
-    (receive include_router calls) in this file. Routers of test files and routers hidden from
-    the schema (``include_in_schema=False``) are not checked; a router whose ``include_router``
-    call elsewhere gives the keyword is not reported (``NotMountedWith``)."""
+    (receive include_router calls) in this file. Only routers of module packages are checked,
+    never those of test files, nor routers hidden from the schema (``include_in_schema=False`` on
+    the router or on every route of it); a router whose ``include_router`` call elsewhere gives
+    the keyword is not reported (``NotMountedWith``)."""
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.routers: List[Tuple[Optional[str], cst.Call]] = []
         self.aggregators: Set[str] = set()
+        # names of routers with routes hidden from the schema / shown in it
+        self.hidden_routes: Set[str] = set()
+        self.shown_routes: Set[str] = set()
         owner = ctx.memo("fastapi.mount-recorder", lambda: self)
         self.records = owner is self
 
@@ -430,14 +434,27 @@ class _RouterCalls(FileRule):
             if isinstance(func.value, cst.Name):
                 self.aggregators.add(func.value.value)
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute)):
+                continue
+            receiver = expr.func.value
+            if isinstance(receiver, cst.Name) and expr.func.attr.value in ROUTE_METHODS:
+                hidden = _is_false(_keyword(expr, "include_in_schema"))
+                (self.hidden_routes if hidden else self.shown_routes).add(receiver.value)
+
     def finish(self) -> None:
-        if _is_test_file(self.ctx.path):
+        # module routers only: the convention is each module's; and never the routers of tests
+        if self.ctx.feature is None or _is_test_file(self.ctx.path):
             return
         for bound, call in self.routers:
             if _has_star(call) or (bound is not None and bound in self.aggregators):
                 continue
             if _is_false(_keyword(call, "include_in_schema")):
                 continue
+            if bound in self.hidden_routes and bound not in self.shown_routes:
+                continue  # every route of it is hidden from the schema
             self.check_router(bound, call)
 
     def check_router(self, bound: Optional[str], call: cst.Call) -> None:

@@ -22,8 +22,9 @@ class RouterWithoutPrefix(_RouterCalls):
     """## What it checks
     `APIRouter(...)` without `prefix=` (the prefix then only lives at `include_router`, far from the
     routes). Routers that include other routers in the same file (aggregators) are exempt, and so
-    are routers hidden from the schema (`include_in_schema=False`, on the router or at its
-    `include_router`), routers of test files, and routers whose `include_router` call anywhere
+    are routers hidden from the schema (`include_in_schema=False` on the router, at its
+    `include_router` or on every route of it), routers outside module packages, routers of test
+    files, and routers whose `include_router` call anywhere
     in the project gives `prefix=` (the project's chosen place for it).
 
     ## Why
@@ -70,6 +71,19 @@ class RouterWithoutPrefix(_RouterCalls):
             router = APIRouter(include_in_schema=False)
             """,
             note="a router hidden from the schema",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+
+
+            @router.get("/grafana{_:path}", include_in_schema=False)
+            def grafana() -> None:
+                return None
+            """,
+            note="every route of the router is hidden from the schema",
         ),
         Example.code(
             """

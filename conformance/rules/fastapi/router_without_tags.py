@@ -63,6 +63,19 @@ class RouterWithoutTags(_RouterCalls):
             """
             from fastapi import APIRouter
 
+            router = APIRouter()
+
+
+            @router.get("/grafana{_:path}", include_in_schema=False)
+            def grafana() -> None:
+                return None
+            """,
+            note="every route of the router is hidden from the schema",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
             router = APIRouter(prefix="/users")
             """,
             path="tests/test_routing.py",

@@ -34,6 +34,13 @@ from conformance.rules.sqlalchemy._common import (
 _ASYNC_ROUTES = "sqlalchemy.async-routes"
 
 
+def _migration(path: str) -> bool:
+    """A database migration (Alembic's ``versions/``, a ``migrations/`` folder) runs outside the
+    application, synchronously on purpose, even when a broad ``modules`` glob reaches it."""
+    parts = path.split("/")[:-1]
+    return "alembic" in parts or "migrations" in parts
+
+
 @dataclass(frozen=True)
 class HasAsyncRoutes(Condition):
     """Some route of the project is an ``async def``: requests then run on the event loop, which a
@@ -64,7 +71,8 @@ class SyncPersistenceInModule(FileRule):
     `sessionmaker()` (including the pre-2.0 `sessionmaker(class_=AsyncSession)`),
     `scoped_session()` or `Session(...)`, and `async def` parameters annotated with the synchronous
     `Session`. Files outside module packages (scripts, Alembic, tooling) may use a sync engine on
-    purpose and are not checked. A synchronous `Session` in a plain `def` passed to
+    purpose and are not checked, nor are migrations (`alembic/`, `migrations/` folders) that a
+    broad `modules` glob reaches. A synchronous `Session` in a plain `def` passed to
     `AsyncSession.run_sync()` is fine. The engine and session factories are reported only when
     some route of the project is an `async def`: an application whose routes are all plain `def`
     runs them in FastAPI's thread pool, where a synchronous engine blocks no event loop.
@@ -137,6 +145,19 @@ class SyncPersistenceInModule(FileRule):
             },
             note="every route is a plain def: FastAPI runs them in its thread pool",
         ),
+        Example.code(
+            """
+            import sqlalchemy as sa
+
+
+            def upgrade() -> None:
+                session = sa.orm.sessionmaker(bind=sa.create_engine("sqlite://"))()
+                session.commit()
+            """,
+            path="cpv3/modules/users/alembic/versions/0001_backfill.py",
+            extra={"cpv3/modules/users/router.py": _ASYNC_ROUTER},
+            note="a migration that a modules glob reaches runs outside the application",
+        ),
     )
     INVALID = (
         Example.code(
@@ -176,7 +197,7 @@ class SyncPersistenceInModule(FileRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
-        if ctx.feature is None:
+        if ctx.feature is None or _migration(ctx.path):
             return
         name = ctx.call_name(node)
         if name not in _SYNC_PERSISTENCE:
