@@ -358,11 +358,21 @@ class NotMountedWith(Condition):
     docs: bool = False
 
     def evaluate(self, index: ProjectIndex) -> Optional[bool]:
-        me = index.resolve(self.router)
-        for _, (router, keywords, hidden) in index.extra("fastapi.mounts"):
-            if index.resolve(router) == me and (hidden or self.keyword in keywords):
+        def build() -> Dict[str, List[Tuple[Tuple[str, ...], bool]]]:
+            out: Dict[str, List[Tuple[Tuple[str, ...], bool]]] = {}
+            for _, (router, keywords, hidden) in index.extra("fastapi.mounts"):
+                out.setdefault(index.resolve(router), []).append((tuple(keywords), bool(hidden)))
+            return out
+
+        mounts: Dict[str, List[Tuple[Tuple[str, ...], bool]]] = index.memo(
+            "fastapi.mounts-by-router", build
+        )
+        for keywords, hidden in mounts.get(index.resolve(self.router), ()):
+            if hidden or self.keyword in keywords:
                 return False
-        if self.docs and index.extra("fastapi.openapi_off"):
+        if self.docs and index.memo(
+            "fastapi.openapi-off", lambda: bool(index.extra("fastapi.openapi_off"))
+        ):
             return False
         return True if index.complete else None
 

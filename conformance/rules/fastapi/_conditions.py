@@ -70,6 +70,23 @@ class IsProvider(Condition):
         return False if index.complete else None
 
 
+def _call_shapes(index: ProjectIndex) -> Dict[str, List[Tuple[int, Tuple[str, ...], bool]]]:
+    """Every recorded call by callee (resolved; ``.name`` for a method called by name), once per
+    index: the conditions of a large project would otherwise each read every call."""
+
+    def build() -> Dict[str, List[Tuple[int, Tuple[str, ...], bool]]]:
+        out: Dict[str, List[Tuple[int, Tuple[str, ...], bool]]] = {}
+        for _, (key, positional, keywords, starred) in index.extra("fastapi.calls"):
+            callee = key if key.startswith(".") else index.resolve(key)
+            out.setdefault(callee, []).append((positional, tuple(keywords), bool(starred)))
+        return out
+
+    shapes: Dict[str, List[Tuple[int, Tuple[str, ...], bool]]] = index.memo(
+        "fastapi.call-shapes", build
+    )
+    return shapes
+
+
 @dataclass(frozen=True)
 class NeverResolved(Condition):
     """A function with ``Depends`` defaults that FastAPI never calls: no file references it as a
@@ -89,13 +106,12 @@ class NeverResolved(Condition):
         name = _short(self.qualname)
         owner = self.qualname.rpartition(".")[0]
         me = index.resolve(owner if self.kind == "init" else self.qualname)
+        shapes = _call_shapes(index)
+        calls = shapes.get(me, [])
+        if self.kind == "method":
+            calls = calls + shapes.get("." + name, [])
         omitted = False
-        for _, (key, positional, keywords, starred) in index.extra("fastapi.calls"):
-            if key.startswith("."):
-                if self.kind != "method" or key[1:] != name:
-                    continue
-            elif index.resolve(key) != me:
-                continue
+        for positional, keywords, starred in calls:
             if starred:
                 return False
             passed = self.param in keywords or 0 <= self.position < positional

@@ -60,11 +60,13 @@ class AliasNeedsPythonRe(Condition):
     model: str
 
     def _pattern(self, index: ProjectIndex) -> Optional[str]:
-        me = index.resolve(self.alias)
-        for _, (alias, pattern) in index.extra(_PATTERN_ALIASES):
-            if alias == me:
-                return str(pattern)
-        return None
+        def build() -> Dict[str, str]:
+            return {
+                str(alias): str(pattern) for _, (alias, pattern) in index.extra(_PATTERN_ALIASES)
+            }
+
+        patterns: Dict[str, str] = index.memo("pydantic.pattern-aliases", build)
+        return patterns.get(index.resolve(self.alias))
 
     def evaluate(self, index: ProjectIndex) -> Optional[bool]:
         if self._pattern(index) is None:
