@@ -113,8 +113,7 @@ class ModuleImportCycle(FileRule):
                 1,
                 1,
                 "service.py imports billing.service and closes the module import cycle "
-                "billing -> orders -> billing: move the shared code to one side (or to a shared "
-                "package) or invert one edge",
+                "billing -> orders -> billing",
             ),
             path="cpv3/modules/orders/service.py",
             extra={

@@ -125,8 +125,7 @@ class RouterUsesSession(FileRule):
             Expect(
                 10,
                 11,
-                "router.py calls session.commit() on a database session: routers call services; "
-                "move the query into the repository and call it through the service",
+                "router.py calls session.commit() on a database session: routers call services",
             ),
             extra={
                 "cpv3/core/postgres.py": """

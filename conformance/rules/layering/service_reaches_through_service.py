@@ -78,7 +78,7 @@ class ServiceReachesThroughService(FileRule):
     code = "CNF220"
     name = "service-reaches-through-service"
     summary = "service reaches through another module's service into its repository"
-    fix_hint = "call a method of the other module's service; add it there if needed"
+    fix_hint = "add the method to that module's service and call it"
     catalog = "-"
     applies_to = "roles"
     VALID = (
@@ -128,15 +128,13 @@ class ServiceReachesThroughService(FileRule):
                 9,
                 15,
                 "service.py reaches through the users service into its repository "
-                "(self.users.user_repo: UserService.user_repo is UserRepository): call a method "
-                "of the users service instead, adding it there if needed",
+                "(self.users.user_repo: UserService.user_repo is UserRepository)",
             ),
             Expect(
                 10,
                 22,
                 "service.py reaches through the users service into its repository "
-                "(user_service.user_repo: UserService.user_repo is UserRepository): call a "
-                "method of the users service instead, adding it there if needed",
+                "(user_service.user_repo: UserService.user_repo is UserRepository)",
             ),
             path="cpv3/modules/orders/service.py",
             extra=_USERS_FILES,
@@ -166,8 +164,7 @@ class ServiceReachesThroughService(FileRule):
         self.report(
             node,
             f"{_file_name(ctx)} reaches through the {shown} service into its repository "
-            f"({ctx.code_for(node)}: {{detail}}): call a method of the {shown} service instead, "
-            "adding it there if needed",
+            f"({ctx.code_for(node)}: {{detail}})",
             when=ServiceAttributeIsRepository(
                 receiver, node.attr.value, owner_feature(ctx.feature)
             ),

@@ -135,14 +135,12 @@ class ServiceRunsSql(FileRule):
             Expect(
                 10,
                 9,
-                "service.py runs SQL with self.session.add(): services call their repository; "
-                "move the query into the repository and call it",
+                "service.py runs SQL with self.session.add(): services call their repository",
             ),
             Expect(
                 11,
                 15,
-                "service.py runs SQL with self.reader.get(): services call their repository; "
-                "move the query into the repository and call it",
+                "service.py runs SQL with self.reader.get(): services call their repository",
             ),
             path="cpv3/modules/users/service.py",
             extra={

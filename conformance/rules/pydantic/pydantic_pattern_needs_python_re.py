@@ -262,16 +262,14 @@ class PatternNeedsPythonRe(FileRule):
             Expect(
                 9,
                 11,
-                'NameStr carries the pattern r"^(?!\\s*$).+" with look-around or '
-                "back-references, which the default Rust regex engine of Pydantic v2 rejects: "
-                'set model_config = ConfigDict(regex_engine="python-re") on Folder',
+                'NameStr in Folder carries the pattern r"^(?!\\s*$).+" with look-around or '
+                "back-references, which the default Rust regex engine of Pydantic v2 rejects",
             ),
             Expect(
                 10,
                 28,
-                'NameStr carries the pattern r"^(?!\\s*$).+" with look-around or '
-                "back-references, which the default Rust regex engine of Pydantic v2 rejects: "
-                'set model_config = ConfigDict(regex_engine="python-re") on Folder',
+                'NameStr in Folder carries the pattern r"^(?!\\s*$).+" with look-around or '
+                "back-references, which the default Rust regex engine of Pydantic v2 rejects",
             ),
             path=SCHEMAS,
             extra={
@@ -443,9 +441,10 @@ class PatternNeedsPythonRe(FileRule):
                 continue
             self.report(
                 expr,
-                f"{self.ctx.code_for(expr)} carries the pattern {{detail}} with look-around or "
-                "back-references, which the default Rust regex engine of Pydantic v2 rejects: "
-                f'set model_config = ConfigDict(regex_engine="python-re") on {_short(owner)}',
+                f"{self.ctx.code_for(expr)} in {_short(owner)} carries the pattern {{detail}} "
+                "with look-around or back-references, which the default Rust regex engine of "
+                "Pydantic v2 rejects",
+                fix_hint='set model_config = ConfigDict(regex_engine="python-re") on the model',
                 when=AliasNeedsPythonRe(name, owner),
             )
 
