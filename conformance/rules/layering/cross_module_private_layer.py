@@ -208,8 +208,8 @@ class CrossModulePrivateLayer(_ImportRule):
         facts = ctx.import_facts(node)
         at_fact: Dict[int, Optional[str]] = {}
         for fact, at in zip(facts, _alias_nodes(node, len(facts))):
-            role, feature, _, _ = _target_role(ctx, fact)
-            if role != ROUTER:
+            roles, feature, _, _ = _target_role(ctx, fact)
+            if ROUTER not in roles:
                 continue
             if _file_name(ctx) in _APP_FILES and ctx.role is None:
                 at_fact[id(at)] = None  # the application mounts every router

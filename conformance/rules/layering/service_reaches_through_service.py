@@ -143,7 +143,7 @@ class ServiceReachesThroughService(FileRule):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         ctx = self.ctx
-        if ctx.role != SERVICE or ctx.feature is None:
+        if not ctx.has_role(SERVICE) or ctx.feature is None:
             return
         value = node.value
         if isinstance(value, cst.Name) and value.value == "self":
