@@ -480,6 +480,8 @@ def test_a_remapped_project_reads_its_own_file_names_in_every_format(tmp_path: P
         ),
         "app/__init__.py": "",
         "app/features/helpers.py": "x = 1\n",
+        "app/features/orders/__init__.py": "",
+        "app/features/orders/endpoints.py": ROUTER,
         "app/features/users/__init__.py": "",
         "app/features/users/crud.py": "",
         "app/features/users/tables.py": "",
@@ -745,11 +747,15 @@ def test_an_application_package_that_holds_features_is_no_modules_folder(tmp_pat
     git_init(tmp_path)
     # app/ holds the features beside db/: main.py is the application's, not a stray module file
     assert run_main(["check", "--format", "concise"], tmp_path).stdout == ""
-    # a folder of modules only is a modules folder: a file directly in it is stray
+    # main.py alone beside the modules still makes app/ the application package
     (tmp_path / "app/db/session.py").unlink()
     (tmp_path / "app/db").rmdir()
+    assert run_main(["check", "--format", "concise"], tmp_path).stdout == ""
+    # a folder of modules only is a modules folder: a helper directly in it is stray
+    (tmp_path / "app/main.py").unlink()
+    (tmp_path / "app/helpers.py").write_text("x = 1\n")
     result = run_main(["check", "--format", "concise"], tmp_path)
-    assert result.stdout.startswith("app/main.py: CNF105 main.py sits directly in app"), (
+    assert result.stdout.startswith("app/helpers.py: CNF105 helpers.py sits directly in app"), (
         result.stdout
     )
 
