@@ -67,12 +67,6 @@ class ServiceReachesThroughService(FileRule):
     ## Use instead
     Call a method of the other module's service (`await folder_service.get(folder_id)`), adding
     it there if needed.
-
-    ## Fix
-    None.
-
-    ## Options
-    `roles.service`, `roles.repository`. Not in RULES-CATALOG (next free code of the family).
     """
 
     code = "CNF220"
