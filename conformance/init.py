@@ -251,23 +251,7 @@ def propose(top: str) -> Proposal:
     # Modules: the folders holding features; a feature inside a feature makes them nest.
     feature_set = set(features)
     nested = any(_parent(f) in feature_set or _inside(f, feature_set) for f in features)
-    # A feature inside a feature: its glob is its enclosing feature's glob plus one level, so
-    # users/admin and orders/export give one app/features/*/* instead of a glob per parent.
-    glob_of: Dict[str, str] = {}
-    for f in sorted(features, key=lambda name: name.count("/")):
-        enclosing = _parent(f)
-        glob_of[f] = glob_of[enclosing] + "/*" if enclosing in glob_of else _glob_of(f)
-    # A glob when the features are (nearly) all the packages of their folder; else the feature
-    # folders themselves, so that src/common or app/core is not taken for a module.
-    for parent in sorted(
-        {_parent(f) for f in features if f in glob_of and "/*/" not in glob_of[f]}
-    ):
-        siblings = [d for d in listed if d.startswith(strip) and _parent(d[len(strip) :]) == parent]
-        inside = [f for f in features if _parent(f) == parent]
-        if len(inside) < 0.75 * len(siblings):
-            for f in inside:
-                glob_of[f] = f
-    globs = sorted(set(glob_of.values()))
+    globs = _module_globs(features, [d[len(strip) :] for d in listed if d.startswith(strip)])
     proposal.keys.append(("modules", globs))
     reasons.append(f"modules: the folders that hold them ({', '.join(globs)})")
     if nested:
@@ -372,6 +356,67 @@ def propose(top: str) -> Proposal:
             + ", the layers that would use it use what remains"
         )
     return proposal
+
+
+#: A glob stands for a folder's children when at least this share of them are features; else
+#: the features are listed one by one, so that src/common or app/core is not taken for a module.
+_GLOB_SHARE = 0.75
+
+
+def _module_globs(features: Sequence[str], folders: Sequence[str]) -> List[str]:
+    """The ``modules`` globs for ``features``, decided level by level. At the top, ``P/*`` for a
+    folder P whose Python sub-folders are (nearly) all features. A feature inside a feature gets
+    its enclosing feature's glob plus one level (users/admin and orders/export give one
+    app/features/*/*) only when the sub-folders of every module that glob reaches are (nearly)
+    all features too; else ``E/*`` per enclosing feature E that qualifies, else the feature
+    itself. A broad ``src/app/*/*`` would make every plugin, helper or migrations folder under
+    any module a module of its own."""
+    feature_set = set(features)
+    children: Dict[str, List[str]] = {}
+    for folder in folders:
+        if folder != ".":
+            children.setdefault(_parent(folder), []).append(folder)
+
+    def enough(inside: int, siblings: int) -> bool:
+        return inside >= _GLOB_SHARE * max(siblings, 1)
+
+    glob_of: Dict[str, str] = {}
+    level = [f for f in features if not _inside(f, feature_set)]
+    while level:
+        by_enclosing_glob: Dict[str, List[str]] = {}
+        for f in level:
+            enclosing = _parent(f)
+            key = glob_of[enclosing] if enclosing in glob_of else enclosing
+            by_enclosing_glob.setdefault(key, []).append(f)
+        for key, group in sorted(by_enclosing_glob.items()):
+            parents = {_parent(f) for f in group}
+            if parents & set(glob_of):  # nested: every module the enclosing glob reaches
+                reached = [m for m, g in glob_of.items() if g == key] or sorted(parents)
+            else:
+                reached = sorted(parents)
+            siblings = sum(len(children.get(m, [])) for m in reached)
+            if enough(len(group), siblings):
+                for f in group:
+                    glob_of[f] = "*" if key == "." else f"{key}/*"
+                continue
+            for enclosing in sorted(parents):
+                inside = [f for f in group if _parent(f) == enclosing]
+                spread = enough(len(inside), len(children.get(enclosing, [])))
+                for f in inside:
+                    if not spread:
+                        glob_of[f] = f
+                    else:
+                        glob_of[f] = "*" if enclosing == "." else f"{enclosing}/*"
+        done = set(glob_of)
+        level = [f for f in features if f not in done and _parent(f) in done]
+        # a feature below a plain folder of a feature (case/x/y with x not a feature)
+        if not level:
+            level = [f for f in features if f not in done]
+            if level:
+                for f in level:
+                    glob_of[f] = f
+                level = []
+    return sorted(set(glob_of.values()))
 
 
 def _inside(folder: str, features: Set[str]) -> bool:

@@ -166,3 +166,24 @@ def test_a_tree_without_feature_modules_is_an_error(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.startswith("error: no feature-module folder found")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_nested_feature_does_not_make_every_sub_folder_a_module(tmp_path: Path) -> None:
+    """One feature inside a feature: the glob for it reaches that feature's sub-folders only,
+    not the helper and plugin folders of every other module."""
+    six = ("__init__.py", "router.py", "service.py", "repository.py", "schemas.py", "models.py")
+    files: Dict[str, str] = {"app/__init__.py": ""}
+    for name in ("users", "orders", "billing"):
+        files.update(feature(f"app/{name}", six, "router.py"))
+    files.update(feature("app/users/admin", six, "router.py"))
+    files.update({"app/orders/helpers/__init__.py": "", "app/orders/helpers/money.py": ""})
+    files.update({"app/billing/providers/__init__.py": "", "app/billing/providers/stripe.py": ""})
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    output = init(tmp_path)
+    assert 'modules = ["app/*", "app/users/*"]\n' in table(output)
+    assert run_main(["init", "--write"], tmp_path).returncode == 0
+    listing = run_main(["check", "--show-files"], tmp_path).stdout.splitlines()
+    assert "module package: app/users/admin" in listing
+    assert "module package: app/orders/helpers" not in listing
+    assert "module package: app/billing/providers" not in listing

@@ -87,6 +87,17 @@ _TYPE_ONLY_REPLACED = frozenset(
 
 
 _SESSION_TYPES = SESSION_CLASSES
+#: The modules that hold the session classes (``from sqlalchemy import orm`` for ``orm.Session``):
+#: a router of a layout without a service layer imports them to hold the session it hands to the
+#: repository, and CNF208 then judges only what it reads from them.
+SESSION_MODULES = frozenset(name.rpartition(".")[0] for name in SESSION_CLASSES)
+
+
+def holds_session(ctx: FileContext) -> bool:
+    """A router holds the database session by design when the configuration has no service
+    layer: it receives the session and passes it to the repository (CNF208 spares the session
+    types then)."""
+    return ROUTER in ctx.roles and not ctx.config.role_map().get(SERVICE)
 
 
 _ROUTER_TYPES = ROUTER_CLASSES + APP_CLASSES
@@ -289,8 +300,12 @@ def _roles_verdict(
 
 
 def _query_home(ctx: FileContext) -> str:
-    """Where a router's query goes: the repository, or the service in a layout without one."""
-    if ctx.config.role_map().get(REPOSITORY):
+    """Where a router's query goes: the repository (through the service, when there is one), or
+    the service in a layout without a repository."""
+    roles = ctx.config.role_map()
+    if roles.get(REPOSITORY) and not roles.get(SERVICE):
+        return f"move the query into {ctx.role_file(REPOSITORY)}"
+    if roles.get(REPOSITORY):
         return "move the query into the repository and call it through the service"
     return "move the query into the service"
 
@@ -426,6 +441,7 @@ def _fact_findings(ctx: FileContext, fact: ImportFact, at: cst.CSTNode) -> List[
         and top == "sqlalchemy"
         and fact.target not in _SESSION_TYPES
         and not is_sqlalchemy_exception(fact.target)
+        and not (holds_session(ctx) and fact.target in SESSION_MODULES)
     ):
         out.append(
             _Finding(

@@ -20,13 +20,19 @@ from conformance.rules.fastapi._examples import SERVICE_BUILT_IN_ROUTE, SERVICE_
 from conformance.rules.layering._common import (
     _SESSION_TYPES,
     ROUTER,
+    SESSION_MODULES,
     _alias_nodes,
     _file_name,
     _ImportRule,
     _is_route,
     _query_home,
+    holds_session,
 )
 from conformance.rules.layering._examples import _DB
+
+_NO_SERVICE_LAYER = (
+    '[roles]\nservice = []\n\n[layers]\nrouter = ["repository", "schemas", "models"]\n'
+)
 
 
 class RouterUsesPersistence(_ImportRule):
@@ -38,6 +44,10 @@ class RouterUsesPersistence(_ImportRule):
     the session only to build its service is reported once, by CNF306 (the root cause), not here.
     SQLAlchemy's exception classes (`sqlalchemy.exc`, `sqlalchemy.orm.exc`: `IntegrityError`,
     `NoResultFound`) are allowed: catching them maps errors to HTTP and runs no query.
+    In a layout without a service layer (`roles.service = []`) the router holds the session and
+    passes it to the repository: the session types, and the modules that hold them
+    (`from sqlalchemy import orm` for `orm.Session`), are allowed; reading anything else from
+    such a module (`orm.joinedload`) is reported.
 
     ## Why
     A router that imports persistence is about to query; the session it receives should go straight
@@ -119,6 +129,32 @@ class RouterUsesPersistence(_ImportRule):
             """,
             note="SQLAlchemy's exception classes, caught to map errors to HTTP",
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter, Depends
+            from sqlalchemy import orm
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            from cpv3.core.db import get_session
+
+            from . import repository
+
+            router = APIRouter()
+
+
+            @router.get("/")
+            def list_users(db: orm.Session = Depends(get_session)):
+                return repository.list_users(db)
+
+
+            @router.get("/count")
+            async def count(db: AsyncSession = Depends(get_session)):
+                return await repository.count(db)
+            """,
+            extra={"cpv3/core/db.py": _DB},
+            config=_NO_SERVICE_LAYER,
+            note="no service layer: the router holds the session and hands it to the repository",
+        ),
     )
     INVALID = (
         Example.code(
@@ -149,6 +185,31 @@ class RouterUsesPersistence(_ImportRule):
             ),
             extra={"cpv3/core/db.py": _DB},
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter, Depends
+            from sqlalchemy import orm
+
+            from cpv3.core.db import get_session
+
+            from .models import User
+
+            router = APIRouter()
+
+
+            @router.get("/")
+            def list_users(db: orm.Session = Depends(get_session)):
+                return db.query(User).options(orm.joinedload(User.groups)).all()
+            """,
+            Expect(
+                2,
+                24,
+                "router.py imports orm from sqlalchemy and reads orm.joinedload: routers do not"
+                " touch persistence",
+            ),
+            extra={"cpv3/core/db.py": _DB},
+            config=_NO_SERVICE_LAYER,
+        ),
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -157,21 +218,49 @@ class RouterUsesPersistence(_ImportRule):
         #: per session alias used outside providers: the route parameters it annotates (None
         #: once a use is anything else)
         self._misused: Dict[str, Optional[List[Tuple[cst.FunctionDef, str]]]] = {}
+        #: without a service layer: imported session modules (``orm``) and the first name read
+        #: from one that is not a session type (``orm.joinedload``)
+        self._session_modules: Dict[str, Tuple[cst.CSTNode, ImportFact]] = {}
+        self._module_reads: Dict[str, str] = {}
 
     def hint(self) -> str:
         if self.ctx.config.role_map().get("repository"):
             return self.fix_hint
         return f"inject the service, not the session; {_query_home(self.ctx)}"
 
+    def visit_Import(self, node: cst.Import) -> None:
+        self._emit(node)
+        self._note_imports(node)
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._emit(node)
+        self._note_imports(node)
+
+    def _note_imports(self, node: cst.Import | cst.ImportFrom) -> None:
         ctx = self.ctx
         if not ctx.has_role(ROUTER):
             return
+        # Without a service layer the router holds the session by design: its type is no
+        # misuse, and a session module is judged by what is read from it.
+        holds = holds_session(ctx)
         facts = ctx.import_facts(node)
         for fact, at in zip(facts, _alias_nodes(node, len(facts))):
-            if fact.target in _SESSION_TYPES and fact.alias and not fact.type_only:
+            if not fact.alias or fact.type_only:
+                continue
+            if fact.target in _SESSION_TYPES and not holds:
                 self._session_imports[fact.alias] = (at, fact)
+            elif holds and fact.target in SESSION_MODULES:
+                self._session_modules[fact.alias] = (at, fact)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not self._session_modules or not isinstance(node.value, cst.Name):
+            return
+        alias = node.value.value
+        if alias not in self._session_modules or alias in self._module_reads:
+            return
+        qualname = self.ctx.qualname(node)
+        if qualname is not None and qualname not in _SESSION_TYPES:
+            self._module_reads[alias] = f"{alias}.{node.attr.value}"
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value not in self._session_imports:
@@ -231,6 +320,12 @@ class RouterUsesPersistence(_ImportRule):
 
     def finish(self) -> None:
         file = _file_name(self.ctx)
+        for alias, read in sorted(self._module_reads.items()):
+            at, fact = self._session_modules[alias]
+            what = f"{fact.name} from {fact.module}" if fact.name else fact.module
+            self.report(
+                at, f"{file} imports {what} and reads {read}: routers do not touch persistence"
+            )
         builds = route_builds(self.ctx)
         for alias, uses in self._misused.items():
             at, fact = self._session_imports[alias]
