@@ -21,7 +21,7 @@ from conformance.config import project_config
 from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.reading import read_source
 from conformance.roles import RoleMatcher
-from conformance.settings import Config
+from conformance.settings import ALEMBIC_VERSIONS, Config
 
 CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
 
@@ -69,6 +69,14 @@ def _gitignore_spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
         return pathspec.GitIgnoreSpec.from_lines(valid)
 
 
+def _is_alembic_script_folder(folder: str) -> bool:
+    """A folder of Alembic's: its ``script.py.mako`` template and ``env.py`` sit beside
+    ``versions/``."""
+    return os.path.isfile(os.path.join(folder, "script.py.mako")) and os.path.isfile(
+        os.path.join(folder, "env.py")
+    )
+
+
 class _Walker:
     def __init__(self, config: Config) -> None:
         self.root = os.path.abspath(config.root)
@@ -79,6 +87,10 @@ class _Walker:
         self.gitignores: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
         self.roles = RoleMatcher(config)
         self.real_root = os.path.realpath(self.root)
+        # The default excludes name Alembic's revisions by its usual folder; a revisions folder
+        # kept elsewhere (``database/revisions/tenant/versions``) is found by Alembic's own
+        # files beside it, as long as the defaults are in force.
+        self.alembic_excluded = ALEMBIC_VERSIONS in config.exclude
 
     def excluded(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
@@ -127,6 +139,9 @@ class _Walker:
             return True
         if self.config.subprojects and project_config(entry.path) is not None:
             return True  # another project, checked with its own configuration
+        if name == "versions" and self.alembic_excluded:
+            if _is_alembic_script_folder(os.path.dirname(entry.path)):
+                return True
         return self.excluded(rel, True)
 
     def walk(self, folder: str, files: Set[str], folders: Set[str], seen: Set[str]) -> None:

@@ -39,6 +39,9 @@ DEFAULT_LAYERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 
 #: Never descended into, whatever the configuration (ruff's defaults, plus migrations).
+#: Alembic's revisions folder in its usual place (an entry of the default excludes).
+ALEMBIC_VERSIONS = "**/alembic/versions/**"
+
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
     ".bzr",
     ".direnv",
@@ -60,7 +63,9 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     "venv",
     "**/migrations/**",
     # Alembic's generated migration scripts: a folder of revisions, never a feature module
-    "**/alembic/versions/**",
+    # (a ``versions/`` folder beside Alembic's ``env.py`` and ``script.py.mako`` is skipped too,
+    # wherever it is, while this entry is in ``exclude``)
+    ALEMBIC_VERSIONS,
 )
 
 

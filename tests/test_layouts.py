@@ -795,3 +795,29 @@ def test_alembic_revisions_are_no_module(tmp_path: Path) -> None:
     listing = run_cli(["check", "--show-files"], tmp_path).stdout
     assert "alembic" not in listing
     assert run_cli(["check", "--format", "concise"], tmp_path).stdout == ""
+
+
+def test_alembic_revisions_kept_elsewhere_are_found_by_alembics_files(tmp_path: Path) -> None:
+    """A revisions folder outside `alembic/` (database/revisions/tenant/versions) is skipped by
+    the files Alembic keeps beside it, unless `exclude` replaces the defaults."""
+    files = module("app", "users")
+    files["app/database/revisions/tenant/env.py"] = "from alembic import context\n"
+    files["app/database/revisions/tenant/script.py.mako"] = "${message}\n"
+    files["app/database/revisions/tenant/versions/0001_init.py"] = (
+        "from sqlalchemy.ext.declarative import declarative_base\n\nrevision = '0001'\n"
+    )
+    files["app/tools/versions/compare.py"] = (
+        "from sqlalchemy.ext.declarative import declared_attr\n"
+    )
+    files["pyproject.toml"] = '[tool.conformance]\nmodules = ["app/*"]\nselect = ["CNF501"]\n'
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    listing = run_cli(["check", "--show-files"], tmp_path).stdout
+    assert "app/database/revisions/tenant/env.py" in listing
+    assert "0001_init.py" not in listing
+    assert "app/tools/versions/compare.py" in listing  # no Alembic files beside it
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.conformance]\nmodules = ["app/*"]\nexclude = []\nselect = ["CNF501"]\n'
+    )
+    assert "0001_init.py" in run_cli(["check", "--show-files"], tmp_path).stdout

@@ -26,6 +26,8 @@ class PathParamMissing(_Recorder):
     its dependencies (followed recursively, across files: `Annotated` aliases such as
     `ItemDep = Annotated[Item, Depends(get_item)]`, callable-class dependencies, `Depends()` on a
     class, `dependencies=[...]` on the route and on a router created in the same file).
+    A name starting with an underscore (`/grafana{_:path}`) is a wildcard the route does not
+    take on purpose, and is not reported.
 
     ## Why
     FastAPI accepts the route but never hands the value to anyone: a typo (`{user_id}` vs
@@ -56,6 +58,19 @@ class PathParamMissing(_Recorder):
     catalog = "API005"
     VALID = (
         _documented(),
+        Example.code(
+            """
+            from fastapi import APIRouter, Request
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            @router.get("/grafana{_:path}", include_in_schema=False)
+            def redirect(request: Request) -> str:
+                return str(request.url)
+            """,
+            note="an underscore name is a wildcard the route reads from the request",
+        ),
         Example.code(
             """
             from typing import Annotated
@@ -150,7 +165,8 @@ class PathParamMissing(_Recorder):
             if path is None or path_node is None:
                 continue
             for name in _PATH_PARAM.findall(path):
-                if name in signature.names:
+                # `{_:path}` is a wildcard the route reads from the request on purpose
+                if name in signature.names or name.startswith("_"):
                     continue
                 self.report(
                     path_node,

@@ -61,22 +61,30 @@ def _compute_sites(
 ) -> Dict[Tuple[str, int], List[str]]:
     sites: Dict[Tuple[str, str], Tuple[str, int]] = {}
     features: Dict[str, str] = {}
+    packages: Set[str] = set()
+    for module, _ in index.module_imports():
+        feature = owner_feature(index.roles.get(module, (None, None))[1])
+        if feature is not None:
+            packages.add(_package_of(module, feature))
     for module, imports in index.module_imports():
         feature = owner_feature(index.roles.get(module, (None, None))[1])
         if feature is None:
             continue
-        src = _package_of(module, feature)
-        features[src] = feature
+        own = _package_of(module, feature)
+        features[own] = feature
         for ordinal, fact in enumerate(imports):
             if fact.dynamic or (fact.type_only and not include_type_only):
                 continue
             if not index.is_project_name(fact.module or fact.target):
                 continue
             reached = _package_of_import(index, fact)
-            if reached is None or reached[0] == src:
+            if reached is None or reached[0] == own:
                 continue
-            dst = reached[0]
-            features[dst] = reached[1]
+            features[reached[0]] = reached[1]
+            lifted = _sibling_edge(own, reached[0], packages)
+            if lifted is None:
+                continue
+            src, dst = lifted
             site = (module, ordinal)
             if (src, dst) not in sites or site < sites[(src, dst)]:
                 sites[(src, dst)] = site
@@ -100,6 +108,27 @@ def _compute_sites(
         site: [" -> ".join(shown(p) for p in [*cycle, cycle[0]])]
         for site, cycle in shortest.items()
     }
+
+
+def _sibling_edge(src: str, dst: str, packages: Set[str]) -> Optional[Tuple[str, str]]:
+    """The edge ``src -> dst`` between the outermost module packages that hold each side apart,
+    or None inside one package tree. A nested module and the module that holds it are one
+    feature (projects.events importing projects.models is no cycle), while an import from
+    benefit.grant into slack is benefit's edge to slack: cycles are between siblings, as
+    import-linter's ``acyclic_siblings`` sees them."""
+    if src.startswith(dst + ".") or dst.startswith(src + "."):
+        return None
+    return _outermost(src, dst, packages), _outermost(dst, src, packages)
+
+
+def _outermost(package: str, other: str, packages: Set[str]) -> str:
+    """The outermost module package holding ``package`` that does not hold ``other``."""
+    parts = package.split(".")
+    for end in range(1, len(parts)):
+        candidate = ".".join(parts[:end])
+        if candidate in packages and not other.startswith(candidate + "."):
+            return candidate
+    return package
 
 
 def _shortest_cycles(graph: Mapping[str, Sequence[str]]) -> List[List[str]]:

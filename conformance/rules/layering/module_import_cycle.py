@@ -24,7 +24,9 @@ class ModuleImportCycle(FileRule):
     """## What it checks
     A cycle of imports between module packages (`users -> orders -> users`, or longer chains),
     counting every file of each module. Module packages are told apart by their full dotted name
-    (`app.auth.sandbox` is not `app.sandbox`). For every module on a cycle, the shortest cycle
+    (`app.auth.sandbox` is not `app.sandbox`). With nested modules, cycles are between
+    siblings: a nested module and the module that holds it are one feature (no cycle between
+    them), and an import from `benefit.grant` into `slack` is `benefit`'s edge. For every module on a cycle, the shortest cycle
     through it is reported on the import statement that closes it (the cycle is written from its
     alphabetically first module; the statement is the first import making the last edge), with
     the cycle's path in the message; a statement closing several cycles shows the shortest. A
@@ -87,6 +89,18 @@ class ModuleImportCycle(FileRule):
             config='modules = ["app/*/*"]\n',
             note="two packages named sandbox are two modules: no cycle through a short name",
         ),
+        Example.code(
+            """
+            from app.projects.models import Project
+            """,
+            path="app/projects/events/service.py",
+            extra={
+                "app/projects/models.py": "class Project:\n    pass\n",
+                "app/projects/router.py": "from app.projects.events import service as events\n",
+            },
+            config='modules = ["app/*", "app/projects/*"]\nnested-modules = true\n',
+            note="a nested module and the module that holds it are one feature: no cycle",
+        ),
     )
     INVALID = (
         Example.code(
@@ -125,6 +139,24 @@ class ModuleImportCycle(FileRule):
                 "cpv3/modules/orders/schemas.py": "Out = 1\n",
             },
             note="the import closes two cycles (one through users): the shortest is shown",
+        ),
+        Example.code(
+            """
+            from app.benefit.models import Benefit
+            """,
+            Expect(
+                1,
+                1,
+                "service.py imports benefit.models and closes the module import cycle "
+                "benefit -> slack -> benefit",
+            ),
+            path="app/slack/service.py",
+            extra={
+                "app/benefit/grant/service.py": "from app.slack.service import post\n",
+                "app/benefit/models.py": "class Benefit:\n    pass\n",
+            },
+            config='modules = ["app/*", "app/benefit/*"]\nnested-modules = true\n',
+            note="an import out of a nested module is its enclosing module's edge",
         ),
     )
 

@@ -69,7 +69,7 @@ class SyncPersistenceInModule(FileRule):
     """## What it checks
     Synchronous persistence inside a module package (`cpv3/modules/*`): calls of `create_engine()`,
     `sessionmaker()` (including the pre-2.0 `sessionmaker(class_=AsyncSession)`),
-    `scoped_session()` or `Session(...)`, and `async def` parameters annotated with the synchronous
+    `scoped_session()`, `Session(...)` opened inside an `async def`, and `async def` parameters annotated with the synchronous
     `Session`. Files outside module packages (scripts, Alembic, tooling) may use a sync engine on
     purpose and are not checked, nor are migrations (`alembic/`, `migrations/` folders) that a
     broad `modules` glob reaches. A synchronous `Session` in a plain `def` passed to
@@ -158,6 +158,24 @@ class SyncPersistenceInModule(FileRule):
             extra={"cpv3/modules/users/router.py": _ASYNC_ROUTER},
             note="a migration that a modules glob reaches runs outside the application",
         ),
+        Example.code(
+            """
+            from sqlalchemy.orm import Session
+
+            from cpv3.core.db import engine
+
+
+            def expire_trials() -> None:
+                with Session(engine) as session:
+                    session.commit()
+            """,
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER,
+                "cpv3/core/db.py": "engine = 1\n",
+            },
+            note="a Session opened in a plain def (a scheduler job, a worker): no event loop",
+        ),
     )
     INVALID = (
         Example.code(
@@ -193,6 +211,29 @@ class SyncPersistenceInModule(FileRule):
             path=_REPOSITORY,
             extra={"cpv3/modules/users/router.py": _ASYNC_ROUTER},
         ),
+        Example.code(
+            """
+            from sqlalchemy.orm import Session
+
+            from cpv3.core.db import engine
+
+
+            async def expire_trials() -> None:
+                with Session(engine) as session:
+                    session.commit()
+            """,
+            Expect(
+                7,
+                10,
+                "Session() opens a synchronous Session in async def expire_trials() of module"
+                " 'users', which blocks the event loop: use an injected AsyncSession",
+            ),
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER,
+                "cpv3/core/db.py": "engine = 1\n",
+            },
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -223,9 +264,16 @@ class SyncPersistenceInModule(FileRule):
                 "event loop: use create_async_engine() (sqlalchemy.ext.asyncio)"
             )
         else:
+            # Opening a session blocks the loop only where the loop runs: in an ``async def``
+            # (a plain ``def`` may be a worker, a scheduler job or a thread-pool route).
+            function = next(
+                (a for a in reversed(ctx.ancestors) if isinstance(a, cst.FunctionDef)), None
+            )
+            if function is None or function.asynchronous is None:
+                return
             message = (
-                f"{shown}() opens a synchronous Session in module '{feature}', which blocks the "
-                "event loop: use an injected AsyncSession"
+                f"{shown}() opens a synchronous Session in async def {function.name.value}() of"
+                f" module '{feature}', which blocks the event loop: use an injected AsyncSession"
             )
         self.report(node, message, when=HasAsyncRoutes())
 
