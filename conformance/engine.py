@@ -546,7 +546,7 @@ def _run(
             memory,
             options.state,
         )
-        violations = _outside_module_subfolders(layout, violations)
+        violations = _outside_module_subfolders(config, layout, violations)
         results = LazyResults(lambda: results_of(list(by_path)))
         if cache is not None and whole_run and scope:
             cache.put_outcome(scope, inputs_key, dumps((tuple(violations), suppressed), Outcome))
@@ -639,11 +639,20 @@ def _decide(
     return decision.violations, decision.suppressed
 
 
-def _outside_module_subfolders(layout: Layout, violations: List[Violation]) -> List[Violation]:
+def _outside_module_subfolders(
+    config: Config, layout: Layout, violations: List[Violation]
+) -> List[Violation]:
     """A sub-folder of a module package gets one finding (CNF103, on the folder) and none
     inside it: what is in it is judged once it is flattened into the module (or declared a
     module of its own with ``nested-modules``), not file by file under rules it cannot meet."""
-    inside = tuple(f"{p.path}/{sub}/" for p in layout.packages for sub in p.subdirs)
+    from conformance.roles import is_role_package
+
+    inside = tuple(
+        f"{p.path}/{sub}/"
+        for p in layout.packages
+        for sub in p.subdirs
+        if not is_role_package(config, sub)  # a role split into a package is judged as one
+    )
     if not inside:
         return violations
     return [v for v in violations if not v.path.startswith(inside)]

@@ -96,6 +96,25 @@ def glob_match(pattern: str, path: str) -> bool:
     return bool(_glob_regex(pattern.rstrip("/")).match(path))
 
 
+def role_package(pattern: str) -> Optional[str]:
+    """The folder-name glob of a role package pattern (``schemas/``: a package of that name
+    inside a module package plays the role, every file in it), None for a file pattern."""
+    clean = pattern.strip()
+    if clean.endswith("/") and "/" not in clean[:-1] and clean[:-1] not in ("", ".", ".."):
+        return clean[:-1]
+    return None
+
+
+def is_role_package(config: Config, folder_name: str) -> bool:
+    """Whether a sub-folder of a module package with this name is a role package."""
+    return any(
+        fnmatch.fnmatchcase(folder_name, package)
+        for _, patterns in config.roles
+        for package in map(role_package, patterns)
+        if package is not None
+    )
+
+
 class RoleMatcher:
     """Roles for paths and module names under one configuration."""
 
@@ -106,9 +125,15 @@ class RoleMatcher:
         )
         self.in_module: List[Tuple[str, str]] = []  # (role, file-name glob) inside module packages
         self.by_path: List[Tuple[str, str]] = []  # (role, path glob) anywhere
+        # (role, folder-name glob): a package inside a module plays the role (``schemas/``)
+        self.packages: List[Tuple[str, str]] = []
         for role, patterns in config.roles:
             for pattern in patterns:
-                (self.by_path if "/" in pattern else self.in_module).append((role, pattern))
+                package = role_package(pattern)
+                if package is not None:
+                    self.packages.append((role, package))
+                else:
+                    (self.by_path if "/" in pattern else self.in_module).append((role, pattern))
         self._cache: Dict[str, Tuple[Tuple[Tuple[str, str], ...], Optional[str]]] = {}
         self._modules: Dict[str, Optional[Tuple[str, str]]] = {}
         self.nested = config.nested_modules
@@ -163,6 +188,13 @@ class RoleMatcher:
                 (role, pattern)
                 for role, pattern in self.in_module
                 if fnmatch.fnmatchcase(name, pattern)
+            )
+        elif found is not None and self.packages:
+            below = folder[len(found[0]) + 1 :].split("/", 1)[0]
+            matched.extend(
+                (role, f"{pattern}/")
+                for role, pattern in self.packages
+                if fnmatch.fnmatchcase(below, pattern)
             )
         matched.extend(
             (role, pattern) for role, pattern in self.by_path if glob_match(pattern, path)

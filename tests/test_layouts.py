@@ -821,3 +821,33 @@ def test_alembic_revisions_kept_elsewhere_are_found_by_alembics_files(tmp_path: 
         '[tool.conformance]\nmodules = ["app/*"]\nexclude = []\nselect = ["CNF501"]\n'
     )
     assert "0001_init.py" in run_cli(["check", "--show-files"], tmp_path).stdout
+
+
+def test_a_role_package_plays_its_role_file_by_file(tmp_path: Path) -> None:
+    """`schemas = ["schemas.py", "schemas/"]`: a module's schemas/ package is its schemas,
+    no stray sub-folder, no missing schemas.py, and its files are checked as schemas."""
+    files = module("app", "users")
+    del files["app/users/schemas.py"]
+    files["app/users/schemas/__init__.py"] = ""
+    files["app/users/schemas/user.py"] = (
+        "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n    id: int\n"
+    )
+    files["app/users/schemas/filters.py"] = "from sqlalchemy import select\n"
+    files["pyproject.toml"] = (
+        '[tool.conformance]\nmodules = ["app/*"]\n\n'
+        '[tool.conformance.roles]\nschemas = ["schemas.py", "schemas/"]\n'
+    )
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    listing = run_cli(["check", "--show-files"], tmp_path).stdout.splitlines()
+    assert "app/users/schemas/user.py  [schemas]" in listing
+    report = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF209"], tmp_path)
+    assert report.stdout.splitlines() == [
+        "app/users/schemas/filters.py:1:24: CNF209 filters.py imports select from sqlalchemy:"
+        " schemas are plain DTOs"
+    ], report.stdout
+
+    (tmp_path / "pyproject.toml").write_text('[tool.conformance]\nmodules = ["app/*"]\n')
+    plain = run_cli(["check", "--format", "concise", "--select", "CNF1,CNF209"], tmp_path)
+    codes = sorted(line.split()[1] for line in plain.stdout.splitlines())
+    assert codes == ["CNF101", "CNF103"], plain.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from conformance.diagnostics import Location, Violation
+from conformance.roles import is_role_package
 from conformance.rules.base import Example, Expect, ProjectRule
 from conformance.rules.structure._common import _tree
 
@@ -16,6 +17,8 @@ class MissingRequiredFile(ProjectRule):
     """## What it checks
     A module package that lacks one of the `required-files` (default: `__init__.py`, `models.py`,
     `schemas.py`, `repository.py`, `service.py`, `router.py`). A missing `__init__.py` is CNF104.
+    A required `schemas.py` is there when a role package `schemas/` (a role pattern ending in
+    `/`) is: Python imports both as `users.schemas`.
 
     ## Why
     The convention is only useful if it holds everywhere: a reader, a code generator or an agent
@@ -45,7 +48,23 @@ class MissingRequiredFile(ProjectRule):
     summary = "module package lacks a required file"
     fix_hint = "add the file (required-files lists what every module must have)"
     catalog = "STR001"
-    VALID = (Example(files=_tree()),)
+    VALID = (
+        Example(files=_tree()),
+        Example(
+            files=_tree(
+                {
+                    "cpv3/modules/users/schemas.py": None,
+                    "cpv3/modules/users/schemas/__init__.py": "",
+                    "cpv3/modules/users/schemas/user.py": (
+                        "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n"
+                        "    id: int\n"
+                    ),
+                }
+            ),
+            config='[roles]\nschemas = ["schemas.py", "schemas/"]\n',
+            note="schemas/ configured as a role package stands for schemas.py",
+        ),
+    )
     INVALID = (
         Example(
             files=_tree({"cpv3/modules/users/schemas.py": None}),
@@ -70,6 +89,10 @@ class MissingRequiredFile(ProjectRule):
             )
             for name in required:
                 if name == "__init__.py" or name in package.files:
+                    continue
+                # ``schemas/`` as a role package is the same module as ``schemas.py``
+                stem = name[:-3] if name.endswith(".py") else name
+                if stem in package.subdirs and is_role_package(project.config, stem):
                     continue
                 yield self.make_violation(
                     where,

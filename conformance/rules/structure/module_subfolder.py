@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from conformance.diagnostics import Location, Violation
+from conformance.roles import is_role_package
 from conformance.rules.base import Example, Expect, ProjectRule
 from conformance.rules.structure._common import _tree
 
@@ -15,7 +16,8 @@ if TYPE_CHECKING:
 class ModuleSubfolder(ProjectRule):
     """## What it checks
     A folder inside a module package (`users/api/`, `users/tests/`). `__pycache__`, hidden and
-    gitignored folders are not counted.
+    gitignored folders are not counted, nor are role packages: a role pattern ending in `/`
+    (`schemas = ["schemas.py", "schemas/"]`) lets a package of that name play the role.
 
     ## Why
     Sub-packages are modules within the module: they escape the role-per-file convention and the
@@ -40,7 +42,23 @@ class ModuleSubfolder(ProjectRule):
     summary = "module package contains a sub-folder"
     fix_hint = "flatten it into the module's files; tests live outside the modules folder"
     catalog = "STR003"
-    VALID = (Example(files=_tree()),)
+    VALID = (
+        Example(files=_tree()),
+        Example(
+            files=_tree(
+                {
+                    "cpv3/modules/users/schemas.py": None,
+                    "cpv3/modules/users/schemas/__init__.py": "",
+                    "cpv3/modules/users/schemas/user.py": (
+                        "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n"
+                        "    id: int\n"
+                    ),
+                }
+            ),
+            config='[roles]\nschemas = ["schemas.py", "schemas/"]\n',
+            note="a role package (schemas/) is no stray sub-folder",
+        ),
+    )
     INVALID = (
         Example(
             files=_tree({"cpv3/modules/users/api/v2.py": "x = 1\n"}),
@@ -56,8 +74,11 @@ class ModuleSubfolder(ProjectRule):
     )
 
     def check(self, project: Project) -> Iterable[Violation]:
+        config = project.config
         for package in project.layout.packages:
             for name in package.subdirs:
+                if is_role_package(config, name):
+                    continue  # ``schemas/`` configured to play a role: a file split in several
                 yield self.make_violation(
                     f"{package.path}/{name}",
                     Location(),
