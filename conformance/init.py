@@ -48,6 +48,7 @@ ROLE_FILE_NAMES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("schemas", ("schemas.py", "schema.py", "dto.py", "dtos.py", "serializers.py")),
 )
 
+_ROLE_STEMS = frozenset(name[: -len(".py")] for _, names in ROLE_FILE_NAMES for name in names)
 _SKIPPED = frozenset(name for name in DEFAULT_EXCLUDE if "/" not in name and "*" not in name)
 _TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 _PYDANTIC = re.compile(r"^\s*class\s+\w+\s*\([^)]*\b(BaseModel|BaseSchema|Schema)\b", re.M)
@@ -113,6 +114,12 @@ def _python_folders(top: str) -> Dict[str, List[str]]:
         if any(name.endswith(".py") for name in files):
             rel = os.path.relpath(current, top).replace(os.sep, "/")
             out[rel] = sorted(files)
+    # A package named like a role file (``schemas/`` for ``schemas.py``) is listed in its
+    # folder as ``schemas/``: it may play the role (a role package).
+    for rel, names in list(out.items()):
+        parent = _parent(rel) if rel != "." else None
+        if parent in out and "__init__.py" in names and rel.rsplit("/", 1)[-1] in _ROLE_STEMS:
+            out[parent] = sorted([*out[parent], rel.rsplit("/", 1)[-1] + "/"])
     return out
 
 
@@ -126,21 +133,33 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
+def _as_file(name: str) -> str:
+    return name[:-1] + ".py" if name.endswith("/") else name
+
+
 def _roles_in(names: Sequence[str]) -> Dict[str, str]:
-    """role -> file name, for the role files among ``names``."""
+    """role -> file name (or ``name/`` for a role package), for the role files among
+    ``names``."""
     found: Dict[str, str] = {}
     for role, candidates in ROLE_FILE_NAMES:
         for candidate in candidates:
             if candidate in names:
                 found[role] = candidate
                 break
+            if candidate[: -len(".py")] + "/" in names:
+                found[role] = candidate[: -len(".py")] + "/"
+                break
     return found
 
 
 def _is_feature(names: Sequence[str]) -> bool:
-    """A feature-module folder: a router file and another role file, or three role files."""
+    """A feature-module folder: a router (file or package) and another role (file or package),
+    or three role files."""
     roles = _roles_in(names)
-    return ("router" in roles and len(roles) >= 2) or len(roles) >= 3
+    # role packages count beside a router only: a toolkit's ``repository/`` of base classes
+    # next to its ``schemas.py`` and ``services.py`` makes no feature
+    files = [role for role, name in roles.items() if not name.endswith("/")]
+    return ("router" in roles and len(roles) >= 2) or len(files) >= 3
 
 
 def _parent(folder: str) -> str:
@@ -285,7 +304,7 @@ def propose(top: str) -> Proposal:
         if role in central:
             patterns.append(central[role])
             reasons.append(f"{role}: a central package {central[role]} outside the modules")
-        role_files.update(name for name in patterns if "/" not in name)
+        role_files.update(_as_file(name) for name in patterns if "/" not in name.rstrip("/"))
         if not patterns:
             missing_roles.append(role)
             role_table.append((role, []))
@@ -322,10 +341,13 @@ def propose(top: str) -> Proposal:
         )
 
     # Required and allowed files: what most modules have.
-    counts = Counter(name for f in features for name in files[f])
+    # a role package stands for its file (``schemas/`` is imported as ``schemas.py`` would be)
+    counts = Counter(_as_file(name) for f in features for name in files[f])
     most = max(1, int(len(features) * _MOST) + 1) if len(features) > 1 else 1
     # A role whose modules use several file names cannot require one of them.
-    single = {next(iter(c)) for c in present.values() if len(c) == 1}
+    single = {
+        _as_file(n) for c in present.values() if len({_as_file(k) for k in c}) == 1 for n in c
+    }
     required = [
         name
         for name in sorted(counts)

@@ -187,3 +187,32 @@ def test_a_nested_feature_does_not_make_every_sub_folder_a_module(tmp_path: Path
     assert "module package: app/users/admin" in listing
     assert "module package: app/orders/helpers" not in listing
     assert "module package: app/billing/providers" not in listing
+
+
+def test_role_packages_are_proposed_and_a_toolkit_is_no_module(tmp_path: Path) -> None:
+    """A feature split into endpoints/, service/ and schemas/ packages is a module whose role
+    packages are proposed; a toolkit with repository/ base classes beside schemas.py and
+    services.py but no router is not a module."""
+    five = ("__init__.py", "endpoints.py", "service.py", "repository.py", "schemas.py")
+    files: Dict[str, str] = {"app/__init__.py": ""}
+    for name in ("users", "orders", "billing"):
+        files.update(feature(f"app/{name}", five, "endpoints.py"))
+    for package in ("endpoints", "service", "schemas"):
+        files[f"app/portal/{package}/__init__.py"] = ""
+        files[f"app/portal/{package}/orders.py"] = ROUTER if package == "endpoints" else ""
+    files.update({"app/portal/__init__.py": "", "app/portal/repository.py": ""})
+    files.update({"app/kit/__init__.py": "", "app/kit/schemas.py": "", "app/kit/services.py": ""})
+    files.update({"app/kit/repository/__init__.py": "", "app/kit/repository/base.py": ""})
+    files.update({"app/core/__init__.py": "", "app/core/db.py": ""})
+    write_tree(tmp_path, files)
+    git_init(tmp_path)
+    proposed = table(init(tmp_path))
+    assert 'modules = ["app/billing", "app/orders", "app/portal", "app/users"]\n' in proposed
+    assert 'router = ["endpoints.py", "endpoints/"]\n' in proposed
+    assert 'service = ["service.py", "service/"]\n' in proposed
+    assert 'schemas = ["schemas.py", "schemas/"]\n' in proposed
+    assert run_main(["init", "--write"], tmp_path).returncode == 0
+    listing = run_main(["check", "--show-files"], tmp_path).stdout.splitlines()
+    assert "app/portal/endpoints/orders.py  [router]" in listing
+    report = run_main(["check", "--format", "concise", "--select", "CNF1"], tmp_path)
+    assert report.stdout == "", report.stdout
