@@ -358,23 +358,67 @@ class NotMountedWith(Condition):
     docs: bool = False
 
     def evaluate(self, index: ProjectIndex) -> Optional[bool]:
-        def build() -> Dict[str, List[Tuple[Tuple[str, ...], bool]]]:
-            out: Dict[str, List[Tuple[Tuple[str, ...], bool]]] = {}
-            for _, (router, keywords, hidden) in index.extra("fastapi.mounts"):
-                out.setdefault(index.resolve(router), []).append((tuple(keywords), bool(hidden)))
-            return out
-
-        mounts: Dict[str, List[Tuple[Tuple[str, ...], bool]]] = index.memo(
-            "fastapi.mounts-by-router", build
-        )
-        for keywords, hidden in mounts.get(index.resolve(self.router), ()):
-            if hidden or self.keyword in keywords:
-                return False
+        mounts = _mounts_by_router(index)
+        router = index.resolve(self.router)
+        # Tags and hiding pass down an include chain (FastAPI adds the including router's
+        # tags to every route it takes in); a prefix is the router's own, at its own mount.
+        inherited = self.keyword == "tags"
+        seen = {router}
+        todo = [router]
+        while todo:
+            current = todo.pop()
+            for keywords, hidden, receiver in mounts.get(current, ()):
+                if hidden or self.keyword in keywords:
+                    return False
+                if not inherited or not receiver:
+                    continue
+                if self.keyword in _router_keywords(index).get(receiver, ()):
+                    return False
+                if receiver not in seen:
+                    seen.add(receiver)
+                    todo.append(receiver)
         if self.docs and index.memo(
             "fastapi.openapi-off", lambda: bool(index.extra("fastapi.openapi_off"))
         ):
             return False
+        # A router the project never mounts by a name the checker can follow, in a project
+        # that mounts some router it cannot follow (``app.include_router(plugin.events, ...)``),
+        # may be that one: not certain.
+        if router not in mounts and index.memo(
+            "fastapi.unresolved-mounts", lambda: bool(index.extra("fastapi.unresolved_mount"))
+        ):
+            return False
         return True if index.complete else None
+
+
+def _mounts_by_router(index: ProjectIndex) -> Dict[str, List[Tuple[Tuple[str, ...], bool, str]]]:
+    """Router -> its ``include_router`` sites: (keywords given, hidden, the including router or
+    app), all names resolved."""
+
+    def build() -> Dict[str, List[Tuple[Tuple[str, ...], bool, str]]]:
+        out: Dict[str, List[Tuple[Tuple[str, ...], bool, str]]] = {}
+        for _, (router, keywords, hidden, receiver) in index.extra("fastapi.mounts"):
+            site = (tuple(keywords), bool(hidden), index.resolve(receiver) if receiver else "")
+            out.setdefault(index.resolve(router), []).append(site)
+        return out
+
+    found: Dict[str, List[Tuple[Tuple[str, ...], bool, str]]] = index.memo(
+        "fastapi.mounts-by-router", build
+    )
+    return found
+
+
+def _router_keywords(index: ProjectIndex) -> Dict[str, Tuple[str, ...]]:
+    """Module-level router -> the keywords of its ``APIRouter(...)`` call."""
+
+    def build() -> Dict[str, Tuple[str, ...]]:
+        return {
+            index.resolve(router): tuple(keywords)
+            for _, (router, keywords) in index.extra("fastapi.router_keywords")
+        }
+
+    found: Dict[str, Tuple[str, ...]] = index.memo("fastapi.router-keywords", build)
+    return found
 
 
 class _RouterCalls(FileRule):
@@ -391,6 +435,9 @@ class _RouterCalls(FileRule):
         # names of routers with routes hidden from the schema / shown in it
         self.hidden_routes: Set[str] = set()
         self.shown_routes: Set[str] = set()
+        # names of routers with routes that give their own tags= / that do not
+        self.tagged_routes: Set[str] = set()
+        self.untagged_routes: Set[str] = set()
         owner = ctx.memo("fastapi.mount-recorder", lambda: self)
         self.records = owner is self
 
@@ -400,21 +447,36 @@ class _RouterCalls(FileRule):
         func = node.func
         if name in APP_CLASSES and _is_none(_keyword(node, "openapi_url")):
             ctx.add_extra("fastapi.openapi_off", ctx.module)
+        parent = ctx.parent
+        if (
+            name in ROUTER_CLASSES
+            and not ctx.in_function
+            and isinstance(parent, cst.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
+            given = tuple(sorted(a.keyword.value for a in node.args if a.keyword is not None))
+            bound = f"{ctx.module}.{parent.targets[0].target.value}"
+            ctx.add_extra("fastapi.router_keywords", (bound, given))
         if not (isinstance(func, cst.Attribute) and func.attr.value == "include_router"):
             return
         first = _keyword(node, "router")
         if first is None and node.args and node.args[0].keyword is None:
             first = node.args[0]
-        if first is None or not isinstance(first.value, (cst.Name, cst.Attribute)):
-            return
-        router = ctx.qualname(first.value)
+        router = (
+            ctx.qualname(first.value)
+            if first is not None and isinstance(first.value, (cst.Name, cst.Attribute))
+            else None
+        )
         if router is None:
+            ctx.add_extra("fastapi.unresolved_mount", ctx.module)
             return
         keywords = tuple(
             sorted(a.keyword.value for a in node.args if a.keyword is not None and a.keyword)
         )
         hidden = _is_false(_keyword(node, "include_in_schema"))
-        ctx.add_extra("fastapi.mounts", (router, keywords, hidden))
+        receiver = ctx.qualname(func.value) or ""
+        ctx.add_extra("fastapi.mounts", (router, keywords, hidden, receiver))
 
     def unless_mounted_with(
         self, bound: Optional[str], keyword: str, docs: bool = False
@@ -453,6 +515,8 @@ class _RouterCalls(FileRule):
             if isinstance(receiver, cst.Name) and expr.func.attr.value in ROUTE_METHODS:
                 hidden = _is_false(_keyword(expr, "include_in_schema"))
                 (self.hidden_routes if hidden else self.shown_routes).add(receiver.value)
+                tagged = _keyword(expr, "tags") is not None
+                (self.tagged_routes if tagged else self.untagged_routes).add(receiver.value)
 
     def finish(self) -> None:
         # module routers only: the convention is each module's; and never the routers of tests

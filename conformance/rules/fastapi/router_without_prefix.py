@@ -16,6 +16,7 @@ else:
     from conformance import lazycst as cst
 from conformance.rules.fastapi._common import _kebab, _keyword, _RouterCalls
 from conformance.rules.fastapi._examples import _documented
+from conformance.rules.structure._common import ROUTER_NAME
 
 
 class RouterWithoutPrefix(_RouterCalls):
@@ -25,7 +26,9 @@ class RouterWithoutPrefix(_RouterCalls):
     are routers hidden from the schema (`include_in_schema=False` on the router, at its
     `include_router` or on every route of it), routers outside module packages, routers of test
     files, and routers whose `include_router` call anywhere
-    in the project gives `prefix=` (the project's chosen place for it).
+    in the project gives `prefix=` (the project's chosen place for it). A router the project
+    never mounts by a name the checker can follow, in a project that mounts some router it
+    cannot follow (`app.include_router(plugin.router, ...)` in a loop), is not reported.
 
     ## Why
     The module convention gives every module router its own prefix, visible next to its routes;
@@ -42,7 +45,9 @@ class RouterWithoutPrefix(_RouterCalls):
     ```
 
     ## Options
-    `router-prefix` checks the prefix's value too (CNF346).
+    `router-prefix` checks the prefix's value too (CNF346). `router-name` names the module's
+    own router: the message suggests the module's path as its prefix, and no path for another
+    router of the file (it may be mounted anywhere).
     """
 
     code = "CNF332"
@@ -110,6 +115,24 @@ class RouterWithoutPrefix(_RouterCalls):
             },
             note="the project gives prefix at its include_router call",
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(tags=["users"])
+            """,
+            extra={
+                "cpv3/main.py": (
+                    "from fastapi import FastAPI\n\n"
+                    "from cpv3.plugins import plugins\n\n"
+                    "app = FastAPI()\n"
+                    "for plugin in plugins:\n"
+                    '    app.include_router(plugin.router, prefix="/p", tags=["plugins"])\n'
+                ),
+                "cpv3/plugins.py": "plugins = []\n",
+            },
+            note="never mounted by a name the checker follows, while some mount is not: unsure",
+        ),
     )
     INVALID = (
         Example.code(
@@ -130,7 +153,10 @@ class RouterWithoutPrefix(_RouterCalls):
     def check_router(self, bound: Optional[str], call: cst.Call) -> None:
         if _keyword(call, "prefix") is not None:
             return
-        example = f"/{_kebab(self.ctx.feature)}" if self.ctx.feature else "/items"
+        # the module's own router serves the module's path; another router of the file may be
+        # mounted anywhere (``users_router`` of sessions/ under /users): no path is guessed
+        own = bound == self.ctx.option(ROUTER_NAME)
+        example = f"/{_kebab(self.ctx.feature)}" if self.ctx.feature and own else "/..."
         self.report(
             call,
             f'APIRouter() without prefix: set it on the router, `APIRouter(prefix="{example}", '

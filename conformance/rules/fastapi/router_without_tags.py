@@ -23,8 +23,12 @@ class RouterWithoutTags(_RouterCalls):
     `APIRouter(...)` without `tags=`. Aggregating routers (that include others in the same file)
     are exempt, and so are routers hidden from the schema (`include_in_schema=False`, on the
     router or at its `include_router`), routers of test files, routers whose `include_router`
-    call anywhere in the project gives `tags=`, and every router of a project whose application
-    has no schema (`FastAPI(openapi_url=None)`).
+    call anywhere in the project gives `tags=` (or that are included, along an include chain, by
+    a router that has tags or is included with them: FastAPI gives those tags to every route it
+    takes in), routers every route of which gives its own `tags=`, and every router of a project whose application has no schema
+    (`FastAPI(openapi_url=None)`). A router the project never mounts by a name the checker can
+    follow, in a project that mounts some router it cannot follow
+    (`app.include_router(plugin.router, ...)` in a loop), is not reported: it may be that one.
 
     ## Why
     Tags group a module's operations in the OpenAPI docs; the module convention asks every module
@@ -113,6 +117,56 @@ class RouterWithoutTags(_RouterCalls):
             },
             note="an application without an OpenAPI schema has no docs to group",
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+            """,
+            path="cpv3/modules/users/router.py",
+            extra={
+                "cpv3/api.py": (
+                    "from fastapi import APIRouter, FastAPI\n\n"
+                    "from cpv3.modules.users.router import router as users_router\n\n"
+                    'accounts = APIRouter(tags=["accounts"])\n'
+                    'accounts.include_router(users_router, prefix="/users")\n'
+                    "app = FastAPI()\n"
+                    'app.include_router(accounts, prefix="/accounts")\n'
+                ),
+            },
+            note="the router that includes it has tags: FastAPI gives them to its routes",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users")
+
+
+            @router.get("/", tags=["users"])
+            async def list_users() -> list:
+                return []
+            """,
+            note="every route gives its own tags",
+        ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+            """,
+            extra={
+                "cpv3/main.py": (
+                    "from fastapi import FastAPI\n\n"
+                    "from cpv3.plugins import plugins\n\n"
+                    "app = FastAPI()\n"
+                    "for plugin in plugins:\n"
+                    '    app.include_router(plugin.router, prefix="/p", tags=["plugins"])\n'
+                ),
+                "cpv3/plugins.py": "plugins = []\n",
+            },
+            note="never mounted by a name the checker follows, while some mount is not: unsure",
+        ),
     )
     INVALID = (
         Example.code(
@@ -133,6 +187,8 @@ class RouterWithoutTags(_RouterCalls):
     def check_router(self, bound: Optional[str], call: cst.Call) -> None:
         if _keyword(call, "tags") is not None:
             return
+        if bound in self.tagged_routes and bound not in self.untagged_routes:
+            return  # every route gives its own tags: the operations are grouped
         example = _kebab(self.ctx.feature) if self.ctx.feature else "items"
         self.report(
             call,
