@@ -380,11 +380,29 @@ def _import_findings(ctx: FileContext, node: cst.CSTNode) -> List[_Finding]:
         return found
     facts = ctx.import_facts(node)
     out: List[_Finding] = []
+    library: Dict[str, List[Tuple[_Finding, ImportFact]]] = {}
     for fact, at in zip(facts, _alias_nodes(node, len(facts))):
         for finding in _fact_findings(ctx, fact, at):
+            if finding.code in _ONE_PER_STATEMENT and fact.name and fact.name != "*":
+                library.setdefault(finding.code, []).append((finding, fact))
             out.append(_variant(finding, fact))
+    # One statement importing several names of a library a role must not use is one decision:
+    # one finding at its first name, naming them all.
+    for code, same in library.items():
+        if len(same) < 2 or any(f.deferred or f.type_only for _, f in same):
+            continue
+        first, fact = same[0]
+        names = ", ".join(str(f.name) for _, f in same)
+        _, _, why = first.message.partition(": ")
+        merged = f"{_file_name(ctx)} imports {names} from {fact.module}: {why}"
+        out = [f for f in out if f.code != code]
+        out.append(_Finding(code, first.node, merged, first.when, first.tags, first.hint))
     cache[id(node)] = out
     return out
+
+
+#: library-by-role codes reported once per import statement
+_ONE_PER_STATEMENT = frozenset({"CNF208", "CNF209"})
 
 
 def _variant(finding: _Finding, fact: ImportFact) -> _Finding:

@@ -8,7 +8,8 @@ from conformance.rules.layering._common import _ImportRule
 
 class OrmAndDtoLibrariesMixed(_ImportRule):
     """## What it checks
-    `schemas.py` importing SQLAlchemy, or `models.py` importing Pydantic.
+    `schemas.py` importing SQLAlchemy, or `models.py` importing Pydantic. One statement that
+    imports several names of the library is one finding, naming them all.
 
     ## Why
     Schemas are the API's DTOs and models are the database's entities; mixing the libraries is how
@@ -60,5 +61,17 @@ class OrmAndDtoLibrariesMixed(_ImportRule):
                 "models.py imports pydantic: models are ORM entities",
             ),
             path="cpv3/modules/users/models.py",
+        ),
+        Example.code(
+            """
+            from pydantic import AfterValidator, Field
+            """,
+            Expect(
+                1,
+                22,
+                "models.py imports AfterValidator, Field from pydantic: models are ORM entities",
+            ),
+            path="cpv3/modules/users/models.py",
+            note="one statement importing several names: one finding",
         ),
     )

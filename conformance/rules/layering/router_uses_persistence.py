@@ -37,7 +37,8 @@ _NO_SERVICE_LAYER = (
 
 class RouterUsesPersistence(_ImportRule):
     """## What it checks
-    `router.py` importing SQLAlchemy (`select`, `import sqlalchemy as sa`, ...). The session type
+    `router.py` importing SQLAlchemy (`select`, `import sqlalchemy as sa`, ...), once per import
+    statement (naming every name it imports from SQLAlchemy). The session type
     (`AsyncSession`, `Session`) is allowed when every use is an annotation in a dependency provider
     (a function that is not a route) or in a module-level `Annotated[...]` alias: a provider that
     takes the session and hands it to the service is the intended pattern. A route that takes
