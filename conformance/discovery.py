@@ -13,7 +13,7 @@ import json
 import os
 import re
 from dataclasses import replace
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Pattern, Sequence, Set, Tuple
 
 import pathspec
 
@@ -77,12 +77,33 @@ def _is_alembic_script_folder(folder: str) -> bool:
     )
 
 
+class _Matcher:
+    """A gitignore spec's ``match_file``, as one regular expression when no pattern negates
+    (the usual case: every match excludes, so the first match decides); pathspec itself, which
+    tries each pattern in turn, otherwise. Discovery asks it for every file and folder."""
+
+    def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
+        self.spec = spec
+        self.regex: Optional[Pattern[str]] = None
+        patterns = [p for p in spec.patterns if p.include is not None]
+        regexes = [getattr(p, "regex", None) for p in patterns]
+        if all(p.include for p in patterns) and all(isinstance(r, Pattern) for r in regexes):
+            # pathspec names a group in each pattern; one expression needs them unnamed
+            parts = [r.pattern.replace("(?P<ps_d>", "(?:") for r in regexes if r is not None]
+            self.regex = re.compile("|".join(f"(?:{part})" for part in parts) or "(?!)")
+
+    def match_file(self, path: str) -> bool:
+        if self.regex is not None:
+            return self.regex.match(path) is not None
+        return bool(self.spec.match_file(path))
+
+
 class _Walker:
     def __init__(self, config: Config) -> None:
         self.root = os.path.abspath(config.root)
         self.config = config
-        self.excludes = pathspec.GitIgnoreSpec.from_lines(
-            list(config.exclude) + list(config.extend_exclude)
+        self.excludes = _Matcher(
+            pathspec.GitIgnoreSpec.from_lines(list(config.exclude) + list(config.extend_exclude))
         )
         self.gitignores: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
         self.roles = RoleMatcher(config)
@@ -228,11 +249,15 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
     for folder in holding:
         if folder != ".":
             children.setdefault(folder.rpartition("/")[0] or ".", set()).add(folder)
+    dedicated_of: Dict[str, bool] = {}
     for folder, feature in modules.items():
         parent = folder.rpartition("/")[0] or "."
         # The folder holding modules, unless it is (inside) a module itself: a module's own
         # router.py is never a stray file of a "modules folder".
-        dedicated = all(child in modules for child in children.get(parent, ()))
+        dedicated = dedicated_of.get(parent)
+        if dedicated is None:
+            dedicated = all(child in modules for child in children.get(parent, ()))
+            dedicated_of[parent] = dedicated
         if (parent == "." or walker.roles.module_of(parent) is None) and dedicated:
             roots.add(parent)
         packages.append(_package(walker, folder, feature, modules))

@@ -113,3 +113,29 @@ def test_stray_files_in_the_modules_root(tmp_path: Path) -> None:
     )
     layout = layout_of(tmp_path)
     assert layout.modules_root_files == ("cpv3/modules/helpers.py",)
+
+
+def test_excludes_as_one_expression_answer_as_pathspec_does() -> None:
+    """Discovery matches the excludes as one regular expression when no pattern negates: on
+    random paths it must answer exactly as pathspec's gitignore matching, files and folders."""
+    import random
+
+    import pathspec
+
+    from conformance.discovery import _Matcher
+    from conformance.settings import DEFAULT_EXCLUDE
+
+    lines = [*DEFAULT_EXCLUDE, "*.gen.py", "docs/", "/top.py", "a/**/b", "x?y", "[ab]c.py"]
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    fast = _Matcher(spec)
+    assert fast.regex is not None
+    parts = ["a", "b", "build", "docs", "migrations", "alembic", "versions", "x1y", "ac.py"]
+    parts += ["top.py", "m.gen.py", "venv", "node_modules", "src", ".git", "c.py"]
+    rng = random.Random(0)
+    for _ in range(5000):
+        path = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        for probe in (path, path + "/"):
+            assert fast.match_file(probe) == bool(spec.match_file(probe)), probe
+    negating = _Matcher(pathspec.GitIgnoreSpec.from_lines(["build", "!build/keep.py"]))
+    assert negating.regex is None  # falls back to pathspec, which handles negation
+    assert not negating.match_file("build/keep.py") and negating.match_file("build/x.py")
