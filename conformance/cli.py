@@ -209,11 +209,12 @@ def _use_color(stream: TextIO, to_file: bool) -> bool:
     return bool(isatty and isatty())
 
 
-def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, List[str]]]:
-    """(configuration, absolute paths) of every project the run covers: ``--config`` applies one
-    configuration to every path; otherwise each path belongs to the closest configured folder
-    above it (conformance/projects.py). Raises ConfigError listing every problem of every
-    project."""
+def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, List[str], Any]]:
+    """(configuration, absolute paths, whole-project layout or None) of every project the run
+    covers: ``--config`` applies one configuration to every path; otherwise each path belongs to
+    the closest configured folder above it (conformance/projects.py). The layout is the one the
+    source roots were found with, for the run to reuse. Raises ConfigError listing every problem
+    of every project."""
     from dataclasses import replace
 
     from conformance.config import ConfigError, load_config, with_overrides
@@ -228,7 +229,7 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
         ]
     else:
         planned = plan(paths)
-    out: List[Tuple[Any, List[str]]] = []
+    out: List[Tuple[Any, List[str], Any]] = []
     problems: List[str] = []
     for project in planned:
         try:
@@ -249,9 +250,10 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
         except ConfigError as error:
             problems.extend(p for p in error.problems if p not in problems)
             continue
-        from conformance.discovery import with_found_source_roots
+        from conformance.discovery import config_and_layout
 
-        out.append((with_found_source_roots(config), list(project.paths)))
+        config, layout = config_and_layout(config)
+        out.append((config, list(project.paths), layout))
     if problems:
         raise ConfigError(problems)
     return out
@@ -310,7 +312,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     cwd = os.getcwd()
 
     if args.show_settings:
-        for number, (config, _) in enumerate(projects):
+        for number, (config, _, _) in enumerate(projects):
             if number:
                 stdout.write("\n")
             _show_settings(config, stdout, cwd)
@@ -321,7 +323,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.show_files:
         from conformance.discovery import discover
 
-        for config, absolute in projects:
+        for config, absolute, _ in projects:
             try:
                 layout = discover(config, absolute)
             except DiscoveryError as error:
@@ -356,7 +358,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     fix_applied = 0
     files_checked = 0
     diff_changes: List[Any] = []
-    for config, absolute in projects:
+    for config, absolute, layout in projects:
         where = ""
         if len(projects) > 1:
             where = f"{display_path(config.root, cwd)}: "
@@ -365,7 +367,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
                 config.root, ".conformance_cache"
             )
-        options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
+        options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir, layout=layout)
         stdin_path: Optional[str] = None
         if stdin_data is not None:
             from conformance.discovery import relative

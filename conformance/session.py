@@ -15,6 +15,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from conformance.diagnostics import FindingFix, Violation
 from conformance.engine import EngineState, RunOptions, RunResult, run
 from conformance.fix_edits import finding_fixes
+from conformance.model import Layout
 from conformance.settings import Config
 
 
@@ -54,13 +55,21 @@ class Session:
 
     def config(self, root: str, config_file: Optional[str]) -> Config:
         """The configuration of a project (raises ``ConfigError``)."""
+        return self._load(root, config_file)[0]
+
+    def _load(self, root: str, config_file: Optional[str]) -> Tuple[Config, Optional[Layout]]:
+        """The configuration of a project, and the whole project's layout when the configuration
+        was loaded (and the tree discovered) just now: a layout is reused by the check that
+        follows the load only, never by a later one (files come and go between checks)."""
         from conformance.config import load_config
-        from conformance.discovery import with_found_source_roots
+        from conformance.discovery import config_and_layout
 
         key = (root, config_file)
-        if key not in self._configs:
-            self._configs[key] = with_found_source_roots(load_config(root, config_file))
-        return self._configs[key]
+        if key in self._configs:
+            return self._configs[key], None
+        config, layout = config_and_layout(load_config(root, config_file))
+        self._configs[key] = config
+        return config, layout
 
     def project_of(self, path: str) -> Config:
         from conformance.config import find_config
@@ -94,7 +103,7 @@ class Session:
         given = {os.path.abspath(p): data for p, data in (overrides or {}).items()}
         out: List[Checked] = []
         for project in plan([os.path.abspath(p) for p in paths]):
-            config = self.config(project.root, project.config_file)
+            config, layout = self._load(project.root, project.config_file)
             sources = {
                 relative(config.root, path): data
                 for path, data in given.items()
@@ -110,6 +119,7 @@ class Session:
                 cache_dir=self.cache_dir(config),
                 sources=sources or None,
                 state=state,
+                layout=layout,
             )
             result = run(config, run_paths, options)
             checked = Checked(config, result)
