@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, Set, TextIO, Tuple
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from conformance.version import __version__
 
@@ -440,21 +440,15 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             noun = "finding" if result.baselined == 1 else "findings"
             notes.append(f"note: {where}{result.baselined} {noun} hidden by the baseline")
         # -- end baseline --
-        mistakes = _layout_problems(config, result.project_layout)
+        from conformance.project_notes import layout_problems, layout_warnings
+
+        mistakes = layout_problems(config, result.project_layout)
         if mistakes:
             for mistake in mistakes:
                 stderr.write(f"error: {where}{mistake}\n")
             return EXIT_ERROR
-        for overlap in _role_overlaps(config, result.project_layout):
-            headlines.append(f"warning: {where}{overlap}")
-        for unreached in config.source_warnings:
-            headlines.append(f"warning: {where}{unreached}")
-        if not result.project_packages:
-            tried = ", ".join(config.modules)
-            headlines.append(
-                f"warning: {where}no module package found (no configuration, and nothing matches"
-                f" {tried}): run `conformance init` to propose a [tool.conformance] table"
-            )
+        for warning in layout_warnings(config, result.project_layout):
+            headlines.append(f"warning: {where}{warning}")
         rebased = rebase(result.violations, config.root, base)
         violations.extend(rebased)
         files_checked += result.files_checked
@@ -588,60 +582,6 @@ def _fix_stdin(
 
 def outcome_encoding(outcome: Any, path: str) -> str:
     return next((c.encoding for c in outcome.changes if c.path == path), "utf-8")
-
-
-def _layout_problems(config: Any, layout: Any) -> List[str]:
-    """Configuration mistakes only the tree shows, one line each: a `modules` glob of a
-    configuration file that matches no module package, a role of the `roles` table whose
-    patterns match no file. (Without a configuration file, an unmatched default is a warning.)"""
-    from conformance.roles import glob_match
-
-    if config.config_file is None or layout is None:
-        return []
-    source = os.path.relpath(config.config_file, config.root).replace(os.sep, "/")
-    table = "[tool.conformance]" if source.endswith("pyproject.toml") else "config"
-    prefix = f"{source}: {table}"
-    # Folders holding Python files, with their ancestors: a glob matching one of them is used
-    # (as a module, or as a sub-folder of one when nested modules are off).
-    holding: Set[str] = set()
-    for file in layout.files:
-        folder = file.path.rpartition("/")[0]
-        while folder and folder not in holding:
-            holding.add(folder)
-            folder = folder.rpartition("/")[0]
-    out: List[str] = []
-    for glob in config.modules:
-        if not any(glob_match(glob, folder) for folder in holding):
-            out.append(
-                f"{prefix}.modules: '{glob}' matches no folder with Python files"
-                " (`conformance init` proposes globs for this tree)"
-            )
-    if out or not layout.packages:
-        return out
-    roles = {role for file in layout.files for role in file.roles}
-    for role, patterns in config.roles:
-        if role in config.configured_roles and patterns and role not in roles:
-            listed = ", ".join(f"'{p}'" for p in patterns)
-            out.append(
-                f"{prefix}.roles.{role}: {listed} matches no file"
-                f" (set `{role} = []` if the project has no {role} layer)"
-            )
-    return out
-
-
-def _role_overlaps(config: Any, layout: Any) -> List[str]:
-    """Files that patterns of two roles match without being listed for both (a warning: the
-    file is judged as both roles, which may not be what the patterns meant)."""
-    from conformance.roles import RoleMatcher, unintended_overlaps
-
-    if layout is None:
-        return []
-    found = unintended_overlaps(RoleMatcher(config), [file.path for file in layout.files])
-    if not found or config.config_file is None:
-        return found
-    source = os.path.relpath(config.config_file, config.root).replace(os.sep, "/")
-    table = "[tool.conformance]" if source.endswith("pyproject.toml") else "config"
-    return [f"{source}: {table}.{line}" for line in found]
 
 
 def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -> str:

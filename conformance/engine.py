@@ -182,7 +182,7 @@ def project_packages(layout: Layout) -> Tuple[str, ...]:
 
 def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple[str, ...]) -> str:
     """Digest of what the file pass depends on besides the file (``AnalysisSettings``)."""
-    config = replace(config, source_warnings=())  # said by the CLI, not read by any rule
+    config = replace(config, source_warnings=())  # said by the front ends, read by no rule
     return hashlib.sha256(pickle.dumps((config, rule_codes, packages), protocol=4)).hexdigest()
 
 

@@ -16,6 +16,7 @@ from conformance.diagnostics import FindingFix, Violation
 from conformance.engine import EngineState, RunOptions, RunResult, run
 from conformance.fix_edits import finding_fixes
 from conformance.model import Layout
+from conformance.project_notes import layout_problems, layout_warnings
 from conformance.settings import Config
 
 
@@ -26,6 +27,11 @@ class Checked:
     config: Config
     result: RunResult
     fixes: Dict[Violation, FindingFix] = field(default_factory=dict)
+    # What the command line says besides the findings (conformance/project_notes.py): the
+    # configuration mistakes only the tree shows (it exits 2 with them), and what the check
+    # cannot see (overlapping role patterns, unreached imports, no module package).
+    problems: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
 
     @property
     def violations(self) -> List[Violation]:
@@ -48,10 +54,14 @@ class Session:
         self.incremental = incremental
         self._configs: Dict[Tuple[str, Optional[str]], Config] = {}
         self._states: Dict[str, EngineState] = {}
+        # project root -> (configuration, layout, problems, warnings) of the last check: the
+        # notes read every file's path, a check after an edit mostly has the same tree
+        self._notes: Dict[str, Tuple[Config, Optional[Layout], List[str], List[str]]] = {}
 
     def reload(self) -> None:
         self._configs.clear()
         self._states.clear()
+        self._notes.clear()
 
     def config(self, root: str, config_file: Optional[str]) -> Config:
         """The configuration of a project (raises ``ConfigError``)."""
@@ -123,6 +133,7 @@ class Session:
             )
             result = run(config, run_paths, options)
             checked = Checked(config, result)
+            checked.problems, checked.warnings = self._project_notes(config, result)
             if fixes:
                 wanted = None
                 if fixes_for is not None:
@@ -136,6 +147,15 @@ class Session:
                 )
             out.append(checked)
         return out
+
+    def _project_notes(self, config: Config, result: RunResult) -> Tuple[List[str], List[str]]:
+        layout = result.project_layout
+        last = self._notes.get(config.root)
+        if last is not None and last[0] is config and last[1] == layout:
+            return list(last[2]), list(last[3])
+        problems, warnings = layout_problems(config, layout), layout_warnings(config, layout)
+        self._notes[config.root] = (config, layout, problems, warnings)
+        return list(problems), list(warnings)
 
 
 def _inside(path: str, root: str) -> bool:
