@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, Set, TextIO, Tuple
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from conformance.version import __version__
 
@@ -209,11 +209,12 @@ def _use_color(stream: TextIO, to_file: bool) -> bool:
     return bool(isatty and isatty())
 
 
-def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, List[str]]]:
-    """(configuration, absolute paths) of every project the run covers: ``--config`` applies one
-    configuration to every path; otherwise each path belongs to the closest configured folder
-    above it (conformance/projects.py). Raises ConfigError listing every problem of every
-    project."""
+def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, List[str], Any]]:
+    """(configuration, absolute paths, whole-project layout or None) of every project the run
+    covers: ``--config`` applies one configuration to every path; otherwise each path belongs to
+    the closest configured folder above it (conformance/projects.py). The layout is the one the
+    source roots were found with, for the run to reuse. Raises ConfigError listing every problem
+    of every project."""
     from dataclasses import replace
 
     from conformance.config import ConfigError, load_config, with_overrides
@@ -228,7 +229,7 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
         ]
     else:
         planned = plan(paths)
-    out: List[Tuple[Any, List[str]]] = []
+    out: List[Tuple[Any, List[str], Any]] = []
     problems: List[str] = []
     for project in planned:
         try:
@@ -249,9 +250,10 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
         except ConfigError as error:
             problems.extend(p for p in error.problems if p not in problems)
             continue
-        from conformance.discovery import with_found_source_roots
+        from conformance.discovery import config_and_layout
 
-        out.append((with_found_source_roots(config), list(project.paths)))
+        config, layout = config_and_layout(config)
+        out.append((config, list(project.paths), layout))
     if problems:
         raise ConfigError(problems)
     return out
@@ -310,7 +312,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     cwd = os.getcwd()
 
     if args.show_settings:
-        for number, (config, _) in enumerate(projects):
+        for number, (config, _, _) in enumerate(projects):
             if number:
                 stdout.write("\n")
             _show_settings(config, stdout, cwd)
@@ -321,7 +323,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.show_files:
         from conformance.discovery import discover
 
-        for config, absolute in projects:
+        for config, absolute, _ in projects:
             try:
                 layout = discover(config, absolute)
             except DiscoveryError as error:
@@ -356,7 +358,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     fix_applied = 0
     files_checked = 0
     diff_changes: List[Any] = []
-    for config, absolute in projects:
+    for config, absolute, layout in projects:
         where = ""
         if len(projects) > 1:
             where = f"{display_path(config.root, cwd)}: "
@@ -365,7 +367,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
                 config.root, ".conformance_cache"
             )
-        options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir)
+        options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir, layout=layout)
         stdin_path: Optional[str] = None
         if stdin_data is not None:
             from conformance.discovery import relative
@@ -438,21 +440,15 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             noun = "finding" if result.baselined == 1 else "findings"
             notes.append(f"note: {where}{result.baselined} {noun} hidden by the baseline")
         # -- end baseline --
-        mistakes = _layout_problems(config, result.project_layout)
+        from conformance.project_notes import layout_problems, layout_warnings
+
+        mistakes = layout_problems(config, result.project_layout)
         if mistakes:
             for mistake in mistakes:
                 stderr.write(f"error: {where}{mistake}\n")
             return EXIT_ERROR
-        for overlap in _role_overlaps(config, result.project_layout):
-            headlines.append(f"warning: {where}{overlap}")
-        for unreached in config.source_warnings:
-            headlines.append(f"warning: {where}{unreached}")
-        if not result.project_packages:
-            tried = ", ".join(config.modules)
-            headlines.append(
-                f"warning: {where}no module package found (no configuration, and nothing matches"
-                f" {tried}): run `conformance init` to propose a [tool.conformance] table"
-            )
+        for warning in layout_warnings(config, result.project_layout):
+            headlines.append(f"warning: {where}{warning}")
         rebased = rebase(result.violations, config.root, base)
         violations.extend(rebased)
         files_checked += result.files_checked
@@ -586,60 +582,6 @@ def _fix_stdin(
 
 def outcome_encoding(outcome: Any, path: str) -> str:
     return next((c.encoding for c in outcome.changes if c.path == path), "utf-8")
-
-
-def _layout_problems(config: Any, layout: Any) -> List[str]:
-    """Configuration mistakes only the tree shows, one line each: a `modules` glob of a
-    configuration file that matches no module package, a role of the `roles` table whose
-    patterns match no file. (Without a configuration file, an unmatched default is a warning.)"""
-    from conformance.roles import glob_match
-
-    if config.config_file is None or layout is None:
-        return []
-    source = os.path.relpath(config.config_file, config.root).replace(os.sep, "/")
-    table = "[tool.conformance]" if source.endswith("pyproject.toml") else "config"
-    prefix = f"{source}: {table}"
-    # Folders holding Python files, with their ancestors: a glob matching one of them is used
-    # (as a module, or as a sub-folder of one when nested modules are off).
-    holding: Set[str] = set()
-    for file in layout.files:
-        folder = file.path.rpartition("/")[0]
-        while folder and folder not in holding:
-            holding.add(folder)
-            folder = folder.rpartition("/")[0]
-    out: List[str] = []
-    for glob in config.modules:
-        if not any(glob_match(glob, folder) for folder in holding):
-            out.append(
-                f"{prefix}.modules: '{glob}' matches no folder with Python files"
-                " (`conformance init` proposes globs for this tree)"
-            )
-    if out or not layout.packages:
-        return out
-    roles = {role for file in layout.files for role in file.roles}
-    for role, patterns in config.roles:
-        if role in config.configured_roles and patterns and role not in roles:
-            listed = ", ".join(f"'{p}'" for p in patterns)
-            out.append(
-                f"{prefix}.roles.{role}: {listed} matches no file"
-                f" (set `{role} = []` if the project has no {role} layer)"
-            )
-    return out
-
-
-def _role_overlaps(config: Any, layout: Any) -> List[str]:
-    """Files that patterns of two roles match without being listed for both (a warning: the
-    file is judged as both roles, which may not be what the patterns meant)."""
-    from conformance.roles import RoleMatcher, unintended_overlaps
-
-    if layout is None:
-        return []
-    found = unintended_overlaps(RoleMatcher(config), [file.path for file in layout.files])
-    if not found or config.config_file is None:
-        return found
-    source = os.path.relpath(config.config_file, config.root).replace(os.sep, "/")
-    table = "[tool.conformance]" if source.endswith("pyproject.toml") else "config"
-    return [f"{source}: {table}.{line}" for line in found]
 
 
 def _update_baseline(config: Any, paths: List[str], result: Any, options: Any) -> str:

@@ -129,7 +129,7 @@ def project_config(folder: str) -> Optional[str]:
 
 def load_config(root: str, config_file: Optional[str]) -> Config:
     """Read and validate the configuration; raise :class:`ConfigError` listing every problem.
-    (Callers that check a tree add the source roots it shows: ``discovery.with_found_source_roots``.)"""
+    (Callers that check a tree add the source roots it shows: ``discovery.config_and_layout``.)"""
     if config_file is None:
         return validate({}, root=root, source=None)
     try:

@@ -298,6 +298,23 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
     )
 
 
+def covers_root(root: str, paths: Sequence[str]) -> bool:
+    """Whether the checked paths include the whole project root."""
+    real_root = os.path.realpath(root)
+    for path in paths:
+        real = os.path.realpath(path)
+        if real == real_root or real_root.startswith(real.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def is_root(root: str, paths: Sequence[str]) -> bool:
+    """Whether the checked paths are the project root itself (the layout of the whole project is
+    then the layout of the paths)."""
+    real_root = os.path.realpath(root)
+    return bool(paths) and all(os.path.realpath(path) == real_root for path in paths)
+
+
 #: files that make a folder the application package: modules placed directly in it sit beside
 #: the app's own code (``main.py``, ``config.py``), which is no stray helper of a modules folder
 _APP_ENTRY_FILES = frozenset({"main.py", "app.py", "asgi.py", "wsgi.py", "__main__.py"})
@@ -410,28 +427,30 @@ def found_source_roots(config: Config, layout: Layout) -> Tuple[Tuple[str, ...],
     that no root reaches: those imports are not resolved, and every rule reading them is blind.
     """
     paths = [file.path for file in layout.files]
-    imported: Dict[str, str] = {}  # top-level name -> first file importing it
-    for path in sorted(paths):
-        data, _ = read_source(os.path.join(layout.root, path))
-        for name in sorted(imported_names(data or b"")):
-            imported.setdefault(name, path)
     tops = {file.module.split(".", 1)[0] for file in layout.files if file.module}
-    packages = _top_packages(paths)
+    configured = {_clean_root(root) for root in config.src}
+    # Only a package that no configured root reaches, under a name no module has, can add a root
+    # or be reported unreached: the usual tree (its packages at the default roots) has none, and
+    # then no file is read.
+    candidates = {
+        folder: parent
+        for folder, parent in _top_packages(paths).items()
+        if folder.rpartition("/")[2] not in tops and _clean_root(parent) not in configured
+    }
+    if not candidates:
+        return tuple(config.src), ()
+    imported = _first_importers(layout, {folder.rpartition("/")[2] for folder in candidates})
     roots = list(config.src)
     if not config.src_set:
-        defaults = {_clean_root(root) for root in config.src}
-        for folder, parent in sorted(packages.items()):
-            name = folder.rpartition("/")[2]
-            if _clean_root(parent) in defaults or name in tops or name not in imported:
-                continue
-            if parent not in roots:
+        for folder, parent in sorted(candidates.items()):
+            if folder.rpartition("/")[2] in imported and parent not in roots:
                 roots.append(parent)
     reached = {_clean_root(root) for root in roots}
     unreached = [
         (name, folder)
-        for folder, parent in sorted(packages.items())
+        for folder, parent in sorted(candidates.items())
         for name in [folder.rpartition("/")[2]]
-        if name in imported and name not in tops and _clean_root(parent) not in reached
+        if name in imported and _clean_root(parent) not in reached
     ]
     warnings: List[str] = []
     if unreached:
@@ -445,6 +464,30 @@ def found_source_roots(config: Config, layout: Layout) -> Tuple[Tuple[str, ...],
     return tuple(roots), tuple(warnings)
 
 
+def _first_importers(layout: Layout, names: Set[str]) -> Dict[str, str]:
+    """Each of ``names`` that the project imports absolutely -> the first file (by path) that
+    does. Files are read in path order until every name has its file; a file whose bytes do not
+    hold any name still looked for is not scanned."""
+    # the import pattern reads ASCII names only: another name is never imported by it
+    wanted = {name: name.encode("ascii") for name in names if name.isascii()}
+    found: Dict[str, str] = {}
+    if not wanted:
+        return found
+    for path in sorted(file.path for file in layout.files):
+        data, _ = read_source(os.path.join(layout.root, path))
+        if not data:
+            continue
+        present = {name for name, raw in wanted.items() if raw in data}
+        if not present:
+            continue
+        for name in present & imported_names(data):
+            found[name] = path
+            del wanted[name]
+        if not wanted:
+            break
+    return found
+
+
 def _clean_root(root: str) -> str:
     clean = root.strip().strip("/")
     clean = clean[2:] if clean.startswith("./") else clean
@@ -453,11 +496,36 @@ def _clean_root(root: str) -> str:
 
 def with_found_source_roots(config: Config) -> Config:
     """``config`` with the source roots the tree shows (see :func:`found_source_roots`)."""
+    return config_and_layout(config)[0]
+
+
+def config_and_layout(config: Config) -> Tuple[Config, Optional[Layout]]:
+    """``config`` with the source roots the tree shows, and the whole project's layout under
+    that configuration: the one discovery the roots were found with, for the run to reuse
+    (``RunOptions.layout``) instead of walking the tree again. None when the tree cannot be
+    discovered (the run reports it).
+
+    A layout describes the tree at one moment: a caller that keeps the configuration between
+    runs (the language server) passes it to the run that follows the load, never to a later one.
+    """
     try:
         layout = discover(config, [config.root])
     except DiscoveryError:
-        return config  # the run reports it
+        return config, None
     roots, warnings = found_source_roots(config, layout)
     if roots == config.src and not warnings:
-        return config
-    return replace(config, src=roots, source_warnings=warnings)
+        return config, layout
+    found = replace(config, src=roots, source_warnings=warnings)
+    if roots != config.src:
+        layout = with_source_roots(layout, roots)
+    return found, layout
+
+
+def with_source_roots(layout: Layout, roots: Sequence[str]) -> Layout:
+    """``layout`` as :func:`discover` lists it with the source roots ``roots``: the roots decide
+    only the files' module names (folders, roles and module packages are matched by path)."""
+    files: List[SourceFile] = []
+    for file in layout.files:
+        module, is_package = module_name(file.path, roots)
+        files.append(replace(file, module=module, is_package=is_package))
+    return replace(layout, files=tuple(files))

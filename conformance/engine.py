@@ -61,6 +61,10 @@ class RunOptions:
     # A long-lived process (``workspace.py``): file results and decided records kept in memory
     # from one run to the next.
     state: Optional[EngineState] = None
+    # The whole project's layout under this very configuration, discovered moments ago
+    # (``discovery.config_and_layout``): used instead of walking the tree again. Never one kept
+    # from an earlier run: files come and go.
+    layout: Optional[Layout] = None
 
 
 @dataclass
@@ -178,7 +182,7 @@ def project_packages(layout: Layout) -> Tuple[str, ...]:
 
 def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple[str, ...]) -> str:
     """Digest of what the file pass depends on besides the file (``AnalysisSettings``)."""
-    config = replace(config, source_warnings=())  # said by the CLI, not read by any rule
+    config = replace(config, source_warnings=())  # said by the front ends, read by no rule
     return hashlib.sha256(pickle.dumps((config, rule_codes, packages), protocol=4)).hexdigest()
 
 
@@ -478,13 +482,18 @@ def _run(
     config: Config, paths: Sequence[str], options: RunOptions, cache: Optional[Cache]
 ) -> RunResult:
     from conformance.cache import run_key
-    from conformance.discovery import discover
+    from conformance.discovery import covers_root, discover, is_root
     from conformance.plain import dumps
 
-    reported = discover(config, paths)
     # Findings in the checked files can depend on any other file (a base class, a provider, an
     # import cycle): the index always covers the whole project, the report only what was asked.
-    layout = reported if covers_root(config.root, paths) else discover(config, [config.root])
+    whole = options.layout
+    if whole is not None and is_root(config.root, paths):
+        reported = layout = whole
+    else:
+        reported = discover(config, paths)
+        whole = reported if covers_root(config.root, paths) else whole
+        layout = whole if whole is not None else discover(config, [config.root])
     rules, file_rules, project_rules = selected_rules(config)
     packages = project_packages(layout)
     codes = tuple(r.code for r in rules)
@@ -658,16 +667,6 @@ def _outside_module_subfolders(
     return [v for v in violations if not v.path.startswith(inside)]
 
 
-def covers_root(root: str, paths: Sequence[str]) -> bool:
-    """Whether the checked paths include the whole project root."""
-    real_root = os.path.realpath(root)
-    for path in paths:
-        real = os.path.realpath(path)
-        if real == real_root or real_root.startswith(real.rstrip(os.sep) + os.sep):
-            return True
-    return False
-
-
 def baseline_path(config: Config, options: RunOptions) -> Optional[str]:
     """The baseline file of a run (absolute), or None: ``--baseline``, else the ``baseline``
     key (relative to the project root)."""
@@ -777,9 +776,11 @@ def check(
 ) -> List[Violation]:
     """Library entry point: check ``paths`` and return the sorted findings."""
     from conformance.config import find_config, load_config
-    from conformance.discovery import with_found_source_roots
+    from conformance.discovery import config_and_layout
 
+    layout = None
     if config is None:
         root, config_file = find_config(paths[0] if paths else ".")
-        config = with_found_source_roots(load_config(root, config_file))
-    return run(config, [os.path.abspath(p) for p in paths], RunOptions(jobs=jobs)).violations
+        config, layout = config_and_layout(load_config(root, config_file))
+    options = RunOptions(jobs=jobs, layout=layout)
+    return run(config, [os.path.abspath(p) for p in paths], options).violations

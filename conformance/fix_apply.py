@@ -37,8 +37,8 @@ class FileFixer:
     """Re-analyses one file with its fixes kept and applies the wanted ones."""
 
     def __init__(self, config: Config, paths: Sequence[str], result: RunResult) -> None:
-        from conformance.discovery import discover
-        from conformance.engine import covers_root, project_packages, selected_rules
+        from conformance.discovery import covers_root, discover
+        from conformance.engine import project_packages, selected_rules
         from conformance.results import AnalysisSettings
         from conformance.rules import all_rules
 
@@ -46,9 +46,10 @@ class FileFixer:
         # are checked): a finding of this analysis matches the run's by (code, location); one
         # that does not match is simply not fixed.
         rules, file_rules, _ = selected_rules(config)
-        whole = (
-            result.layout if covers_root(config.root, paths) else discover(config, [config.root])
-        )
+        whole = result.project_layout
+        if whole is None:
+            covered = covers_root(config.root, paths)
+            whole = result.layout if covered else discover(config, [config.root])
         packages = project_packages(whole)
         self.settings = AnalysisSettings(config, tuple(r.code for r in rules), packages)
         self.file_rules = file_rules

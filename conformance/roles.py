@@ -261,6 +261,14 @@ def unintended_overlaps(matcher: RoleMatcher, paths: List[str]) -> List[str]:
     ``schemas = ["models.py"]``: a literal file name, or its path); two globs of different roles
     that happen to match the same file (``*_api.py`` and ``admin_*.py``) are probably not, and
     the file is judged as both. Said once per pair, with the first file and how many more."""
+    # Only file names, no glob (the default table): a file two roles match bears the name both
+    # list, which is meant. Not matching every path saves the language server's checks.
+    names_only = all(
+        pattern == pattern.strip() and not (_GLOB_CHARS & set(pattern))
+        for _, pattern in matcher.in_module
+    )
+    if names_only and not matcher.by_path and not matcher.packages:
+        return []
     found: Dict[Tuple[str, str], List[Tuple[str, Tuple[str, ...]]]] = {}
     for path in sorted(paths):
         matched, _ = matcher.matches(path)

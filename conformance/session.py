@@ -15,6 +15,8 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from conformance.diagnostics import FindingFix, Violation
 from conformance.engine import EngineState, RunOptions, RunResult, run
 from conformance.fix_edits import finding_fixes
+from conformance.model import Layout
+from conformance.project_notes import layout_problems, layout_warnings
 from conformance.settings import Config
 
 
@@ -25,6 +27,11 @@ class Checked:
     config: Config
     result: RunResult
     fixes: Dict[Violation, FindingFix] = field(default_factory=dict)
+    # What the command line says besides the findings (conformance/project_notes.py): the
+    # configuration mistakes only the tree shows (it exits 2 with them), and what the check
+    # cannot see (overlapping role patterns, unreached imports, no module package).
+    problems: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
 
     @property
     def violations(self) -> List[Violation]:
@@ -47,20 +54,32 @@ class Session:
         self.incremental = incremental
         self._configs: Dict[Tuple[str, Optional[str]], Config] = {}
         self._states: Dict[str, EngineState] = {}
+        # project root -> (configuration, layout, problems, warnings) of the last check: the
+        # notes read every file's path, a check after an edit mostly has the same tree
+        self._notes: Dict[str, Tuple[Config, Optional[Layout], List[str], List[str]]] = {}
 
     def reload(self) -> None:
         self._configs.clear()
         self._states.clear()
+        self._notes.clear()
 
     def config(self, root: str, config_file: Optional[str]) -> Config:
         """The configuration of a project (raises ``ConfigError``)."""
+        return self._load(root, config_file)[0]
+
+    def _load(self, root: str, config_file: Optional[str]) -> Tuple[Config, Optional[Layout]]:
+        """The configuration of a project, and the whole project's layout when the configuration
+        was loaded (and the tree discovered) just now: a layout is reused by the check that
+        follows the load only, never by a later one (files come and go between checks)."""
         from conformance.config import load_config
-        from conformance.discovery import with_found_source_roots
+        from conformance.discovery import config_and_layout
 
         key = (root, config_file)
-        if key not in self._configs:
-            self._configs[key] = with_found_source_roots(load_config(root, config_file))
-        return self._configs[key]
+        if key in self._configs:
+            return self._configs[key], None
+        config, layout = config_and_layout(load_config(root, config_file))
+        self._configs[key] = config
+        return config, layout
 
     def project_of(self, path: str) -> Config:
         from conformance.config import find_config
@@ -94,7 +113,7 @@ class Session:
         given = {os.path.abspath(p): data for p, data in (overrides or {}).items()}
         out: List[Checked] = []
         for project in plan([os.path.abspath(p) for p in paths]):
-            config = self.config(project.root, project.config_file)
+            config, layout = self._load(project.root, project.config_file)
             sources = {
                 relative(config.root, path): data
                 for path, data in given.items()
@@ -110,9 +129,11 @@ class Session:
                 cache_dir=self.cache_dir(config),
                 sources=sources or None,
                 state=state,
+                layout=layout,
             )
             result = run(config, run_paths, options)
             checked = Checked(config, result)
+            checked.problems, checked.warnings = self._project_notes(config, result)
             if fixes:
                 wanted = None
                 if fixes_for is not None:
@@ -126,6 +147,15 @@ class Session:
                 )
             out.append(checked)
         return out
+
+    def _project_notes(self, config: Config, result: RunResult) -> Tuple[List[str], List[str]]:
+        layout = result.project_layout
+        last = self._notes.get(config.root)
+        if last is not None and last[0] is config and last[1] == layout:
+            return list(last[2]), list(last[3])
+        problems, warnings = layout_problems(config, layout), layout_warnings(config, layout)
+        self._notes[config.root] = (config, layout, problems, warnings)
+        return list(problems), list(warnings)
 
 
 def _inside(path: str, root: str) -> bool:

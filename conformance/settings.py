@@ -113,7 +113,8 @@ class Config:
     # from the tree (``discovery.found_source_roots``) and added to the defaults.
     src_set: bool = False
     # Not a key: what finding the source roots noticed (an absolute import of a project package
-    # that no source root reaches), said once as a warning; not part of the analysis settings.
+    # that no source root reaches), a warning of every front end (``project_notes.py``); not part
+    # of the analysis settings.
     source_warnings: Tuple[str, ...] = ()
 
     def option(self, key: str) -> Any:

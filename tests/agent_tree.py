@@ -125,3 +125,28 @@ def edits_of(finding: Dict[str, Any]) -> List[Edit]:
         )
         for e in finding["fix"]["edits"]
     ]
+
+
+#: A configuration of the tree whose role globs overlap: ``admin_api.py`` is a router and a
+#: service, which the patterns probably did not mean (a project warning, not a finding).
+OVERLAPPING_ROLES = (
+    "[project]\nname = 'demo'\n\n[tool.conformance]\n[tool.conformance.roles]\n"
+    'router = ["router.py", "*_api.py"]\nservice = ["service.py", "admin_*.py"]\n'
+)
+OVERLAP_WARNING = (
+    "pyproject.toml: [tool.conformance].roles.router '*_api.py' and roles.service 'admin_*.py'"
+    " both match cpv3/modules/users/admin_api.py: judged as both; list the file in both roles if"
+    " that is meant, or narrow a pattern"
+)
+
+
+def with_overlapping_roles(root: Path) -> Path:
+    """The tree with :data:`OVERLAPPING_ROLES` and the file both roles match."""
+    write_tree(
+        root,
+        {
+            "pyproject.toml": OVERLAPPING_ROLES,
+            "cpv3/modules/users/admin_api.py": '"""Administration endpoints."""\n',
+        },
+    )
+    return root

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Any, List, Optional
 
+import pytest
+
+from conformance import discovery
 from conformance.config import validate
-from conformance.discovery import discover, module_name
+from conformance.discovery import config_and_layout, discover, module_name
 from conformance.model import Layout
 from conformance.roles import RoleMatcher
+from conformance.session import Session
 
-from .conftest import write_tree
+from .conftest import git_init, run_main, write_tree
 
 
 def layout_of(root: Path, table: Optional[dict] = None, paths: Optional[list] = None) -> Layout:
@@ -139,3 +143,98 @@ def test_excludes_as_one_expression_answer_as_pathspec_does() -> None:
     negating = _Matcher(pathspec.GitIgnoreSpec.from_lines(["build", "!build/keep.py"]))
     assert negating.regex is None  # falls back to pathspec, which handles negation
     assert not negating.match_file("build/keep.py") and negating.match_file("build/x.py")
+
+
+# -- source roots found once, from the one discovery the run reuses --------------------------------
+
+
+class Spy:
+    """Counts the calls of a function of conformance.discovery (replaced by monkeypatch)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+        self.calls: List[Any] = []
+        original = getattr(discovery, name)
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(args)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(discovery, name, spy)
+
+
+def default_roots_tree(root: Path) -> Path:
+    write_tree(
+        root,
+        {
+            "pyproject.toml": "[project]\nname = 'demo'\n",
+            "cpv3/__init__.py": "",
+            "cpv3/modules/__init__.py": "",
+            "cpv3/modules/users/__init__.py": "",
+            "cpv3/modules/users/service.py": "from cpv3.modules.users import repository\n",
+            "cpv3/modules/users/repository.py": "",
+        },
+    )
+    git_init(root)
+    return root
+
+
+def test_packages_at_the_default_roots_are_not_read_and_the_tree_is_walked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = default_roots_tree(tmp_path)
+    reads = Spy(monkeypatch, "read_source")
+    walks = Spy(monkeypatch, "discover")
+    result = run_main(["check", "--no-cache", "--format", "concise"], root)
+    assert result.returncode in (0, 1), result.stderr
+    # no package that a root could be found for: no file read to scan imports, and the
+    # layout the roots were found with is the run's
+    assert reads.calls == []
+    assert len(walks.calls) == 1
+    # a run of a folder walks that folder, and the whole project once
+    run_main(["check", "--no-cache", "--format", "concise", "cpv3/modules/users"], root)
+    assert [len(call[1]) for call in walks.calls[1:]] == [1, 1]
+    assert reads.calls == []
+
+
+def test_a_session_reuses_a_layout_only_in_the_check_that_loaded_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = default_roots_tree(tmp_path)
+    walks = Spy(monkeypatch, "discover")
+    session = Session(cache=False, incremental=True)
+    (first,) = session.check([str(root)])
+    assert len(walks.calls) == 1
+    # a file added between checks (the language server lives on): the next check sees it
+    (root / "cpv3/modules/users/router.py").write_text("", encoding="utf-8")
+    (second,) = session.check([str(root)])
+    assert "cpv3/modules/users/router.py" in {f.path for f in second.result.layout.files}
+    assert "cpv3/modules/users/router.py" not in {f.path for f in first.result.layout.files}
+    assert len(walks.calls) == 2
+
+
+def test_a_root_found_from_the_imports_keeps_the_one_discovery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "server/polar/__init__.py": "",
+        "server/polar/auth/__init__.py": "",
+        "server/polar/auth/service.py": "",
+        "server/polar/auth/router.py": "from polar.auth import service\n",
+        "server/tools/notes.py": "polar = 1\n",  # the name, but no import of it
+        "server/tools/zz_late.py": "import polar\n",  # after the first importer: not read
+    }
+    write_tree(tmp_path, files)
+    config = validate({"modules": ["server/polar/*"]}, root=str(tmp_path), source=None)
+    reads = Spy(monkeypatch, "read_source")
+    found, layout = config_and_layout(config)
+    assert found.src == (".", "src", "server")
+    assert found.source_warnings == ()
+    # the layout of the found roots, without a second walk: what discovery lists under them
+    assert layout == discover(found, [str(tmp_path)])
+    assert dict((f.path, f.module) for f in layout.files)["server/polar/auth/router.py"] == (
+        "polar.auth.router"
+    )
+    # read in path order until every package looked for has its importer
+    read = [os.path.relpath(call[0], tmp_path).replace(os.sep, "/") for call in reads.calls]
+    assert read == sorted(read) and "server/tools/zz_late.py" not in read
+    assert "server/polar/auth/router.py" in read

@@ -11,6 +11,10 @@ It reads the hook event that Claude Code writes on stdin and follows Claude Code
   is already continuing because of a stop hook (then exit 0, so that it can never loop).
 * Anything going wrong inside the hook is **exit 1 with one line** on stderr: Claude Code shows
   it to the user and goes on (a broken hook must not block the agent).
+* Findings come with the project's notes, as the command line prints them: configuration
+  mistakes only the tree shows (``error:``, a ``modules`` glob matching no folder) and warnings
+  (overlapping role patterns, imports no source root reaches): what the check could not see.
+  Notes alone change nothing: no findings is exit 0 and silence.
 
 ``--install`` adds the hook to ``.claude/settings.json`` of the current folder, merging with what
 is there: other hooks, other events and other settings are kept, and an existing entry with the
@@ -135,17 +139,23 @@ def _report(paths: List[str], base: str, scope: str) -> Tuple[int, str]:
         problems = getattr(error, "problems", None) or [str(error)]
         return EXIT_FAILURE, f"conformance hook: {problems[0]}\n"
     found: List[Tuple[str, Any]] = []
+    notes: List[str] = []
     for part in checked:
+        # as the command line: a project's notes name their project when there are several
+        where = f"{_display(part.config.root, base)}: " if len(checked) > 1 else ""
+        notes.extend(f"error: {where}{problem}" for problem in part.problems)
+        notes.extend(f"warning: {where}{warning}" for warning in part.warnings)
         for violation in part.violations:
             found.append((_display(part.absolute(violation), base), violation))
     if not found:
         return EXIT_OK, ""
-    return EXIT_BLOCK, format_findings(found, scope)
+    return EXIT_BLOCK, format_findings(found, scope, notes)
 
 
-def format_findings(found: Sequence[Tuple[str, Any]], scope: str) -> str:
+def format_findings(found: Sequence[Tuple[str, Any]], scope: str, notes: Sequence[str] = ()) -> str:
     """What the model reads: one concise line per finding with its fix hint, then how to fix
-    the fixable ones and where each rule is explained."""
+    the fixable ones and where each rule is explained, then the project's notes (``error:`` and
+    ``warning:`` lines: what the check could not see)."""
     from conformance.reporters.concise import single_line
 
     noun = "finding" if len(found) == 1 else "findings"
@@ -179,6 +189,7 @@ def format_findings(found: Sequence[Tuple[str, Any]], scope: str) -> str:
         lines.append(f"[*] fixable: `conformance check --fix {targets}` applies those fixes.")
     explained = ", ".join(f"`conformance explain {code}`" for code in sorted(codes))
     lines.append(f"Rule documentation: {explained}.")
+    lines.extend(single_line(note) for note in notes)
     return "\n".join(lines) + "\n"
 
 

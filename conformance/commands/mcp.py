@@ -81,7 +81,10 @@ def build_server() -> Any:
     def check(paths: Optional[List[str]] = None) -> Dict[str, Any]:
         """Check files or folders (default: the working folder) with the whole project's index.
         Returns the findings (path, line, column, code, message, fix hint, and for fixable ones
-        `fix.edits`: 1-based text edits that reproduce what `fix` would write) and a summary."""
+        `fix.edits`: 1-based text edits that reproduce what `fix` would write), a summary,
+        `problems` (configuration mistakes only the tree shows: a `modules` glob matching no
+        folder, a role matching no file) and `warnings` (what the check cannot see: overlapping
+        role patterns, imports no source root reaches, no module package)."""
         return check_tool(paths or ["."])
 
     @tool
@@ -125,7 +128,7 @@ def _existing(paths: Sequence[str]) -> List[str]:
 def check_tool(paths: Sequence[str]) -> Dict[str, Any]:
     from conformance.config import ConfigError
     from conformance.discovery import DiscoveryError
-    from conformance.paths import rebase
+    from conformance.paths import display_path, rebase
     from conformance.reporters import ReportContext
     from conformance.reporters.json import finding
     from conformance.session import Session
@@ -138,6 +141,15 @@ def check_tool(paths: Sequence[str]) -> Dict[str, Any]:
     except DiscoveryError as error:
         raise ToolFailure(str(error)) from None
     cwd = os.getcwd()
+
+    def where(root: str) -> str:  # as the command line: a project's notes name their project
+        return f"{display_path(root, cwd)}: " if len(checked) > 1 else ""
+
+    # Configuration mistakes only the tree shows: the command line exits 2 with them; an agent
+    # gets the findings all the same, with the mistakes to correct (a configuration that cannot
+    # be read at all is a tool error, above).
+    problems = [where(part.config.root) + text for part in checked for text in part.problems]
+    warnings = [where(part.config.root) + text for part in checked for text in part.warnings]
     findings: List[Dict[str, Any]] = []
     files = 0
     for part in checked:
@@ -156,6 +168,8 @@ def check_tool(paths: Sequence[str]) -> Dict[str, Any]:
             "fixable": sum(1 for f in findings if f["fix"] and f["fix"]["applicability"] == "safe"),
         },
         "findings": findings,
+        "problems": problems,
+        "warnings": warnings,
     }
 
 

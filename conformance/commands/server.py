@@ -13,6 +13,9 @@
   findings" (``source.fixAll``), and "Suppress CODE with # noqa".
 * Each diagnostic carries ``codeDescription.href`` (the rule's page); hover on a flagged range
   shows the rule's documentation.
+* What the command line warns about a project (overlapping role patterns, imports no source
+  root reaches, no module package; configuration mistakes only the tree shows) is said once as
+  ``window/showMessage`` and ``window/logMessage``, and again only when it changes.
 
 Checks run one at a time in a worker thread; edits that arrive meanwhile are coalesced into the
 next check, and a result is published only for documents whose version did not change since.
@@ -73,6 +76,7 @@ def build_server() -> Any:
     server = LanguageServer("module-conformance", __version__)
     session = Session(incremental=True)
     published: Dict[str, List[Found]] = {}
+    said: Dict[str, Set[Tuple[Any, str]]] = {}  # project root -> the notes shown for it
     pending: Set[str] = set()
     lock = asyncio.Lock()
 
@@ -89,6 +93,22 @@ def build_server() -> Any:
 
     def check(paths: List[str], texts: Dict[str, bytes]) -> List[Any]:
         return session.check(paths, texts, fixes=True, fixes_for=list(texts))
+
+    def tell(part: Any) -> None:
+        """The project's problems and warnings, each shown once: a check after an edit says
+        nothing new unless the notes changed (a configuration reloaded, files added)."""
+        notes = [(types.MessageType.Error, text) for text in part.problems]
+        notes += [(types.MessageType.Warning, text) for text in part.warnings]
+        root = part.config.root
+        before = said.get(root, set())
+        said[root] = set(notes)
+        where = _where(root, server.workspace.root_path)
+        for kind, text in notes:
+            if (kind, text) in before:
+                continue
+            message = f"conformance: {where}{text}"
+            server.window_show_message(types.ShowMessageParams(kind, message))
+            server.window_log_message(types.LogMessageParams(kind, message))
 
     async def refresh(uris: Sequence[str]) -> None:
         pending.update(uris)
@@ -125,6 +145,7 @@ def build_server() -> Any:
                 )
                 return
         for part in checked:
+            tell(part)
             per_uri: Dict[str, List[Found]] = {}
             for file in part.result.layout.files:
                 checked_uri = by_path.get(os.path.join(part.config.root, *file.path.split("/")))
@@ -263,6 +284,16 @@ def build_server() -> Any:
 
 
 # -- building protocol values -------------------------------------------------------------------
+
+
+def _where(root: str, workspace: Optional[str]) -> str:
+    """``backend: `` for a project below the workspace folder, nothing for the folder itself:
+    a note's paths are relative to its project."""
+    from conformance.paths import display_path
+
+    if not workspace or os.path.abspath(workspace) == os.path.abspath(root):
+        return ""
+    return f"{display_path(root, workspace)}: "
 
 
 def _one_line(error: BaseException) -> str:

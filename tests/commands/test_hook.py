@@ -10,7 +10,7 @@ from typing import Any, Dict
 
 import pytest
 
-from tests.agent_tree import FILES, agent_tree
+from tests.agent_tree import FILES, OVERLAP_WARNING, agent_tree, with_overlapping_roles
 from tests.conftest import REPO_ROOT, run_cli, write_tree
 
 EVENTS = REPO_ROOT / "tests" / "data" / "claude-code"
@@ -50,18 +50,32 @@ def test_findings_in_the_edited_package_go_to_the_model(tree: Path, name: str) -
     assert lines[-1].startswith("Rule documentation: `conformance explain CNF301`")
 
 
+#: The files of the tree's module package that make it clean.
+CLEAN = {
+    "cpv3/modules/users/models.py": FILES["cpv3/modules/users/models.py"].replace(
+        "name = Column(String(64), nullable=False)", "name: Mapped[str]"
+    ),
+    "cpv3/modules/users/schemas.py": "from pydantic import BaseModel\n\n\nclass UserIn(BaseModel):\n    name: str\n",
+    "cpv3/modules/users/router.py": 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/users", tags=["users"])\n',
+}
+
+
 def test_a_clean_package_is_silent(tree: Path) -> None:
-    write_tree(
-        tree,
-        {
-            "cpv3/modules/users/models.py": FILES["cpv3/modules/users/models.py"].replace(
-                "name = Column(String(64), nullable=False)", "name: Mapped[str]"
-            ),
-            "cpv3/modules/users/schemas.py": "from pydantic import BaseModel\n\n\nclass UserIn(BaseModel):\n    name: str\n",
-            "cpv3/modules/users/router.py": 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/users", tags=["users"])\n',
-        },
-    )
+    write_tree(tree, CLEAN)
     path = tree / "cpv3/modules/users/router.py"
+    result = hook(tree, event("post-tool-use-edit", tree, str(path)))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_findings_come_with_the_projects_warnings_which_alone_say_nothing(tree: Path) -> None:
+    with_overlapping_roles(tree)
+    path = tree / "cpv3/modules/users/router.py"
+    result = hook(tree, event("post-tool-use-edit", tree, str(path)))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"warning: {OVERLAP_WARNING}"
+    # the package made clean: exit 0 and silence, warnings or not
+    admin = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/admin", tags=["admin"])\n'
+    write_tree(tree, {**CLEAN, "cpv3/modules/users/admin_api.py": admin})
     result = hook(tree, event("post-tool-use-edit", tree, str(path)))
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 

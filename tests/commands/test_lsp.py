@@ -11,7 +11,13 @@ from typing import Any, Callable, List, Sequence
 
 import pytest
 
-from tests.agent_tree import FILES, agent_tree
+from tests.agent_tree import (
+    FILES,
+    OVERLAP_WARNING,
+    OVERLAPPING_ROLES,
+    agent_tree,
+    with_overlapping_roles,
+)
 from tests.conftest import REPO_ROOT, write_tree
 
 if sys.version_info < (3, 10):
@@ -29,6 +35,17 @@ WAIT = 120.0  # an upper bound for a loaded machine, never reached when it works
 
 MODELS = "cpv3/modules/users/models.py"
 ROUTER = "cpv3/modules/users/router.py"
+
+
+#: The router without its finding (CNF301: the service injected through `Annotated`).
+ANNOTATED_ROUTER = (
+    FILES[ROUTER]
+    .replace(
+        "service: UserService = Depends(get_user_service)",
+        "service: Annotated[UserService, Depends(get_user_service)]",
+    )
+    .replace("from fastapi import", "from typing import Annotated\n\nfrom fastapi import")
+)
 
 
 def make_client() -> LanguageClient:
@@ -132,15 +149,7 @@ async def test_diagnostics_follow_the_unsaved_text(client: LanguageClient) -> No
     assert diagnostic.code_description is not None
     assert diagnostic.code_description.href.endswith("/CNF301.md")
     # The disk still has the finding; the unsaved buffer does not.
-    fixed = (
-        FILES[ROUTER]
-        .replace(
-            "service: UserService = Depends(get_user_service)",
-            "service: Annotated[UserService, Depends(get_user_service)]",
-        )
-        .replace("from fastapi import", "from typing import Annotated\n\nfrom fastapi import")
-    )
-    change_document(client, uri, 2, fixed)
+    change_document(client, uri, 2, ANNOTATED_ROUTER)
     assert list(await diagnostics(client, uri, lambda d: not d)) == []
     change_document(client, uri, 3, FILES[ROUTER])
     assert codes(await diagnostics(client, uri, lambda d: bool(d))) == ["CNF301"]
@@ -148,6 +157,54 @@ async def test_diagnostics_follow_the_unsaved_text(client: LanguageClient) -> No
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert list(await diagnostics(client, uri, lambda d: not d)) == []
+    assert notes(client) == []  # a project without warnings: no message
+
+
+def notes(client: LanguageClient) -> List[Any]:
+    """(type, text) of the server's window/showMessage notifications about the project."""
+    return [(m.type, m.message) for m in client.messages if m.message.startswith("conformance:")]
+
+
+def config_changed(client: LanguageClient, text: str) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(
+                    uri=(root / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed
+                )
+            ]
+        )
+    )
+
+
+@pytest.mark.asyncio
+async def test_project_warnings_are_shown_once_and_again_when_they_change(
+    client: LanguageClient,
+) -> None:
+    with_overlapping_roles(client.root)  # type: ignore[attr-defined]
+    said = (types.MessageType.Warning, f"conformance: {OVERLAP_WARNING}")
+    uri = open_document(client, ROUTER, FILES[ROUTER])
+    assert codes(await diagnostics(client, uri, lambda d: bool(d))) == ["CNF301"]
+    # said before the diagnostics of the check that found it
+    assert notes(client) == [said]
+    logged = [(m.type, m.message) for m in client.log_messages]
+    assert logged.count(said) == 1
+    # edits check again: nothing new to say
+    change_document(client, uri, 2, ANNOTATED_ROUTER)
+    assert list(await diagnostics(client, uri, lambda d: not d)) == []
+    change_document(client, uri, 3, FILES[ROUTER])
+    assert codes(await diagnostics(client, uri, lambda d: bool(d))) == ["CNF301"]
+    assert notes(client) == [said]
+    # a configuration without the overlap (CNF301 ignored, to see the check that read it)
+    config_changed(client, FILES["pyproject.toml"] + '[tool.conformance]\nignore = ["CNF301"]\n')
+    assert list(await diagnostics(client, uri, lambda d: not d)) == []
+    assert notes(client) == [said]
+    # the overlap back: the warnings changed, said again
+    config_changed(client, OVERLAPPING_ROLES)
+    assert codes(await diagnostics(client, uri, lambda d: bool(d))) == ["CNF301"]
+    assert notes(client) == [said, said]
 
 
 @pytest.mark.asyncio

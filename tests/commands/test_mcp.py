@@ -14,8 +14,8 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from conformance.edits import apply_edits
-from tests.agent_tree import FILES, agent_tree, edits_of
-from tests.conftest import REPO_ROOT
+from tests.agent_tree import FILES, OVERLAP_WARNING, agent_tree, edits_of, with_overlapping_roles
+from tests.conftest import REPO_ROOT, write_tree
 
 if sys.version_info < (3, 10):
     pytest.skip("the MCP SDK (the mcp extra) needs Python >= 3.10", allow_module_level=True)
@@ -84,6 +84,24 @@ def test_tools_and_check_with_fix_edits(tree: Path) -> None:
     assert "name = mapped_column(String(64), nullable=False)" in fixed
     # A file brings its module package, as on the command line.
     assert payload(one_file)["summary"]["findings"] == 5
+    assert (report["warnings"], report["problems"]) == ([], [])  # nothing the check cannot see
+
+
+def test_check_says_the_projects_warnings_and_problems(tree: Path) -> None:
+    with_overlapping_roles(tree)
+    _, (checked,) = talk(tree, ("check", {}))
+    report = payload(checked)
+    assert (report["warnings"], report["problems"]) == ([OVERLAP_WARNING], [])
+    assert report["summary"]["findings"] > 0  # the findings all the same
+    # a configuration mistake only the tree shows (the command line exits 2): the findings,
+    # and what to correct
+    write_tree(tree, {"pyproject.toml": '[tool.conformance]\nmodules = ["app/modules/*"]\n'})
+    _, (mistaken,) = talk(tree, ("check", {}))
+    report = payload(mistaken)
+    assert report["problems"] == [
+        "pyproject.toml: [tool.conformance].modules: 'app/modules/*' matches no folder with"
+        " Python files (`conformance init` proposes globs for this tree)"
+    ]
 
 
 def test_explain_and_rules(tree: Path) -> None:
