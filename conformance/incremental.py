@@ -122,12 +122,13 @@ def decide(
     else:
         from conformance.tracking import memo_valid
 
+        known: Dict[str, bool] = {}
         for path, record in previous.items():
             if path in redo or path not in keys:
                 continue
             if record.project != project.get(path, ()):
                 redo.add(path)
-            elif not memo_valid(record.deps, changed_keys, stored_memos):
+            elif not memo_valid(record.deps, changed_keys, stored_memos, known):
                 redo.add(path)
 
     decided: Dict[str, Decided] = {p: r for p, r in previous.items() if p in keys and p not in redo}

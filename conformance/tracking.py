@@ -130,6 +130,7 @@ class TrackedIndex(ProjectIndex):
         self._modules: AbstractSet[str] = modules  # every module of the layout
         self._stored: Dict[str, StoredMemo] = dict(memos or {})
         self._changed = changed
+        self._valid: Dict[str, bool] = {}  # memo name -> whether it holds after the changes
         self.memos: Dict[str, StoredMemo] = {}  # computed or reused in this run
         self._frames: List[Set[Key]] = []
         self._pending: Set[str] = set(pending)
@@ -333,7 +334,7 @@ class TrackedIndex(ProjectIndex):
             pass
 
     def _still_valid(self, deps: Iterable[Key]) -> bool:
-        return memo_valid(deps, self._changed, self._stored)
+        return memo_valid(deps, self._changed, self._stored, self._valid)
 
     def kept_memos(self) -> Dict[str, StoredMemo]:
         """The memos for the next run: those computed or reused now, and the stored ones that
@@ -344,16 +345,29 @@ class TrackedIndex(ProjectIndex):
 
 
 def memo_valid(
-    deps: Iterable[Key], changed: AbstractSet[Key], stored: Mapping[str, StoredMemo]
+    deps: Iterable[Key],
+    changed: AbstractSet[Key],
+    stored: Mapping[str, StoredMemo],
+    known: Optional[Dict[str, bool]] = None,
 ) -> bool:
     """Whether a memo (or a verdict) that read ``deps`` still holds after the changes
-    ``changed``: ``@name`` keys hold when that memo is kept and holds itself."""
+    ``changed``: ``@name`` keys hold when that memo is kept and holds itself. ``known`` keeps
+    each memo's answer for the caller's next questions (thousands of verdicts read the same
+    memo)."""
+    if known is None:
+        known = {}
     for dep in deps:
-        if dep == VOLATILE or dep in changed:
+        if dep in changed or dep == VOLATILE:
             return False
-        if dep.startswith(MEMO):
-            inner = stored.get(dep[1:])
-            if inner is None or not memo_valid(inner[1], changed, stored):
+        if dep[:1] == MEMO:
+            name = dep[1:]
+            holds = known.get(name)
+            if holds is None:
+                inner = stored.get(name)
+                known[name] = False  # a memo that reads itself does not hold
+                holds = inner is not None and memo_valid(inner[1], changed, stored, known)
+                known[name] = holds
+            if not holds:
                 return False
     return True
 

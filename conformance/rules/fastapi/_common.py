@@ -403,7 +403,7 @@ def _mounts_by_router(index: ProjectIndex) -> Dict[str, List[Tuple[Tuple[str, ..
         return out
 
     found: Dict[str, List[Tuple[Tuple[str, ...], bool, str]]] = index.memo(
-        "fastapi.mounts-by-router", build
+        "fastapi.mounts-by-router", build, Dict[str, List[Tuple[Tuple[str, ...], bool, str]]]
     )
     return found
 
@@ -417,7 +417,9 @@ def _router_keywords(index: ProjectIndex) -> Dict[str, Tuple[str, ...]]:
             for _, (router, keywords) in index.extra("fastapi.router_keywords")
         }
 
-    found: Dict[str, Tuple[str, ...]] = index.memo("fastapi.router-keywords", build)
+    found: Dict[str, Tuple[str, ...]] = index.memo(
+        "fastapi.router-keywords", build, Dict[str, Tuple[str, ...]]
+    )
     return found
 
 

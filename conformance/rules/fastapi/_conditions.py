@@ -81,8 +81,9 @@ def _call_shapes(index: ProjectIndex) -> Dict[str, List[Tuple[int, Tuple[str, ..
             out.setdefault(callee, []).append((positional, tuple(keywords), bool(starred)))
         return out
 
+    # kept between runs: a verdict then depends on the memo, not on every module it resolved
     shapes: Dict[str, List[Tuple[int, Tuple[str, ...], bool]]] = index.memo(
-        "fastapi.call-shapes", build
+        "fastapi.call-shapes", build, Dict[str, List[Tuple[int, Tuple[str, ...], bool]]]
     )
     return shapes
 

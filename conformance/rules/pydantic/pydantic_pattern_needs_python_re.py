@@ -65,7 +65,7 @@ class AliasNeedsPythonRe(Condition):
                 str(alias): str(pattern) for _, (alias, pattern) in index.extra(_PATTERN_ALIASES)
             }
 
-        patterns: Dict[str, str] = index.memo("pydantic.pattern-aliases", build)
+        patterns: Dict[str, str] = index.memo("pydantic.pattern-aliases", build, Dict[str, str])
         return patterns.get(index.resolve(self.alias))
 
     def evaluate(self, index: ProjectIndex) -> Optional[bool]:
