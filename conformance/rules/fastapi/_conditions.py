@@ -380,7 +380,43 @@ class IsAsyncCallee(Condition):
             function = index.functions.get(resolved)
             if function is None:
                 return None if index.is_project_name(resolved) and not index.complete else False
-        return bool(function.is_async and not function.is_generator)
+        if not function.is_async or function.is_generator:
+            return False
+        return _decorators_keep_coroutine(index, function.qualname)
+
+
+def _decorators_keep_coroutine(index: ProjectIndex, function: str) -> Optional[bool]:
+    """Whether the decorators of the ``async def`` ``function`` leave it a coroutine function.
+    CNF340's file pass records the decorators it does not know to keep one
+    (``fastapi.decorated``: function, ((decorator, called), ...)) and the project's functions
+    that make coroutine functions (``fastapi.coroutine_makers``: function, how many calls of it
+    give a coroutine: 2 for a decorator whose wrapper is an ``async def``, 3 for a factory of
+    such decorators). Any other decorator may wrap the function in a sync one (``asyncio.run``
+    in a CLI wrapper): not certain, so False."""
+
+    def by_function(key: str) -> Dict[str, Any]:
+        return {entry[0]: entry[1] for _, entry in index.extra(key)}
+
+    decorated: Dict[str, Any] = index.memo(
+        "fastapi.decorated-by-function", lambda: by_function("fastapi.decorated")
+    )
+    decorators = decorated.get(function)
+    if not decorators:
+        return True
+    makers: Dict[str, Any] = index.memo(
+        "fastapi.coroutine-makers", lambda: by_function("fastapi.coroutine_makers")
+    )
+    unknown = False
+    for name, called in decorators:
+        resolved = index.resolve(name)
+        depth = makers.get(resolved)
+        if depth == (3 if called else 2):
+            continue
+        if depth is None and index.is_project_name(resolved) and not index.complete:
+            unknown = True
+            continue
+        return False
+    return None if unknown else True
 
 
 @dataclass(frozen=True)
