@@ -422,7 +422,9 @@ def _decorators_keep_coroutine(index: ProjectIndex, function: str) -> Optional[b
 @dataclass(frozen=True)
 class MissingPathParameter(Condition):
     """No dependency of the route (followed recursively through the recorded signatures) takes
-    the path parameter ``name``; True only when every dependency resolves."""
+    the path parameter ``name``, as a parameter or by reading ``request.path_params`` (with the
+    literal name; any other read of ``path_params`` may take it); True only when every dependency
+    resolves. ``deps`` may hold the route itself (its own ``path_params`` reads)."""
 
     name: str
     deps: Tuple[str, ...]
@@ -432,6 +434,16 @@ class MissingPathParameter(Condition):
         signatures: Dict[str, Any] = {}
         for _, entry in index.extra("fastapi.signatures"):
             signatures[entry[0]] = entry
+
+        def build() -> Dict[str, Set[Optional[str]]]:
+            out: Dict[str, Set[Optional[str]]] = {}
+            for _, (function, key) in index.extra("fastapi.path_params"):
+                out.setdefault(function, set()).add(key)
+            return out
+
+        path_reads: Dict[str, Set[Optional[str]]] = index.memo(
+            "fastapi.path-params-by-function", build
+        )
         unknown = False
         queue: List[str] = list(self.deps)
         pending_aliases: List[str] = list(self.aliases)
@@ -475,6 +487,9 @@ class MissingPathParameter(Condition):
             if is_open:
                 return False
             if self.name in names:
+                return False
+            reads = path_reads.get(entry[0], ())
+            if self.name in reads or None in reads:
                 return False
             queue.extend(deps)
             pending_aliases.extend(aliases)
