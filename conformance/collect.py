@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
 from conformance.facts import AliasFact, ClassFact, FunctionFact, ImportFact
 from conformance.names import DEPENDS
-from conformance.scope import Resolver, Scope, absolute_module, dotted
+from conformance.scope import Resolver, Scope, absolute_module, bind_targets, dotted
 
 
 @dataclass(frozen=True)
@@ -135,10 +135,83 @@ def module_statements(body: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
     return out
 
 
-def module_aliases(body: Sequence[cst.CSTNode], module: str, resolver: Resolver) -> List[AliasFact]:
+#: ``except`` types after which a binding is the fallback for a missing or older dependency
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def import_fallbacks(statements: Sequence[cst.CSTNode]) -> Dict[int, FrozenSet[str]]:
+    """The bindings that yield to a ``try`` body's: id of a binding node (an import, an
+    assignment, a def or a class) in an ``except ImportError:`` handler -> the names its ``try``
+    body binds. ``try: from pydantic.v1 import X`` / ``except ImportError: from pydantic import X``
+    means the first X wherever the dependency is the one the project is written for; the handler
+    is for other versions, so a name it rebinds keeps the ``try`` body's meaning. ``statements``
+    are looked into like module statements (if/try/with/for blocks, not functions)."""
+    out: Dict[int, FrozenSet[str]] = {}
+    for statement in module_statements(statements):
+        if not isinstance(statement, (cst.Try, cst.TryStar)):
+            continue
+        bound = frozenset(name for _, name in _bindings(statement.body))
+        if not bound:
+            continue
+        for handler in statement.handlers:
+            if not _catches_import_error(handler.type):
+                continue
+            for node, name in _bindings(handler.body):
+                if name in bound:
+                    out[id(node)] = bound
+    return out
+
+
+def _catches_import_error(kind: Optional[cst.BaseExpression]) -> bool:
+    names = kind.elements if isinstance(kind, cst.Tuple) else ([] if kind is None else [kind])
+    for element in names:
+        value = element.value if isinstance(element, cst.Element) else element
+        path = dotted(value) if isinstance(value, cst.BaseExpression) else None
+        if path is not None and path.rpartition(".")[2] in _IMPORT_ERRORS:
+            return True
+    return False
+
+
+def _bindings(suite: cst.BaseSuite) -> Iterator[Tuple[cst.CSTNode, str]]:
+    """(binding node, name) for the names the statements of ``suite`` bind."""
+    body: Sequence[cst.CSTNode] = (
+        suite.body
+        if isinstance(suite, cst.IndentedBlock)
+        else [cst.SimpleStatementLine(body=suite.body)]
+        if isinstance(suite, cst.SimpleStatementSuite)
+        else []
+    )
+    for statement in module_statements(body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            yield statement, statement.name.value
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                if isinstance(small.names, cst.ImportStar):
+                    continue
+                for alias in small.names:
+                    bound = _as_name(alias)
+                    name = dotted(alias.name)
+                    if bound or name:
+                        yield small, bound or str(name).split(".", 1)[0]
+            elif isinstance(small, cst.Assign):
+                for name, _ in bind_targets(t.target for t in small.targets):
+                    yield small, name
+            elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                yield small, small.target.value
+
+
+def module_aliases(
+    body: Sequence[cst.CSTNode],
+    module: str,
+    resolver: Resolver,
+    fallbacks: Optional[Dict[int, FrozenSet[str]]] = None,
+) -> List[AliasFact]:
     """``X = Y``, ``X = Annotated[...]`` and ``X = f()`` at module level (asked after the walk,
-    so that every import is bound)."""
+    so that every import is bound). Not the ``fallbacks`` (see :func:`import_fallbacks`)."""
     out: List[AliasFact] = []
+    fallbacks = fallbacks or {}
     for statement in module_statements(body):
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -151,7 +224,7 @@ def module_aliases(body: Sequence[cst.CSTNode], module: str, resolver: Resolver)
                     name, value = target.value, small.value
             elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                 name, value = small.target.value, small.value
-            if name is None or value is None:
+            if name is None or value is None or name in fallbacks.get(id(small), ()):
                 continue
             alias = _alias_fact(resolver, f"{module}.{name}", value)
             if alias is not None:

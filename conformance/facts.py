@@ -8,7 +8,7 @@ merges them. Names are absolute dotted qualified names (``cpv3.modules.users.sch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 from conformance.diagnostics import Location
 
@@ -32,6 +32,22 @@ class ImportFact:
     module_level: bool = True  # bound in the module namespace (re-exports follow these)
     location: Optional[Location] = None
     statement_line: Optional[int] = None
+    #: in an ``except ImportError:`` handler whose ``try`` body binds the same name: the fallback
+    #: for other versions of a dependency, while the ``try`` body's binding is the one in force
+    fallback: bool = False
+
+
+def import_bindings(imports: Iterable[ImportFact]) -> Dict[str, str]:
+    """The module-level names ``imports`` bind (local name -> target), as the index reads them:
+    the last import of a name wins, except a fallback, which never replaces the ``try`` body's."""
+    out: Dict[str, str] = {}
+    for imp in imports:
+        if imp.module_level and imp.alias and not imp.dynamic:
+            if imp.fallback:
+                out.setdefault(imp.alias, imp.target)
+            else:
+                out[imp.alias] = imp.target
+    return out
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
-from conformance.facts import AliasFact, ClassFact, FileFacts, FunctionFact, ImportFact
+from conformance.facts import (
+    AliasFact,
+    ClassFact,
+    FileFacts,
+    FunctionFact,
+    ImportFact,
+    import_bindings,
+)
 
 # Kinds a class (or a name bound to one) can have.
 PYDANTIC_MODEL = "pydantic-model"
@@ -123,10 +130,7 @@ class ProjectIndex:
             self.functions[function.qualname] = function
         for alias in facts.aliases:
             self.aliases[alias.qualname] = alias
-        bound = self.bindings.setdefault(facts.module, {})
-        for imp in facts.imports:
-            if imp.module_level and imp.alias and not imp.dynamic:
-                bound[imp.alias] = imp.target
+        self.bindings.setdefault(facts.module, {}).update(import_bindings(facts.imports))
 
     # -- names ------------------------------------------------------------------------------
 

@@ -109,3 +109,18 @@ ASYNC_SESSION_COROUTINES: FrozenSet[str] = frozenset(
 ASYNC_SESSION_PLAIN_METHODS: FrozenSet[str] = frozenset(
     {"add", "add_all", "expunge", "expunge_all", "expire", "expire_all", "is_modified"}
 )
+
+#: Calls that run the function handed to them in a worker thread (``asyncify(f)`` returns a
+#: coroutine function that does): blocking code handed to them leaves the event loop free.
+THREAD_OFFLOADERS: FrozenSet[str] = frozenset(
+    {
+        "asyncer.asyncify",
+        "starlette.concurrency.run_in_threadpool",
+        "fastapi.concurrency.run_in_threadpool",
+        "asyncio.to_thread",
+        "asyncio.threads.to_thread",
+        "anyio.to_thread.run_sync",
+    }
+)
+#: The event loop's method that does the same (``loop.run_in_executor(None, f, *args)``).
+RUN_IN_EXECUTOR = "run_in_executor"

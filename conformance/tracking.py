@@ -45,7 +45,7 @@ from typing import (
     TypeVar,
 )
 
-from conformance.facts import FileFacts, ImportFact
+from conformance.facts import FileFacts, ImportFact, import_bindings
 from conformance.index import ProjectIndex
 
 Key = str
@@ -411,11 +411,7 @@ def _aliases(facts: FileFacts) -> Dict[str, Any]:
 
 
 def _bindings(facts: FileFacts) -> Dict[str, Any]:
-    return {
-        imp.alias: imp.target
-        for imp in facts.imports
-        if imp.module_level and imp.alias and not imp.dynamic
-    }
+    return dict(import_bindings(facts.imports))
 
 
 _TABLES: Tuple[Tuple[str, Callable[[FileFacts], Dict[str, Any]]], ...] = (

@@ -11,7 +11,7 @@ to enter and small tuples: the end of a node (its leave hooks) or a step of a sc
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Dict, List, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -19,6 +19,7 @@ from conformance.collect import (
     class_fact,
     dynamic_import,
     function_fact,
+    import_fallbacks,
     module_aliases,
     module_statements,
 )
@@ -187,14 +188,20 @@ class Walker:
             cst.Assign: self._assign,
             cst.AnnAssign: self._ann_assign,
             cst.With: self._with,
+            cst.Try: self._try,
+            cst.TryStar: self._try,
         }
         self.stack: List[Item] = []
         self.methods: Dict[int, List[FunctionFact]] = {}  # class node id -> its method facts
+        #: binding node id -> the names it leaves to its ``try`` body (collect.import_fallbacks)
+        self.fallbacks: Dict[int, FrozenSet[str]] = {}
 
     def run(self, module: cst.Module) -> None:
         self._prebind_module(module.body)
         self._walk(module)
-        self.state.alias_facts.extend(module_aliases(module.body, self.module, self.resolver))
+        self.state.alias_facts.extend(
+            module_aliases(module.body, self.module, self.resolver, self.fallbacks)
+        )
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -257,30 +264,32 @@ class Walker:
     def _prebind_module(self, body: Sequence[cst.CSTNode]) -> None:
         """Bind module-level names before the walk: a function body may use an import or a
         definition written below it."""
-        resolver = self.resolver
         module = self.module
+        self.fallbacks = import_fallbacks(body)
+        bind = self._bind
         for statement in module_statements(body):
             if isinstance(statement, cst.FunctionDef):
-                resolver.bind(
-                    statement.name.value, Binding("def", f"{module}.{statement.name.value}")
-                )
+                name = statement.name.value
+                bind(statement, name, Binding("def", f"{module}.{name}"))
             elif isinstance(statement, cst.ClassDef):
-                resolver.bind(
-                    statement.name.value, Binding("class", f"{module}.{statement.name.value}")
-                )
+                name = statement.name.value
+                bind(statement, name, Binding("class", f"{module}.{name}"))
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, (cst.Import, cst.ImportFrom)):
                         for fact in self.ctx.import_facts(small):
                             if fact.alias:
-                                resolver.bind(fact.alias, Binding("import", fact.target))
+                                bind(small, fact.alias, Binding("import", fact.target))
                     elif isinstance(small, cst.Assign):
                         for name, _ in bind_targets(t.target for t in small.targets):
-                            resolver.bind(
-                                name, Binding("global", f"{module}.{name}", value=small.value)
+                            bind(
+                                small,
+                                name,
+                                Binding("global", f"{module}.{name}", value=small.value),
                             )
                     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        resolver.bind(
+                        bind(
+                            small,
                             small.target.value,
                             Binding(
                                 "global",
@@ -290,15 +299,31 @@ class Walker:
                             ),
                         )
 
+    def _bind(self, node: cst.CSTNode, name: str, binding: Binding) -> None:
+        """Bind ``name`` in the current scope, unless ``node`` is an ``except ImportError:``
+        fallback for a name its ``try`` body bound (that binding stays in force)."""
+        if name not in self.fallbacks.get(id(node), ()):
+            self.resolver.bind(name, binding)
+
+    def _try(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        if self.state.functions:  # module-level ones were found before the walk
+            self.fallbacks.update(import_fallbacks([node]))
+
     # -- imports --------------------------------------------------------------------------------
 
     def _record_imports(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         state = self.state
         facts = self.ctx.import_facts(node)
+        yields = self.fallbacks.get(id(node))
+        if yields:
+            facts = [
+                dataclasses.replace(fact, fallback=True) if fact.alias in yields else fact
+                for fact in facts
+            ]
         state.imports.extend(facts)
         if state.functions:
             for fact in facts:
-                if fact.alias:
+                if fact.alias and not fact.fallback:
                     self.resolver.bind(fact.alias, Binding("import", fact.target))
 
     def _call(self, node: cst.Call) -> None:
@@ -340,7 +365,7 @@ class Walker:
         resolver = self.resolver
         qualname = f"{outer.qualname}.{node.name.value}"
         if outer.kind == "function":
-            resolver.bind(node.name.value, Binding("def", qualname))
+            self._bind(node, node.name.value, Binding("def", qualname))
         resolver.push(Scope("function", f"{qualname}.<locals>", node))
         self._bind_params(node, outer)
         self.state.functions.append(node)
@@ -398,7 +423,7 @@ class Walker:
         node, outer = arg
         qualname = f"{outer.qualname}.{node.name.value}"
         if outer.kind != "module":
-            self.resolver.bind(node.name.value, Binding("class", qualname))
+            self._bind(node, node.name.value, Binding("class", qualname))
         scope = Scope("class", qualname, node)
         self.resolver.push(scope)
         self.state.classes.append(node)
@@ -453,7 +478,6 @@ class Walker:
     def _assign(self, node: cst.Assign) -> None:
         if not self.state.functions:
             return  # module-level names were bound before the walk
-        resolver = self.resolver
         for target in node.targets:
             expr = target.target
             if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
@@ -462,7 +486,7 @@ class Walker:
                 continue
             for name, _ in bind_targets([expr]):
                 single = isinstance(expr, cst.Name)
-                resolver.bind(name, Binding("local", value=node.value if single else None))
+                self._bind(node, name, Binding("local", value=node.value if single else None))
 
     def _ann_assign(self, node: cst.AnnAssign) -> None:
         if not self.state.functions:
@@ -472,8 +496,8 @@ class Walker:
         target = node.target
         annotation = node.annotation.annotation
         if isinstance(target, cst.Name):
-            self.resolver.bind(
-                target.value, Binding("local", annotation=annotation, value=node.value)
+            self._bind(
+                node, target.value, Binding("local", annotation=annotation, value=node.value)
             )
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             if target.value.value == "self":

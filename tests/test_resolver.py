@@ -275,6 +275,63 @@ def test_try_except_import_error_is_a_normal_edge(tmp_path: Path) -> None:
     assert index.resolve("cpv3.modules.users.service.OrderService") == fact.target
 
 
+def test_try_binding_stays_in_force_over_its_import_error_fallback(tmp_path: Path) -> None:
+    path = "cpv3/modules/users/service.py"
+    facts, index = analyze(
+        tmp_path,
+        {
+            path: """
+                try:
+                    from cpv3.modules.orders.service import OrderService
+                    from cpv3.modules.orders import repository as repo
+                except (ImportError, AttributeError):
+                    from cpv3.modules.users.service_old import OrderService
+                    repo = None
+                try:
+                    from cpv3.modules.orders.repository import OrderRepository
+                except RuntimeError:
+                    from cpv3.modules.users.repository import UserRepository as OrderRepository
+
+
+                class Facade(OrderService):
+                    def orders(self) -> repo.OrderRepository:
+                        try:
+                            from cpv3.modules.users.repository import UserRepository as R
+                        except ModuleNotFoundError:
+                            R = object
+
+                        def local() -> R:
+                            return R()
+
+                        return local()
+
+                    def other(self) -> OrderRepository:
+                        return OrderRepository()
+                """
+        },
+    )
+    fallback = {f.target: f.fallback for f in facts[path].imports}
+    assert fallback == {
+        "cpv3.modules.orders.service.OrderService": False,
+        "cpv3.modules.orders.repository": False,
+        "cpv3.modules.users.service_old.OrderService": True,
+        "cpv3.modules.orders.repository.OrderRepository": False,
+        # an ``except RuntimeError`` is no fallback for a missing module: the last import wins
+        "cpv3.modules.users.repository.UserRepository": False,
+    }
+    (cls,) = facts[path].classes
+    assert cls.bases == ("cpv3.modules.orders.service.OrderService",)
+    returns = {m.qualname.rpartition(".")[2]: m.returns for m in cls.methods}
+    assert returns == {
+        "orders": "cpv3.modules.orders.repository.OrderRepository",
+        "other": "cpv3.modules.users.repository.UserRepository",
+    }
+    assert not facts[path].aliases
+    module = "cpv3.modules.users.service"
+    assert index.resolve(f"{module}.OrderService") == "cpv3.modules.orders.service.OrderService"
+    assert index.resolve(f"{module}.repo") == "cpv3.modules.orders.repository"
+
+
 def test_deferred_import_is_an_edge_tagged_deferred(tmp_path: Path) -> None:
     path = "cpv3/modules/users/router.py"
     facts, index = analyze(

@@ -381,13 +381,51 @@ class IsAsyncCallee(Condition):
             function = index.functions.get(resolved)
             if function is None:
                 return None if index.is_project_name(resolved) and not index.complete else False
-        return bool(function.is_async and not function.is_generator)
+        if not function.is_async or function.is_generator:
+            return False
+        return _decorators_keep_coroutine(index, function.qualname)
+
+
+def _decorators_keep_coroutine(index: ProjectIndex, function: str) -> Optional[bool]:
+    """Whether the decorators of the ``async def`` ``function`` leave it a coroutine function.
+    CNF340's file pass records the decorators it does not know to keep one
+    (``fastapi.decorated``: function, ((decorator, called), ...)) and the project's functions
+    that make coroutine functions (``fastapi.coroutine_makers``: function, how many calls of it
+    give a coroutine: 2 for a decorator whose wrapper is an ``async def``, 3 for a factory of
+    such decorators). Any other decorator may wrap the function in a sync one (``asyncio.run``
+    in a CLI wrapper): not certain, so False."""
+
+    def by_function(key: str) -> Dict[str, Any]:
+        return {entry[0]: entry[1] for _, entry in index.extra(key)}
+
+    decorated: Dict[str, Any] = index.memo(
+        "fastapi.decorated-by-function", lambda: by_function("fastapi.decorated")
+    )
+    decorators = decorated.get(function)
+    if not decorators:
+        return True
+    makers: Dict[str, Any] = index.memo(
+        "fastapi.coroutine-makers", lambda: by_function("fastapi.coroutine_makers")
+    )
+    unknown = False
+    for name, called in decorators:
+        resolved = index.resolve(name)
+        depth = makers.get(resolved)
+        if depth == (3 if called else 2):
+            continue
+        if depth is None and index.is_project_name(resolved) and not index.complete:
+            unknown = True
+            continue
+        return False
+    return None if unknown else True
 
 
 @dataclass(frozen=True)
 class MissingPathParameter(Condition):
     """No dependency of the route (followed recursively through the recorded signatures) takes
-    the path parameter ``name``; True only when every dependency resolves."""
+    the path parameter ``name``, as a parameter or by reading ``request.path_params`` (with the
+    literal name; any other read of ``path_params`` may take it); True only when every dependency
+    resolves. ``deps`` may hold the route itself (its own ``path_params`` reads)."""
 
     name: str
     deps: Tuple[str, ...]
@@ -397,6 +435,16 @@ class MissingPathParameter(Condition):
         signatures: Dict[str, Any] = {}
         for _, entry in index.extra("fastapi.signatures"):
             signatures[entry[0]] = entry
+
+        def build() -> Dict[str, Set[Optional[str]]]:
+            out: Dict[str, Set[Optional[str]]] = {}
+            for _, (function, key) in index.extra("fastapi.path_params"):
+                out.setdefault(function, set()).add(key)
+            return out
+
+        path_reads: Dict[str, Set[Optional[str]]] = index.memo(
+            "fastapi.path-params-by-function", build
+        )
         unknown = False
         queue: List[str] = list(self.deps)
         pending_aliases: List[str] = list(self.aliases)
@@ -440,6 +488,9 @@ class MissingPathParameter(Condition):
             if is_open:
                 return False
             if self.name in names:
+                return False
+            reads = path_reads.get(entry[0], ())
+            if self.name in reads or None in reads:
                 return False
             queue.extend(deps)
             pending_aliases.extend(aliases)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
+    Dict,
     List,
     Optional,
     Set,
@@ -27,6 +28,7 @@ from conformance.rules.fastapi._common import (
     _in_annotation,
     _keyword,
     _marker,
+    _string_value,
 )
 
 
@@ -101,6 +103,7 @@ class _Recorder(FileRule):
         owner = ctx.memo("fastapi.recorder", lambda: self)
         self.records = owner is self
         self._attr_refs: Set[str] = set()
+        self._signed: Dict[int, str] = {}  # id of a function whose signature is recorded -> name
 
     def _record_call(self, node: cst.Call) -> None:
         """The shape of a call to a project function, or of a method call by name: how many
@@ -167,16 +170,49 @@ class _Recorder(FileRule):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if self.records:
             self._reference(node)
+            if node.attr.value == "path_params":
+                self._record_path_params(node)
+
+    def _record_path_params(self, node: cst.Attribute) -> None:
+        """``request.path_params`` read in a function whose signature is recorded (in a function
+        nested in it too): the function takes the path parameter it names without declaring it
+        (``fastapi.path_params``: function, the literal name, or None when the read names no
+        literal: ``.get(key)``, iterated, passed on)."""
+        ctx = self.ctx
+        function = next(
+            (
+                self._signed[id(a)]
+                for a in ctx.ancestors
+                if isinstance(a, cst.FunctionDef) and id(a) in self._signed
+            ),
+            None,
+        )
+        if function is None:
+            return
+        parent = ctx.parent
+        key: Optional[cst.BaseExpression] = None
+        if isinstance(parent, cst.Subscript) and parent.value is node and len(parent.slice) == 1:
+            index = parent.slice[0].slice
+            key = index.value if isinstance(index, cst.Index) else None
+        elif isinstance(parent, cst.Attribute) and parent.attr.value == "get":
+            ancestors = ctx.ancestors
+            call = ancestors[-2] if len(ancestors) >= 2 else None
+            if isinstance(call, cst.Call) and call.func is parent and call.args:
+                key = call.args[0].value if call.args[0].keyword is None else None
+        name = _string_value(key)
+        ctx.add_extra("fastapi.path_params", (function, name))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self.records or self.ctx.in_function:
             return
         in_class = self.ctx.class_def is not None
         signature = signature_of(self.ctx, node, skip_first=in_class)
+        qualname = self.ctx.definition_qualname(node.name.value)
+        self._signed[id(node)] = qualname
         self.ctx.add_extra(
             "fastapi.signatures",
             (
-                self.ctx.definition_qualname(node.name.value),
+                qualname,
                 tuple(signature.names),
                 tuple(signature.deps),
                 tuple(signature.aliases),

@@ -26,6 +26,9 @@ class PathParamMissing(_Recorder):
     its dependencies (followed recursively, across files: `Annotated` aliases such as
     `ItemDep = Annotated[Item, Depends(get_item)]`, callable-class dependencies, `Depends()` on a
     class, `dependencies=[...]` on the route and on a router created in the same file).
+    A route or dependency that reads `request.path_params["name"]` takes the parameter; one
+    that reads `path_params` in any other way (`.get(key)` with a computed key, iterating it,
+    passing it on) may take any of them, and its route is not reported.
     A name starting with an underscore (`/grafana{_:path}`) is a wildcard the route does not
     take on purpose, and is not reported.
 
@@ -98,6 +101,51 @@ class PathParamMissing(_Recorder):
             note="path parameters consumed by an alias dependency and a class dependency in "
             "another file",
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter, Request
+
+            from cpv3.core.deps import CurrentItem, log_params
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            @router.get("/{user_id}/items/{item_id}")
+            async def get_item(item: CurrentItem) -> dict:
+                return item
+
+
+            @router.get("/{user_id}/tags/{tag}")
+            async def get_tag(request: Request) -> dict:
+                log_params(request.path_params)
+                return {"tag": request.path_params.get("tag")}
+            """,
+            extra={
+                "cpv3/core/deps.py": """
+                    from typing import Annotated
+
+                    from fastapi import Depends, Request
+
+
+                    def log_params(params: dict) -> None:
+                        return None
+
+
+                    class ItemLoader:
+                        def __init__(self, request: Request) -> None:
+                            self.item_id = request.path_params["item_id"]
+
+
+                    def get_item(request: Request, loader: Annotated[ItemLoader, Depends()]) -> dict:
+                        return {"owner": request.path_params["user_id"], "id": loader.item_id}
+
+
+                    CurrentItem = Annotated[dict, Depends(get_item)]
+                    """
+            },
+            note="path parameters read from request.path_params by a dependency and by the route "
+            "itself (passed on: any of them may be read)",
+        ),
     )
     INVALID = (
         Example.code(
@@ -127,6 +175,41 @@ class PathParamMissing(_Recorder):
                 )
             },
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            from cpv3.core.deps import CurrentOrder
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            @router.get("/{user_id}/orders/{order_id}")
+            async def get_order(order: CurrentOrder) -> dict:
+                return order
+            """,
+            Expect(
+                8,
+                13,
+                "path parameter 'user_id' of \"/{user_id}/orders/{order_id}\" is taken by neither "
+                "get_order nor its dependencies: add `user_id` to the signature",
+            ),
+            extra={
+                "cpv3/core/deps.py": """
+                    from typing import Annotated
+
+                    from fastapi import Depends, Request
+
+
+                    def get_order(request: Request) -> dict:
+                        return {"id": request.path_params["order_id"]}
+
+
+                    CurrentOrder = Annotated[dict, Depends(get_order)]
+                    """
+            },
+            note="the dependency reads another path parameter by its literal name",
+        ),
     )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -139,6 +222,8 @@ class PathParamMissing(_Recorder):
         if signature.open:
             return
         deps = list(signature.deps)
+        if not ctx.in_function:  # its own signature is recorded: its path_params reads count
+            deps.append(ctx.definition_qualname(node.name.value))
         for call, receiver in zip(route.decorators, route.receivers):
             extra = _router_dependencies(ctx, receiver)
             if extra is None:

@@ -116,6 +116,22 @@ class V1ErrorClass(FileRule):
             path=SCHEMAS,
             note="v1 code on purpose",
         ),
+        Example.code(
+            """
+            try:
+                from pydantic.v1 import PydanticValueError
+            except ImportError:
+                from pydantic import PydanticValueError
+
+
+            class UnknownColourError(PydanticValueError):
+                code = "colour.unknown"
+                msg_template = "{msg}"
+            """,
+            path=SCHEMAS,
+            note="the try body's pydantic.v1 base is the one in force; the except ImportError "
+            "branch is for older Pydantic",
+        ),
     )
     INVALID = (
         Example.code(

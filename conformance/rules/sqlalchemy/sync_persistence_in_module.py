@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 
 from conformance.conditions import Condition, IsKind
 from conformance.index import SYNC_SESSION
@@ -12,13 +12,16 @@ from conformance.names import (
     ASYNC_SESSION_CLASSES,
     ROUTE_METHODS,
     ROUTER_CLASSES,
+    RUN_IN_EXECUTOR,
     SYNC_SESSION_CLASSES,
+    THREAD_OFFLOADERS,
 )
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
     import libcst as cst
 
+    from conformance.context import FileContext
     from conformance.index import ProjectIndex
 
 else:
@@ -32,6 +35,24 @@ from conformance.rules.sqlalchemy._common import (
 )
 
 _ASYNC_ROUTES = "sqlalchemy.async-routes"
+_PARTIAL = frozenset({"functools.partial"})
+
+
+@dataclass
+class _SessionParam:
+    """A sync ``Session`` parameter of an ``async def``, reported at the end of the function
+    unless every use of it was handed to a worker thread."""
+
+    name: str
+    annotation: cst.BaseExpression
+    typed: str
+    uses: int = 0
+    on_loop: bool = False  # some use runs on the event loop
+
+
+@dataclass
+class _Function:
+    params: List[_SessionParam] = field(default_factory=list)
 
 
 def _migration(path: str) -> bool:
@@ -73,7 +94,11 @@ class SyncPersistenceInModule(FileRule):
     `Session`. Files outside module packages (scripts, Alembic, tooling) may use a sync engine on
     purpose and are not checked, nor are migrations (`alembic/`, `migrations/` folders) that a
     broad `modules` glob reaches. A synchronous `Session` in a plain `def` passed to
-    `AsyncSession.run_sync()` is fine. The engine and session factories are reported only when
+    `AsyncSession.run_sync()` is fine, and so is an `async def`'s `Session` parameter that only
+    ever goes to a worker thread: every use an argument of `asyncer.asyncify(f)(...)`,
+    `run_in_threadpool(f, ...)`, `asyncio.to_thread(f, ...)`, `anyio.to_thread.run_sync(f, ...)`
+    or `loop.run_in_executor(None, f, ...)` (also through `functools.partial(f, ...)` or in a
+    `lambda` handed over). The engine and session factories are reported only when
     some route of the project is an `async def`: an application whose routes are all plain `def`
     runs them in FastAPI's thread pool, where a synchronous engine blocks no event loop.
 
@@ -176,6 +201,33 @@ class SyncPersistenceInModule(FileRule):
             },
             note="a Session opened in a plain def (a scheduler job, a worker): no event loop",
         ),
+        Example.code(
+            """
+            import asyncio
+            import functools
+
+            from asyncer import asyncify
+            from fastapi.concurrency import run_in_threadpool
+            from sqlalchemy.orm import Session
+
+            from . import repository
+
+
+            async def rename(db: Session, user_id: int, name: str) -> None:
+                user = await asyncify(repository.get_user)(db, user_id)
+                await run_in_threadpool(repository.set_name, db, user, name)
+                await asyncio.to_thread(functools.partial(repository.touch, db, user))
+                await run_in_threadpool(lambda: db.commit())
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, repository.audit, db, user_id)
+            """,
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER,
+                "cpv3/modules/users/repository.py": "",
+            },
+            note="every use of the sync Session runs in a worker thread",
+        ),
     )
     INVALID = (
         Example.code(
@@ -234,7 +286,44 @@ class SyncPersistenceInModule(FileRule):
                 "cpv3/core/db.py": "engine = 1\n",
             },
         ),
+        Example.code(
+            """
+            from asyncer import asyncify
+            from fastapi.concurrency import run_in_threadpool
+            from sqlalchemy.orm import Session
+
+            from . import repository
+
+
+            async def rename(db: Session, user_id: int, name: str) -> None:
+                user = await asyncify(repository.get_user)(db, user_id)
+                await run_in_threadpool(repository.set_name, db.merge(user), name)
+                await notify(db, user_id)
+
+
+            async def notify(db: Session, user_id: int) -> None:
+                await asyncify(repository.log)(db, user_id)
+            """,
+            Expect(
+                8,
+                22,
+                "parameter db of async def rename() is a synchronous Session, which blocks the "
+                "event loop: inject an AsyncSession",
+            ),
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER,
+                "cpv3/modules/users/repository.py": "",
+            },
+            note="db.merge() runs on the event loop before the hand-over, and notify() is an "
+            "async def, not a worker thread",
+        ),
     )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._functions: Dict[int, _Function] = {}
+        self._params: Dict[int, _SessionParam] = {}  # annotation node id -> its parameter
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
@@ -284,17 +373,48 @@ class SyncPersistenceInModule(FileRule):
         if ctx.feature is None or node.asynchronous is None:
             return
         params = node.params
+        found = _Function()
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.annotation is None:
                 continue
-            typed = ctx.annotation_type(param.annotation.annotation)
+            annotation = param.annotation.annotation
+            typed = ctx.annotation_type(annotation)
             if typed is None or not (typed in SYNC_SESSION_CLASSES or ctx.is_project_name(typed)):
                 continue
+            tracked = _SessionParam(param.name.value, annotation, typed)
+            found.params.append(tracked)
+            self._params[id(annotation)] = tracked
+        if found.params:
+            self._functions[id(node)] = found
+
+    def visit_Name(self, node: cst.Name) -> None:
+        """A use of a tracked parameter (the walker binds a parameter with its annotation node,
+        which tells it apart from a local of the same name)."""
+        if not self._params:
+            return
+        binding = self.ctx.lookup(node.value)
+        if binding is None or binding.kind != "param" or binding.annotation is None:
+            return
+        tracked = self._params.get(id(binding.annotation))
+        if tracked is None:
+            return
+        tracked.uses += 1
+        if not _handed_to_thread(self.ctx, node):
+            tracked.on_loop = True
+
+    def function_end(self, node: cst.FunctionDef) -> None:
+        found = self._functions.pop(id(node), None)
+        if found is None:
+            return
+        for tracked in found.params:
+            del self._params[id(tracked.annotation)]
+            if tracked.uses and not tracked.on_loop:
+                continue  # it only ever reaches worker threads
             self.report(
-                param.annotation.annotation,
-                f"parameter {param.name.value} of async def {node.name.value}() is a synchronous "
+                tracked.annotation,
+                f"parameter {tracked.name} of async def {node.name.value}() is a synchronous "
                 "Session, which blocks the event loop: inject an AsyncSession",
-                when=IsKind(typed, SYNC_SESSION),
+                when=IsKind(tracked.typed, SYNC_SESSION),
             )
 
     def _is_route(self, node: cst.FunctionDef) -> bool:
@@ -310,3 +430,47 @@ class SyncPersistenceInModule(FileRule):
                 if self.ctx.is_project_name(owner):
                     return True
         return False
+
+
+def _hands_over(ctx: FileContext, call: cst.CSTNode) -> bool:
+    """A call that runs the function it is given in a worker thread: ``run_in_threadpool(f, ...)``
+    and the like, ``loop.run_in_executor(executor, f, ...)``, or the call of what
+    ``asyncify(f)`` returns."""
+    if not isinstance(call, cst.Call):
+        return False
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == RUN_IN_EXECUTOR:
+        return True
+    if ctx.call_name(call) in THREAD_OFFLOADERS:
+        return True
+    return isinstance(func, cst.Call) and ctx.call_name(func) in THREAD_OFFLOADERS
+
+
+def _handed_to_thread(ctx: FileContext, name: cst.Name) -> bool:
+    """Whether the use ``name`` only reaches a worker thread: a plain argument of a call that
+    hands over (or of a ``functools.partial(...)`` handed over), or anywhere in a ``lambda``
+    handed over. ``run_in_threadpool(f, db.merge(x))`` is not: ``db.merge`` runs on the loop."""
+    chain: Sequence[cst.CSTNode] = ctx.ancestors
+    depth = len(chain) - 1
+    parent = chain[depth] if depth >= 1 else None
+    if isinstance(parent, cst.Arg) and parent.value is name:
+        call = chain[depth - 1]
+        depth -= 1
+        while isinstance(call, cst.Call):
+            if _hands_over(ctx, call):
+                return True
+            if ctx.call_name(call) not in _PARTIAL or depth < 2:
+                return False
+            arg = chain[depth - 1]
+            if not (isinstance(arg, cst.Arg) and arg.value is call):
+                return False
+            call = chain[depth - 2]
+            depth -= 2
+        return False
+    for index in range(len(chain) - 1, 1, -1):
+        lam = chain[index]
+        if isinstance(lam, cst.Lambda):
+            arg = chain[index - 1]
+            if isinstance(arg, cst.Arg) and arg.value is lam and _hands_over(ctx, chain[index - 2]):
+                return True
+    return False
