@@ -540,3 +540,52 @@ class RouteBuildsService(ServiceBuilt):
         if parts:
             text += f" (this finding covers {' and '.join(parts)})"
         return text
+
+
+#: classes whose own ``__init__`` or class-level annotations can hold request state (CNF308)
+STATEFUL_KEY = "fastapi.stateful"
+
+
+def _holds_state(index: ProjectIndex, qualname: str, depth: int = 0) -> Optional[bool]:
+    """Whether instances of a class can hold request state: the class or a base is recorded as
+    stateful, or an attribute holds a session or a project object that can (a base or a held
+    object out of sight counts as state: the finding is kept where it cannot be ruled out)."""
+    if depth > 16:
+        return True
+    cls = index.classes.get(qualname)
+    if cls is None:
+        if qualname in _PLAIN_BASES:
+            return False
+        return None if index.is_project_name(qualname) and not index.complete else True
+    stateful: Set[str] = index.memo(
+        "fastapi.stateful-classes", lambda: _extra_set(index, STATEFUL_KEY)
+    )
+    if qualname in stateful:
+        return True
+    unknown = False
+    held = [index.type_of(typed) for _, typed in cls.attributes]
+    for typed in held:
+        if typed in _SESSIONS:
+            return True
+    bases = [index.resolve(base) if base != "?" else base for base in cls.bases]
+    for other in [*(t for t in held if t in index.classes and t != qualname), *bases]:
+        if other == "?":
+            return True
+        found = _holds_state(index, other, depth + 1)
+        if found is True:
+            return True
+        unknown = unknown or found is None
+    return None if unknown else False
+
+
+@dataclass(frozen=True)
+class HoldsRequestState(Condition):
+    """Instances of the project class can hold request state (CNF308): its ``__init__`` or a
+    base's takes a parameter that is not a constant or a class, or calls something (a session
+    it opens itself); it declares a field of another type; or an attribute holds a session or
+    an object that can hold one. A class without any of these keeps no state of a request."""
+
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        return _holds_state(index, index.resolve(self.qualname))
