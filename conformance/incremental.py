@@ -14,6 +14,8 @@ findings on the complete index, placing them, and suppression. Each file's outco
 Project rules (module shape: required files, sub-folders, names) read only the layout from
 discovery; they run on every run, which costs a fraction of a millisecond per package, and a file
 whose project findings changed is decided again (its ``# noqa`` comments may apply to them).
+Whether a project finding on a file stands given what the file holds (``ProjectRule.stands``)
+is decided with the file's other findings, its reads of the index tracked like theirs.
 
 Nothing here trusts a stored record blindly: a record whose key differs from the file's key is
 decided again; if the old facts of a changed file are not available, every file is.
@@ -45,7 +47,7 @@ from conformance.index import ProjectIndex
 from conformance.model import Layout
 from conformance.results import Candidate, FileResult, NodeLocator
 from conformance.rules import all_rules
-from conformance.rules.base import Rule
+from conformance.rules.base import ProjectRule, Rule
 from conformance.settings import Config
 
 if TYPE_CHECKING:
@@ -303,10 +305,16 @@ def _decide_files(
         deps[path] = frozenset(read)
     for violation in locate(unlocated):
         confirmed[violation.path].append(violation)
+    judges = {r.code: r() for r in rules if isinstance(r, type) and issubclass(r, ProjectRule)}
     out: Dict[str, Decided] = {}
     for path in paths:
         on_file = project.get(path, ())
-        found = _supersede([*confirmed[path], *on_file], rules)
+        standing: Sequence[Violation] = on_file
+        facts = results[path].facts
+        if on_file and facts is not None:
+            standing, judged = index.record(partial(_standing, on_file, facts, index, judges))
+            deps[path] = deps[path] | judged
+        found = _supersede([*confirmed[path], *standing], rules)
         kept, hidden = suppress(config, {path: results[path]}, found, rules)
         out[path] = Decided(
             keys[path],
@@ -317,6 +325,16 @@ def _decide_files(
             hidden,
         )
     return out
+
+
+def _standing(
+    found: Sequence[Violation],
+    facts: FileFacts,
+    index: ProjectIndex,
+    judges: Mapping[str, ProjectRule],
+) -> List[Violation]:
+    """The project findings on a file that stand once its facts are known."""
+    return [v for v in found if v.code not in judges or judges[v.code].stands(v, facts, index)]
 
 
 def _verdict(candidate: Candidate, index: TrackedIndex) -> Optional[Violation]:

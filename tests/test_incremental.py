@@ -38,6 +38,8 @@ class Tree:
     cycle: bool = False  # orders.service imports users.service (users already imports orders)
     reexport: bool = True  # users/__init__.py re-exports the repository class
     comments: int = 0  # comment lines appended to users/service.py
+    wiring: bool = True  # cpv3/modules/api.py binds only imports and a router (no CNF105)
+    router_base: bool = True  # cpv3.core.routing.Router derives from APIRouter
 
 
 def render(tree: Tree) -> Dict[str, str]:
@@ -53,6 +55,17 @@ def render(tree: Tree) -> Dict[str, str]:
         "async def get_db() -> AsyncSession:\n    raise NotImplementedError\n"
     )
     files[f"cpv3/core/{other}.py"] = "X = 1\n"
+    files["cpv3/core/routing.py"] = (
+        "from fastapi import APIRouter\n\n\nclass Router(APIRouter):\n    pass\n"
+        if tree.router_base
+        else "class Router:\n    pass\n"
+    )
+    files["cpv3/modules/api.py"] = (
+        "from cpv3.core.routing import Router\n"
+        "from cpv3.modules.users.router import router as users_router\n\n"
+        "api = Router()\napi.include_router(users_router)\n"
+        + ("" if tree.wiring else 'PREFIX = "/api"\n')
+    )
     for module in ("users", orders):
         for name in SIX:
             files[f"cpv3/modules/{module}/{name}"] = ""
@@ -107,6 +120,8 @@ EDITS = {
     "cycle": lambda t: replace(t, cycle=not t.cycle),
     "reexport": lambda t: replace(t, reexport=not t.reexport),
     "comment": lambda t: replace(t, comments=t.comments + 1),
+    "wiring": lambda t: replace(t, wiring=not t.wiring),
+    "router-base": lambda t: replace(t, router_base=not t.router_base),
 }
 
 
@@ -163,6 +178,10 @@ def test_the_generated_tree_has_cross_file_findings(tmp_path: Path) -> None:
     write(tmp_path, render(Tree(orders_service=False)), 3)
     missing = {(f[0], f[2]) for f in findings(tmp_path, cached=False)}
     assert ("cpv3/modules/orders/__init__.py", "CNF101") in missing  # reported at __init__.py
+    assert ("cpv3/modules/api.py", "CNF105") not in missing  # router wiring
+    write(tmp_path, render(Tree(router_base=False)), 4)
+    stray = {(f[0], f[2]) for f in findings(tmp_path, cached=False)}
+    assert ("cpv3/modules/api.py", "CNF105") in stray  # Router is no APIRouter: api is a value
 
 
 @settings(
@@ -210,3 +229,20 @@ def test_a_workspace_follows_unsaved_texts_and_the_disk(tmp_path: Path) -> None:
     write(tmp_path, render(Tree(pydantic_base=False, orders_name="billing")), 2)
     assert [_plain(v) for v in workspace.findings()] == findings(tmp_path, cached=False)
     assert workspace.check().parsed == 0, "nothing changed: nothing parsed again"
+
+
+def test_a_project_finding_judged_on_facts_follows_them(tmp_path: Path) -> None:
+    """CNF105 spares a file that only wires routers (``ProjectRule.stands``): a warm run decides
+    that again when the file changes and when the class its router is made of changes."""
+    stray = ("cpv3/modules/api.py", "CNF105")
+    # CNF105 alone: no other verdict of the file reads the router class and redoes the file
+    only = {"pyproject.toml": "[tool.conformance]\nselect = ['CNF105']\n"}
+    write(tmp_path, {**render(Tree()), **only}, 0)
+    assert stray not in {(f[0], f[2]) for f in findings(tmp_path, cached=True)}
+    for step, tree in enumerate(
+        (Tree(router_base=False), Tree(), Tree(wiring=False), Tree()), start=1
+    ):
+        write(tmp_path, {**render(tree), **only}, step)
+        warm = findings(tmp_path, cached=True)
+        assert warm == findings(tmp_path, cached=False), f"after {tree}"
+        assert (stray in {(f[0], f[2]) for f in warm}) == (not tree.router_base or not tree.wiring)

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
     from conformance.conditions import Condition
     from conformance.context import FileContext
+    from conformance.facts import FileFacts
+    from conformance.index import ProjectIndex
     from conformance.project import Project
 
 #: The sections every rule docstring has, in this order (ruff's rule documentation).
@@ -286,3 +288,10 @@ class ProjectRule(Rule):
 
     def check(self, project: Project) -> Iterable[Violation]:
         raise NotImplementedError
+
+    def stands(self, violation: Violation, facts: FileFacts, index: ProjectIndex) -> bool:
+        """Whether a finding of :meth:`check` on a checked Python file stands once the file's own
+        facts are known: ``check`` sees the layout only, so what a file holds (CNF105 spares a
+        file that only wires routers) is decided with the file, on the complete index, which
+        tracks what this reads. Default: it stands."""
+        return True

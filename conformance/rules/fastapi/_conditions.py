@@ -499,6 +499,35 @@ class MissingPathParameter(Condition):
         return True
 
 
+_SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
+
+
+def _factory_class(index: ProjectIndex, qualname: str) -> Optional[str]:
+    """``C`` when ``qualname`` is ``C.m``, a classmethod of the project class ``C`` (or of one of
+    its project bases) annotated to return ``Self`` or ``C``: ``Repo.from_session(session)``
+    builds a ``Repo`` as surely as ``Repo(session)`` does. None for anything else."""
+    owner, _, name = qualname.rpartition(".")
+    if not owner:
+        return None
+    resolved = index.resolve(owner)
+    if resolved not in index.classes:
+        return None
+    method, _ = _method(index, resolved, name)
+    if method is None or not any(
+        index.resolve(d) == "builtins.classmethod" for d in method.decorators
+    ):
+        return None
+    returns = index.resolve(method.returns) if method.returns else None
+    return resolved if returns in _SELF_TYPES or returns == resolved else None
+
+
+def _built_service(index: ProjectIndex, qualname: str) -> Tuple[str, Optional[bool]]:
+    """The class a call to ``qualname`` builds (the class itself, or the class of a classmethod
+    factory) and whether it is a service or repository class (None: not known yet)."""
+    built = _factory_class(index, index.resolve(qualname)) or qualname
+    return built, IsServiceClass(built).evaluate(index)
+
+
 @dataclass(frozen=True)
 class ServiceBuilt(Condition):
     """A route (``route``: its verdict when the file alone cannot tell, else None) builds at least
@@ -518,7 +547,7 @@ class ServiceBuilt(Condition):
             unknown = verdict is None
         built: Optional[bool] = False
         for qualname in self.qualnames:
-            value = IsServiceClass(qualname).evaluate(index)
+            _, value = _built_service(index, qualname)
             if value is True:
                 built = True
                 break
@@ -529,5 +558,86 @@ class ServiceBuilt(Condition):
         return None if unknown or built is None else True
 
     def detail(self, index: ProjectIndex) -> str:
-        built = [q for q in self.qualnames if IsServiceClass(q).evaluate(index) is True]
-        return ", ".join(dict.fromkeys(_short(q) for q in built))
+        found = (_built_service(index, q) for q in self.qualnames)
+        return ", ".join(dict.fromkeys(_short(built) for built, value in found if value is True))
+
+
+@dataclass(frozen=True)
+class RouteBuildsService(ServiceBuilt):
+    """CNF306's own finding: ``passed`` holds, for each construction in ``qualnames``, the route
+    parameters passed to it, and ``covers`` the findings each such parameter's finding is part
+    of (``(parameter, what, ...)``). The detail names the services and only the parameters that
+    build them: a parameter handed to a response class or a helper is no part of the decision."""
+
+    passed: Tuple[Tuple[str, ...], ...] = ()
+    covers: Tuple[Tuple[str, ...], ...] = ()
+
+    def detail(self, index: ProjectIndex) -> str:
+        names: List[str] = []
+        params: List[str] = []
+        for qualname, passed in zip(self.qualnames, self.passed):
+            built, value = _built_service(index, qualname)
+            if value is True:
+                names.append(_short(built))
+                params.extend(passed)
+        shown = list(dict.fromkeys(params))
+        text = f"{', '.join(dict.fromkeys(names))} itself"
+        if not shown:
+            return text
+        quoted = ", ".join(f"'{name}'" for name in shown)
+        text += f" from parameter{'s' if len(shown) > 1 else ''} {quoted}"
+        parts = sorted(
+            {part for entry in self.covers if entry and entry[0] in shown for part in entry[1:]}
+        )
+        if parts:
+            text += f" (this finding covers {' and '.join(parts)})"
+        return text
+
+
+#: classes whose own ``__init__`` or class-level annotations can hold request state (CNF308)
+STATEFUL_KEY = "fastapi.stateful"
+
+
+def _holds_state(index: ProjectIndex, qualname: str, depth: int = 0) -> Optional[bool]:
+    """Whether instances of a class can hold request state: the class or a base is recorded as
+    stateful, or an attribute holds a session or a project object that can (a base or a held
+    object out of sight counts as state: the finding is kept where it cannot be ruled out)."""
+    if depth > 16:
+        return True
+    cls = index.classes.get(qualname)
+    if cls is None:
+        if qualname in _PLAIN_BASES:
+            return False
+        return None if index.is_project_name(qualname) and not index.complete else True
+    stateful: Set[str] = index.memo(
+        "fastapi.stateful-classes", lambda: _extra_set(index, STATEFUL_KEY)
+    )
+    if qualname in stateful:
+        return True
+    unknown = False
+    held = [index.type_of(typed) for _, typed in cls.attributes]
+    for typed in held:
+        if typed in _SESSIONS:
+            return True
+    bases = [index.resolve(base) if base != "?" else base for base in cls.bases]
+    for other in [*(t for t in held if t in index.classes and t != qualname), *bases]:
+        if other == "?":
+            return True
+        found = _holds_state(index, other, depth + 1)
+        if found is True:
+            return True
+        unknown = unknown or found is None
+    return None if unknown else False
+
+
+@dataclass(frozen=True)
+class HoldsRequestState(Condition):
+    """Instances of the project class can hold request state (CNF308): its ``__init__`` or a
+    base's takes a parameter that is not a constant or a class, or calls something (a session
+    it opens itself); it declares a field of another type; or an attribute holds a session or
+    an object that can hold one. A class without any of these keeps no state of a request."""
+
+    qualname: str
+
+    def evaluate(self, index: ProjectIndex) -> Optional[bool]:
+        return _holds_state(index, index.resolve(self.qualname))

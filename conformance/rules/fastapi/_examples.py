@@ -172,3 +172,56 @@ def _service_built_in_route(*expect: Expect, note: str) -> Example:
     return Example.code(
         SERVICE_BUILT_IN_ROUTE, *expect, extra=SERVICE_BUILT_IN_ROUTE_EXTRA, note=note
     )
+
+
+#: A route that builds its repository from the session and hands other parameters to a project
+#: response class: only the session is part of CNF306's decision; the `Depends` default of the
+#: parameter passed to the response stays CNF301's.
+REPOSITORY_AND_RESPONSE_IN_ROUTE = """
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cpv3.core.db import get_session
+from cpv3.core.pages import PageRedirect
+from cpv3.core.security import get_admin
+
+from .repository import UserRepository
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post("/{user_id}/ban")
+async def ban_user(
+    request: Request,
+    user_id: int,
+    session: AsyncSession = Depends(get_session),
+    admin: dict = Depends(get_admin),
+) -> PageRedirect:
+    await UserRepository(session).ban(user_id)
+    return PageRedirect(request, admin)
+"""
+
+REPOSITORY_AND_RESPONSE_IN_ROUTE_EXTRA = {
+    "cpv3/core/db.py": "async def get_session():\n    yield None\n",
+    "cpv3/core/security.py": "async def get_admin() -> dict:\n    return {}\n",
+    "cpv3/core/pages.py": (
+        "from starlette.responses import RedirectResponse\n\n\n"
+        "class PageRedirect(RedirectResponse):\n"
+        "    def __init__(self, request, admin) -> None:\n"
+        '        super().__init__(str(request.url_for("home")))\n'
+    ),
+    "cpv3/modules/users/repository.py": (
+        "class UserRepository:\n    def __init__(self, session) -> None:\n"
+        "        self.session = session\n\n"
+        "    async def ban(self, user_id: int) -> None:\n        return None\n"
+    ),
+}
+
+
+def _repository_and_response_in_route(*expect: Expect, note: str) -> Example:
+    return Example.code(
+        REPOSITORY_AND_RESPONSE_IN_ROUTE,
+        *expect,
+        extra=REPOSITORY_AND_RESPONSE_IN_ROUTE_EXTRA,
+        note=note,
+    )

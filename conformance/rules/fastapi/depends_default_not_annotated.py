@@ -5,7 +5,11 @@ from __future__ import annotations
 from conformance.diagnostics import FixSafety
 from conformance.rules.base import Example, Expect
 from conformance.rules.fastapi._common import DEPENDS
-from conformance.rules.fastapi._examples import _documented, _service_built_in_route
+from conformance.rules.fastapi._examples import (
+    _documented,
+    _repository_and_response_in_route,
+    _service_built_in_route,
+)
 from conformance.rules.fastapi._marker_default import MarkerDefault
 
 
@@ -115,6 +119,11 @@ class DependsDefaultNotAnnotated(MarkerDefault):
             """,
             extra={"cpv3/core/db.py": "async def get_session():\n    yield None\n"},
             note="the Query parameter is CNF317's",
+        ),
+        _repository_and_response_in_route(
+            Expect(18, 5, "parameter 'admin' has Depends(...) as its default"),
+            note="the route builds its repository from `session` (CNF306 covers that default); "
+            "`admin` only goes to a response class",
         ),
         Example.code(
             """

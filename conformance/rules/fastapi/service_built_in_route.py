@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING, Dict, List
 
 from conformance import names
 from conformance.rules.base import Example, Expect
@@ -16,19 +16,26 @@ else:
     from conformance import lazycst as cst
 from conformance.rules.fastapi._built_in_route import route_builds
 from conformance.rules.fastapi._common import DEPENDS, _all_params, _marker
-from conformance.rules.fastapi._conditions import ServiceBuilt
-from conformance.rules.fastapi._examples import _documented, _service_built_in_route
+from conformance.rules.fastapi._conditions import RouteBuildsService
+from conformance.rules.fastapi._examples import (
+    _documented,
+    _repository_and_response_in_route,
+    _service_built_in_route,
+)
 from conformance.rules.fastapi._routes import _RouteBody, _when
 
 
 class ServiceBuiltInRoute(_RouteBody):
     """## What it checks
     A service or repository class (defined in a module's `service.py`/`repository.py`, with
-    methods of its own and only project bases) constructed inside a route body: one finding per
-    route, naming the classes. It is the root cause of what often comes with it, the session
-    injected into the route to build the service: the `Depends` default of that parameter
-    (CNF301) and the session type imported into the router (CNF208) are not reported apart for a
-    route this rule reports.
+    methods of its own and only project bases) constructed inside a route body, directly or
+    through a classmethod factory annotated to return `Self` (`UserRepository.from_session(
+    session)`): one finding per route, naming the classes and the route parameters passed to
+    them (parameters passed to other calls, a response class or a helper, are not named). It is
+    the root cause of what often comes with it, the session injected into the route to build the
+    service: the `Depends` default of that parameter (CNF301) and the session type imported into
+    the router (CNF208) are not reported apart for a route this rule reports; a parameter that
+    builds no service keeps its own findings.
 
     ## Why
     A route that builds its collaborators cannot be tested with overrides
@@ -132,6 +139,67 @@ class ServiceBuiltInRoute(_RouteBody):
             note="one design decision: the Depends default (CNF301) and the session type import "
             "(CNF208) are part of this finding, not reported apart",
         ),
+        _repository_and_response_in_route(
+            Expect(
+                20,
+                11,
+                "route ban_user builds UserRepository itself from parameter 'session' (this "
+                "finding covers its Depends default and its session type)",
+            ),
+            note="only the parameters passed to the services and repositories count: `request` "
+            "and `admin` go to a response class",
+        ),
+        Example.code(
+            """
+            from typing import Annotated
+
+            from fastapi import APIRouter, Depends
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            from cpv3.core.db import get_session
+
+            from .repository import UserRepository
+
+            router = APIRouter(prefix="/users", tags=["users"])
+
+
+            @router.get("/{user_id}")
+            async def get_user(
+                user_id: int, session: Annotated[AsyncSession, Depends(get_session)]
+            ) -> dict:
+                return await UserRepository.from_session(session).get(user_id)
+            """,
+            Expect(
+                17,
+                18,
+                "route get_user builds UserRepository itself from parameter 'session' (this "
+                "finding covers its session type)",
+            ),
+            extra={
+                "cpv3/core/db.py": "async def get_session():\n    yield None\n",
+                "cpv3/core/repository.py": """
+                    from typing import Self
+
+
+                    class BaseRepository:
+                        def __init__(self, session) -> None:
+                            self.session = session
+
+                        @classmethod
+                        def from_session(cls, session) -> Self:
+                            return cls(session)
+                    """,
+                "cpv3/modules/users/repository.py": """
+                    from cpv3.core.repository import BaseRepository
+
+
+                    class UserRepository(BaseRepository):
+                        async def get(self, user_id: int) -> dict:
+                            return {}
+                    """,
+            },
+            note="a classmethod factory returning `Self` builds the class it is called on",
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -150,20 +218,21 @@ class ServiceBuiltInRoute(_RouteBody):
         if not built:
             return
         ctx = self.ctx
-        message = f"route {node.name.value} builds {{detail}} itself"
+        # every project call of the route is recorded (a response class, a helper); which ones
+        # build a service is known on the index, so the condition names the parameters passed
+        # to those only (the same set CNF301/CNF208 leave to this finding)
+        passed: Dict[str, List[str]] = {}
+        for construction in built:
+            passed.setdefault(construction.callee, []).extend(construction.params)
         params = list(dict.fromkeys(p for c in built for p in c.params))
-        if params:
-            covered = [_covered(ctx, node, name) for name in params]
-            shown = ", ".join(f"'{name}'" for name in params)
-            message += f" from parameter{'s' if len(params) > 1 else ''} {shown}"
-            parts = sorted({part for found in covered for part in found})
-            if parts:
-                message += f" (this finding covers {' and '.join(parts)})"
         self.report(
             built[0].call,
-            message,
-            when=ServiceBuilt(
-                tuple(dict.fromkeys(c.callee for c in built)), route_builds(ctx).routes[id(node)]
+            f"route {node.name.value} builds {{detail}}",
+            when=RouteBuildsService(
+                tuple(passed),
+                route_builds(ctx).routes[id(node)],
+                passed=tuple(tuple(dict.fromkeys(names)) for names in passed.values()),
+                covers=tuple((name, *_covered(ctx, node, name)) for name in params),
             ),
         )
 

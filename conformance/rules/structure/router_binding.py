@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING, List, Optional, Set, Tuple
 
 from conformance.conditions import Condition, Not
 from conformance.names import ROUTER_CLASSES as _ROUTER_CLASSES
@@ -30,7 +30,12 @@ class RouterBinding(FileRule):
     `router-name` (default `router`). An instance of a project subclass of `APIRouter`, the
     result of a project factory annotated `-> APIRouter`, an instance of a class made by a project
     factory annotated `-> type[APIRouter]` (`APIRouter = get_api_router_class(APIRoute)`), and an
-    instance of a class listed in `router-classes` count as an `APIRouter`.
+    instance of a class listed in `router-classes` count as an `APIRouter`. When a binding has
+    the wanted name, it is the module's router and the other bindings are the extra ones,
+    wherever they sit in the file. Not reported: a router that the module's router includes
+    (`router.include_router(public_router, prefix="/public")`), FastAPI's documented way to
+    serve routes under a second prefix or to group them: the application still mounts one
+    router.
 
     ## Why
     The application includes each module's router by name (`users.router.router`); a second router
@@ -137,6 +142,25 @@ class RouterBinding(FileRule):
             config='router-classes = ["routerkit.VersionedRouter"]\n',
             note="a library's router class, named in router-classes",
         ),
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            public_router = APIRouter(tags=["users"])
+
+
+            @public_router.get("/{user_id}")
+            async def get_user(user_id: int) -> dict:
+                return {}
+
+
+            router = APIRouter(prefix="/users")
+            router.include_router(public_router, prefix="/public", include_in_schema=False)
+            router.include_router(public_router)
+            """,
+            note="a sub-router that the module's router includes (the same routes under two "
+            "prefixes): the application mounts one router",
+        ),
     )
     INVALID = (
         Example.code(
@@ -160,8 +184,8 @@ class RouterBinding(FileRule):
             api = ApiRouter(prefix="/users", tags=["users"])
             router = APIRouter(prefix="/admin", tags=["admin"])
             """,
-            Expect(7, 1, "APIRouter bound to 'api' in router.py: name it 'router'"),
-            Expect(8, 1, "second APIRouter 'router' in router.py: one router per module"),
+            Expect(7, 1, "second APIRouter 'api' in router.py: one router per module"),
+            note="the binding named `router` is the module's router, even below another one",
             extra={
                 "cpv3/core/routing.py": """
                     from fastapi import APIRouter
@@ -233,10 +257,14 @@ class RouterBinding(FileRule):
         # (statement, bound name, condition): condition None when the call is certainly an
         # APIRouter; a call to a project class or factory is one if the index says so
         found: List[Tuple[cst.CSTNode, str, Optional[Condition]]] = []
+        included: Set[str] = set()
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
+                if isinstance(small, cst.Expr):
+                    included.update(_included_by(small.value, wanted))
+                    continue
                 if isinstance(small, cst.Assign) and len(small.targets) == 1:
                     target, value = small.targets[0].target, small.value
                 elif isinstance(small, cst.AnnAssign) and small.value is not None:
@@ -250,6 +278,13 @@ class RouterBinding(FileRule):
                     found.append((statement, target.value, None))
                 elif called is not None and self.ctx.is_project_name(called):
                     found.append((statement, target.value, _CreatesRouter(called)))
+        if any(bound == wanted for _, bound, _ in found):
+            # the binding under the wanted name is the module's router wherever it sits (a
+            # sub-router defined above it is the extra one), and a router it includes is part of
+            # it: the application mounts one router either way
+            found = [item for item in found if item[1] == wanted] + [
+                item for item in found if item[1] != wanted and item[1] not in included
+            ]
         for position, (at, bound, condition) in enumerate(found):
             earlier = found[:position]
             if any(cond is None for _, _, cond in earlier):
@@ -286,6 +321,25 @@ class RouterBinding(FileRule):
             f"second APIRouter '{bound}' in {self._file()}: one router per module",
             when=when,
         )
+
+
+def _included_by(value: cst.BaseExpression, router: str) -> List[str]:
+    """The names ``value`` includes into ``router``: ``router.include_router(name, ...)``."""
+    if not (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and isinstance(value.func.value, cst.Name)
+        and value.func.value.value == router
+        and value.func.attr.value == "include_router"
+    ):
+        return []
+    for arg in value.args:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword in (None, "router") and not arg.star and isinstance(arg.value, cst.Name):
+            return [arg.value.value]
+        if keyword is None:
+            break  # the router is the first argument
+    return []
 
 
 def _in_role_package(config: Config, path: str, feature: str) -> bool:
