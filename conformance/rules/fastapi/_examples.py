@@ -194,8 +194,8 @@ router = APIRouter(prefix="/users", tags=["users"])
 async def ban_user(
     request: Request,
     user_id: int,
-    session: AsyncSession = Depends(get_session),
     admin: dict = Depends(get_admin),
+    session: AsyncSession = Depends(get_session),
 ) -> PageRedirect:
     await UserRepository(session).ban(user_id)
     return PageRedirect(request, admin)

@@ -121,7 +121,7 @@ class DependsDefaultNotAnnotated(MarkerDefault):
             note="the Query parameter is CNF317's",
         ),
         _repository_and_response_in_route(
-            Expect(18, 5, "parameter 'admin' has Depends(...) as its default"),
+            Expect(17, 5, "parameter 'admin' has Depends(...) as its default"),
             note="the route builds its repository from `session` (CNF306 covers that default); "
             "`admin` only goes to a response class",
         ),
