@@ -133,6 +133,10 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
+def _files_only(names: Sequence[str]) -> List[str]:
+    return [name for name in names if not name.endswith("/")]
+
+
 def _as_file(name: str) -> str:
     return name[:-1] + ".py" if name.endswith("/") else name
 
@@ -239,6 +243,12 @@ def propose(top: str) -> Proposal:
     feature module."""
     top = os.path.abspath(top)
     listed = _python_folders(top)
+    # A sub-folder that is a feature of its own (t4c/instance/repositories/ with its own
+    # router) is a nested module, not a role package of its parent.
+    own = {folder for folder, names in listed.items() if _is_feature(_files_only(names))}
+    for folder, names in listed.items():
+        prefix = "" if folder == "." else folder + "/"
+        listed[folder] = [n for n in names if not (n.endswith("/") and prefix + n[:-1] in own)]
     candidates = sorted(folder for folder, names in listed.items() if _is_feature(names))
     # The application package (app/ with routers.py and models.py around its features) is not a
     # feature: a folder that holds features and has no sibling feature of its own.

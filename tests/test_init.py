@@ -204,13 +204,17 @@ def test_role_packages_are_proposed_and_a_toolkit_is_no_module(tmp_path: Path) -
     files.update({"app/kit/__init__.py": "", "app/kit/schemas.py": "", "app/kit/services.py": ""})
     files.update({"app/kit/repository/__init__.py": "", "app/kit/repository/base.py": ""})
     files.update({"app/core/__init__.py": "", "app/core/db.py": ""})
+    # a nested feature named like a role package is a module of its own, not the role
+    files.update(feature("app/billing/repositories", five, "endpoints.py"))
     write_tree(tmp_path, files)
     git_init(tmp_path)
     proposed = table(init(tmp_path))
-    assert 'modules = ["app/billing", "app/orders", "app/portal", "app/users"]\n' in proposed
+    modules = '["app/billing", "app/billing/*", "app/orders", "app/portal", "app/users"]'
+    assert f"modules = {modules}\nnested-modules = true\n" in proposed
     assert 'router = ["endpoints.py", "endpoints/"]\n' in proposed
     assert 'service = ["service.py", "service/"]\n' in proposed
     assert 'schemas = ["schemas.py", "schemas/"]\n' in proposed
+    assert "repositories/" not in proposed
     assert run_main(["init", "--write"], tmp_path).returncode == 0
     listing = run_main(["check", "--show-files"], tmp_path).stdout.splitlines()
     assert "app/portal/endpoints/orders.py  [router]" in listing
