@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 from conformance.conditions import AllOf, AnyOf, Condition
 from conformance.index import API_ROUTER
 from conformance.names import SESSION_CLASSES
+from conformance.roles import is_role_package
 from conformance.rules.base import FileRule
-from conformance.settings import Option
+from conformance.settings import Config, Option
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -62,8 +63,25 @@ def _tree(changes: Optional[Dict[str, Optional[str]]] = None) -> Dict[str, str]:
 
 
 def _in_package_init(rule: FileRule) -> bool:
+    """The module package's own ``__init__.py`` (not that of a role package inside it, such as
+    ``endpoints/__init__.py`` of a router package, which is that role's code)."""
     ctx = rule.ctx
-    return ctx.feature is not None and ctx.path.endswith("/__init__.py")
+    return (
+        ctx.feature is not None
+        and ctx.path.endswith("/__init__.py")
+        and not in_role_package(ctx.config, ctx.path, ctx.feature)
+    )
+
+
+def in_role_package(config: Config, path: str, feature: str) -> bool:
+    """Whether ``path`` lies in a role package of its module (``endpoints/`` configured as the
+    router): the folder right below the module's own folder."""
+    folders = path.split("/")[:-1]
+    own = feature.rsplit(".", 1)[-1]
+    if own not in folders:
+        return False
+    at = len(folders) - 1 - folders[::-1].index(own)
+    return at + 1 < len(folders) and is_role_package(config, folders[at + 1])
 
 
 def _logic_kind(statement: cst.CSTNode, first: bool) -> Optional[str]:

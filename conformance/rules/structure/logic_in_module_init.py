@@ -19,7 +19,8 @@ class LogicInInit(FileRule):
     """## What it checks
     A module package's `__init__.py` that holds more than a docstring, imports and `__all__`:
     functions, classes, assignments, calls. One finding per file, on its first such statement,
-    counting them all.
+    counting them all. The `__init__.py` of a role package (`router/` configured as the router)
+    is that role's code, and is not checked.
 
     ## Why
     A package's `__init__.py` runs on every import of any of its submodules: code there runs when
@@ -49,6 +50,23 @@ class LogicInInit(FileRule):
     catalog = "STR007"
     applies_to = "roles"
     VALID = (
+        Example.code(
+            """
+            from fastapi import APIRouter
+
+            from .orders import router as orders_router
+
+            router = APIRouter(prefix="/portal", tags=["portal"])
+            router.include_router(orders_router)
+            """,
+            path="cpv3/modules/users/router/__init__.py",
+            extra={
+                "cpv3/modules/users/router/orders.py": "from fastapi import APIRouter\n\n"
+                'router = APIRouter(prefix="/orders", tags=["orders"])\n',
+            },
+            config='[roles]\nrouter = ["router.py", "router/"]\n',
+            note="the __init__.py of a role package is that role's code, not the module's",
+        ),
         Example.code(
             '''
             """Users: accounts and profiles."""

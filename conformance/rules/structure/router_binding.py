@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING, List, Optional, Set, Tuple
 
 from conformance.conditions import Condition, Not
 from conformance.names import ROUTER_CLASSES as _ROUTER_CLASSES
-from conformance.roles import is_role_package
 from conformance.rules.base import Example, Expect, FileRule
-from conformance.settings import Config
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -21,6 +19,7 @@ from conformance.rules.structure._common import (
     _both,
     _CreatesRouter,
     _either,
+    in_role_package,
 )
 
 
@@ -302,7 +301,7 @@ class RouterBinding(FileRule):
                 )
         if any(cond is None for _, _, cond in found):
             return
-        if _in_role_package(self.ctx.config, self.ctx.path, self.ctx.feature):
+        if in_role_package(self.ctx.config, self.ctx.path, self.ctx.feature):
             return  # a router package splits its routes and helpers over several files
         maybe = [cond for _, _, cond in found if cond is not None]
         self.report(
@@ -340,14 +339,3 @@ def _included_by(value: cst.BaseExpression, router: str) -> List[str]:
         if keyword is None:
             break  # the router is the first argument
     return []
-
-
-def _in_role_package(config: Config, path: str, feature: str) -> bool:
-    """Whether ``path`` lies in a role package of its module (``endpoints/`` configured as the
-    router): the folder right below the module's own folder."""
-    folders = path.split("/")[:-1]
-    own = feature.rsplit(".", 1)[-1]
-    if own not in folders:
-        return False
-    at = len(folders) - 1 - folders[::-1].index(own)
-    return at + 1 < len(folders) and is_role_package(config, folders[at + 1])
