@@ -596,6 +596,9 @@ class RouteBuildsService(ServiceBuilt):
 
 #: classes whose own ``__init__`` or class-level annotations can hold request state (CNF308)
 STATEFUL_KEY = "fastapi.stateful"
+#: (class, callee) for each project callable an ``__init__`` calls: state when the callee is a
+#: class that can hold some, or not a class at all (``SessionLocal()`` may return a session)
+INIT_CALLS_KEY = "fastapi.init-calls"
 
 
 def _holds_state(index: ProjectIndex, qualname: str, depth: int = 0) -> Optional[bool]:
@@ -615,6 +618,19 @@ def _holds_state(index: ProjectIndex, qualname: str, depth: int = 0) -> Optional
     if qualname in stateful:
         return True
     unknown = False
+    calls: Dict[str, List[str]] = index.memo(
+        "fastapi.init-calls", lambda: _init_calls(index), Dict[str, List[str]]
+    )
+    for callee in calls.get(qualname, ()):
+        if callee not in index.classes:
+            if not index.complete:
+                unknown = True  # the class may be in a file not read yet
+                continue
+            return True
+        built = _holds_state(index, callee, depth + 1)
+        if built is True:
+            return True
+        unknown = unknown or built is None
     held = [index.type_of(typed) for _, typed in cls.attributes]
     for typed in held:
         if typed in _SESSIONS:
@@ -630,11 +646,19 @@ def _holds_state(index: ProjectIndex, qualname: str, depth: int = 0) -> Optional
     return None if unknown else False
 
 
+def _init_calls(index: ProjectIndex) -> Dict[str, List[str]]:
+    out: Dict[str, List[str]] = {}
+    for _, (owner, callee) in index.extra(INIT_CALLS_KEY):
+        out.setdefault(str(owner), []).append(index.resolve(str(callee)))
+    return out
+
+
 @dataclass(frozen=True)
 class HoldsRequestState(Condition):
     """Instances of the project class can hold request state (CNF308): its ``__init__`` or a
-    base's takes a parameter that is not a constant or a class, or calls something (a session
-    it opens itself); it declares a field of another type; or an attribute holds a session or
+    base's takes a parameter that is not a constant or a class, or opens a session, or calls a
+    project function or a project class that can hold state (a library's client, logger or lock
+    is process-wide); it declares a field of another type; or an attribute holds a session or
     an object that can hold one. A class without any of these keeps no state of a request."""
 
     qualname: str

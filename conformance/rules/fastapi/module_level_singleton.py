@@ -16,6 +16,7 @@ else:
 from conformance.rules.fastapi._common import _all_params, _short
 from conformance.rules.fastapi._conditions import (
     _SESSIONS,
+    INIT_CALLS_KEY,
     STATEFUL_KEY,
     HoldsRequestState,
     IsServiceClass,
@@ -46,8 +47,9 @@ class ModuleSingleton(FileRule):
     A service or repository counts only when its class can hold request state: its `__init__`
     (or that of a project base) takes a parameter not annotated as a constant or a class (`str`,
     `int`, `float`, `bool`, `bytes`, `None`, `Literal[...]`, `type[...]`; a parameter without
-    annotation and `*args`/`**kwargs` count as state), or calls anything but a base's
-    `__init__` (`self.session = SessionLocal()`); or the class declares a field of another type
+    annotation and `*args`/`**kwargs` count as state), or opens a session, or calls a project
+    function (`self.session = SessionLocal()`) or a project class that can hold request state
+    (a library's client, logger or lock is process-wide and does not count); or the class declares a field of another type
     (`session: AsyncSession`); or an attribute holds a session, or an object whose class can hold
     request state. Not reported: a class without `__init__`, or whose `__init__` stores only
     constants and classes (`self.model = model` from `model: type[Item]`), whose methods take the
@@ -124,6 +126,40 @@ class ModuleSingleton(FileRule):
             },
             note="services that hold no request state (no __init__, or one that stores a class) "
             "and take the session per call",
+        ),
+        Example.code(
+            """
+            import logging
+
+            from cpv3.core.chat import ChatClient
+
+
+            class NotifyService:
+                def __init__(self) -> None:
+                    self.client = ChatClient()
+                    self.log = logging.getLogger(__name__)
+
+                async def send(self, session, user_id: int) -> None:
+                    await self.client.post(str(user_id))
+
+
+            notify_service = NotifyService()
+            """,
+            path="cpv3/modules/items/service.py",
+            extra={
+                "cpv3/core/chat.py": """
+                    import httpx
+
+
+                    class ChatClient:
+                        def __init__(self) -> None:
+                            self.http = httpx.AsyncClient(base_url="https://chat.example")
+
+                        async def post(self, text: str) -> None:
+                            await self.http.post("/messages", json={"text": text})
+                    """,
+            },
+            note="a client of a library's connection pool and a logger are process-wide state",
         ),
     )
     INVALID = (
@@ -249,7 +285,15 @@ class ModuleSingleton(FileRule):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "__init__":
             return
-        if self.ctx.qualname(func) == "builtins.super":
+        ctx = self.ctx
+        if ctx.qualname(func) == "builtins.super":
+            return
+        callee = ctx.call_name(node)
+        if callee is not None and callee not in _SESSIONS and not ctx.is_project_name(callee):
+            return  # a library's client, logger or lock: process-wide, no request in it
+        if callee is not None and callee not in _SESSIONS:
+            # a project callable: state if it is a class that holds some, or any function
+            ctx.add_extra(INIT_CALLS_KEY, (self._inits[id(function)], callee))
             return
         self._stateful(self._inits.pop(id(function)))
 
