@@ -106,6 +106,8 @@ class _Walker:
             pathspec.GitIgnoreSpec.from_lines(list(config.exclude) + list(config.extend_exclude))
         )
         self.gitignores: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
+        self._above: Dict[str, Tuple[Tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
+        self._answers: Dict[str, bool] = {}  # probe (folders end in "/") -> excluded
         self.roles = RoleMatcher(config)
         self.real_root = os.path.realpath(self.root)
         # The default excludes name Alembic's revisions by its usual folder; a revisions folder
@@ -115,21 +117,32 @@ class _Walker:
 
     def excluded(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
+        known = self._answers.get(probe)
+        if known is None:
+            known = self._answers[probe] = self._excluded(rel, probe)
+        return known
+
+    def _excluded(self, rel: str, probe: str) -> bool:
         if self.excludes.match_file(probe):
             return True
         if not self.config.respect_gitignore:
             return False
         # .gitignore files of every folder from the root down to this path's folder
-        parts = rel.split("/")
-        for depth in range(len(parts)):
-            folder = "/".join(parts[:depth])
-            spec = self._gitignore(folder)
-            if spec is None:
-                continue
-            below = "/".join(parts[depth:]) + ("/" if is_dir else "")
+        for folder, spec in self._gitignores_above(rel.rpartition("/")[0]):
+            below = probe[len(folder) + 1 :] if folder else probe
             if spec.match_file(below):
                 return True
         return False
+
+    def _gitignores_above(self, folder: str) -> Tuple[Tuple[str, pathspec.GitIgnoreSpec], ...]:
+        """(folder, spec) of the ``.gitignore`` files from the root down to ``folder``."""
+        found = self._above.get(folder)
+        if found is None:
+            outer = self._gitignores_above(folder.rpartition("/")[0]) if folder else ()
+            spec = self._gitignore(folder)
+            found = outer + ((folder, spec),) if spec is not None else outer
+            self._above[folder] = found
+        return found
 
     def _gitignore(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
         if folder in self.gitignores:

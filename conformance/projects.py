@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from conformance.config import find_config, project_config
 from conformance.settings import DEFAULT_EXCLUDE
@@ -34,15 +34,14 @@ class PlannedProject:
 
 def nested_projects(folder: str) -> List[Tuple[str, str]]:
     """(root, config file) of every configured project strictly below ``folder``, outermost only
-    (a project's own sub-projects are found when it is walked), sorted."""
+    (a project's own sub-projects are found when it is walked), sorted.
+
+    Every folder is listed once and judged by its listing (a virtualenv's ``pyvenv.cfg``, a
+    configuration file), so the walk costs one ``scandir`` per folder; symlinked folders are not
+    followed, so no folder is reached twice."""
     found: List[Tuple[str, str]] = []
-    seen: Set[str] = set()
 
     def walk(current: str) -> None:
-        real = os.path.realpath(current)
-        if real in seen:
-            return
-        seen.add(real)
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError:
@@ -52,13 +51,18 @@ def nested_projects(folder: str) -> List[Tuple[str, str]]:
             if name.startswith(".") or name == "__pycache__" or name in _SKIPPED_NAMES:
                 continue
             try:
-                if not entry.is_dir() or entry.is_symlink():
+                if not entry.is_dir(follow_symlinks=False):
                     continue
+                listing = set(os.listdir(entry.path))
             except OSError:
                 continue
-            if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+            if "pyvenv.cfg" in listing:
                 continue
-            config = project_config(entry.path)
+            config = (
+                project_config(entry.path)
+                if "conformance.toml" in listing or "pyproject.toml" in listing
+                else None
+            )
             if config is not None:
                 found.append((entry.path, config))
             else:
