@@ -246,3 +246,34 @@ def test_a_project_finding_judged_on_facts_follows_them(tmp_path: Path) -> None:
         warm = findings(tmp_path, cached=True)
         assert warm == findings(tmp_path, cached=False), f"after {tree}"
         assert (stray in {(f[0], f[2]) for f in warm}) == (not tree.router_base or not tree.wiring)
+
+
+def test_a_passed_on_session_follows_its_callee(tmp_path: Path) -> None:
+    """CNF512 reports a ``Session`` handed to an awaited ``async def`` when that callee (in
+    another file, through a second hop) runs it on the event loop: a warm run decides the caller
+    again when the last callee of the chain changes."""
+    finding = ("cpv3/modules/users/service.py", "CNF512")
+    store = (
+        "from asyncer import asyncify\nfrom sqlalchemy.orm import Session\n\n\n"
+        "async def save(session: Session) -> None:\n    {body}\n"
+    )
+    files = {
+        "pyproject.toml": "[tool.conformance]\nselect = ['CNF512']\n",
+        "cpv3/__init__.py": "",
+        "cpv3/core/__init__.py": "",
+        "cpv3/core/audit.py": (
+            "from sqlalchemy.orm import Session\n\nfrom cpv3.core import store\n\n\n"
+            "async def record(db: Session) -> None:\n    await store.save(session=db)\n"
+        ),
+        "cpv3/modules/users/__init__.py": "",
+        "cpv3/modules/users/service.py": (
+            "from sqlalchemy.orm import Session\n\nfrom cpv3.core.audit import record\n\n\n"
+            "async def login(db: Session) -> None:\n    await record(db)\n"
+        ),
+    }
+    bodies = ("session.commit()", "await asyncify(Session.commit)(session)", "session.commit()")
+    for step, body in enumerate(bodies):
+        write(tmp_path, {**files, "cpv3/core/store.py": store.format(body=body)}, step)
+        warm = findings(tmp_path, cached=True)
+        assert warm == findings(tmp_path, cached=False), f"after {body}"
+        assert (finding in {(f[0], f[2]) for f in warm}) == (step != 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 
-from conformance.conditions import Condition, IsKind
+from conformance.conditions import AllOf, Condition, IsKind
 from conformance.index import SYNC_SESSION
 from conformance.names import (
     APP_CLASSES,
@@ -33,25 +33,39 @@ from conformance.rules.sqlalchemy._common import (
     SYNC_SESSIONMAKERS,
     _keyword,
 )
+from conformance.rules.sqlalchemy._session_flow import (
+    SESSION_PARAMS,
+    Pass,
+    PassesToBlocking,
+    passed_on,
+)
 
 _ASYNC_ROUTES = "sqlalchemy.async-routes"
 _PARTIAL = frozenset({"functools.partial"})
+_STATICMETHOD = "builtins.staticmethod"
+_CLASSMETHOD = "builtins.classmethod"
 
 
 @dataclass
 class _SessionParam:
     """A sync ``Session`` parameter of an ``async def``, reported at the end of the function
-    unless every use of it was handed to a worker thread."""
+    unless every use of it was handed to a worker thread or passed on to ``async def``s that do
+    not block (decided on the complete index)."""
 
     name: str
     annotation: cst.BaseExpression
     typed: str
+    position: int  # among the positional parameters, -1 for a keyword-only one
+    bound: int  # the same without ``self``/``cls``
     uses: int = 0
     on_loop: bool = False  # some use runs on the event loop
+    passes: List[Pass] = field(default_factory=list)  # awaited project callees it is handed to
 
 
 @dataclass
 class _Function:
+    qualname: str
+    kind: str  # "function", "method", "classmethod", "staticmethod"
     params: List[_SessionParam] = field(default_factory=list)
 
 
@@ -98,7 +112,13 @@ class SyncPersistenceInModule(FileRule):
     ever goes to a worker thread: every use an argument of `asyncer.asyncify(f)(...)`,
     `run_in_threadpool(f, ...)`, `asyncio.to_thread(f, ...)`, `anyio.to_thread.run_sync(f, ...)`
     or `loop.run_in_executor(None, f, ...)` (also through `functools.partial(f, ...)` or in a
-    `lambda` handed over). The engine and session factories are reported only when
+    `lambda` handed over). A `Session` passed on as an argument of an awaited call to another
+    project `async def` (`await audit.record(db)`, `await Auditor().record(db=db)`) blocks the loop
+    only when that callee does: the parameter is reported when the callee uses its `Session` on the
+    loop, itself or through the `async def`s it passes it on to in turn, and not when the project
+    callee cannot be followed (not found, its parameter not annotated as a `Session`). A `Session`
+    given to a call that is not awaited, or to an awaited call outside the project, runs in the
+    `async def` itself. The engine and session factories are reported only when
     some route of the project is an `async def`: an application whose routes are all plain `def`
     runs them in FastAPI's thread pool, where a synchronous engine blocks no event loop.
 
@@ -126,7 +146,9 @@ class SyncPersistenceInModule(FileRule):
     summary = "synchronous engine or Session in a module package"
     fix_hint = "use create_async_engine, async_sessionmaker and an injected AsyncSession"
     catalog = "SA012"
-    applies_to = "roles"
+    # Every file records where its ``async def``s pass their sessions (a module's callee may live
+    # anywhere in the project); only module files are reported.
+    applies_to = "all"
     VALID = (
         Example.code(
             """
@@ -228,6 +250,44 @@ class SyncPersistenceInModule(FileRule):
             },
             note="every use of the sync Session runs in a worker thread",
         ),
+        Example.code(
+            """
+            from sqlalchemy.orm import Session
+
+            from cpv3.modules.audit.service import Auditor, record_login
+
+
+            async def login(db: Session, user_id: int) -> None:
+                await record_login(db, user_id)
+                await Auditor().record(db=db, user_id=user_id)
+                await Auditor.flush(db)
+            """,
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER,
+                "cpv3/modules/audit/service.py": """
+                    from asyncer import asyncify
+                    from sqlalchemy.orm import Session
+
+                    from . import repository
+
+
+                    async def record_login(db: Session, user_id: int) -> None:
+                        await asyncify(repository.save_login)(db, user_id)
+
+
+                    class Auditor:
+                        async def record(self, db: Session, user_id: int) -> None:
+                            await asyncify(repository.save_event)(db, user_id)
+
+                        @staticmethod
+                        async def flush(db: Session) -> None:
+                            await asyncify(repository.flush)(db)
+                    """,
+                "cpv3/modules/audit/repository.py": "",
+            },
+            note="db is passed on to awaited async defs that hand it to a worker thread",
+        ),
     )
     INVALID = (
         Example.code(
@@ -315,8 +375,78 @@ class SyncPersistenceInModule(FileRule):
                 "cpv3/modules/users/router.py": _ASYNC_ROUTER,
                 "cpv3/modules/users/repository.py": "",
             },
-            note="db.merge() runs on the event loop before the hand-over, and notify() is an "
-            "async def, not a worker thread",
+            note="db.merge() runs on the event loop before the hand-over (notify() only hands "
+            "its Session to a worker thread: passing db to it blocks nothing)",
+        ),
+        Example.code(
+            """
+            from sqlalchemy.orm import Session
+
+            from cpv3.core import audit
+
+
+            async def login(db: Session, user_id: int) -> None:
+                await audit.record_login(db, user_id)
+            """,
+            Expect(
+                6,
+                21,
+                "parameter db of async def login() is a synchronous Session, which blocks the "
+                "event loop: inject an AsyncSession",
+            ),
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER,
+                "cpv3/core/audit.py": """
+                    from sqlalchemy.orm import Session
+
+                    from cpv3.core.tables import logins
+
+
+                    async def record_login(db: Session, user_id: int) -> None:
+                        db.execute(logins.insert().values(user_id=user_id))
+                    """,
+            },
+            note="the awaited async def runs db.execute() on the event loop",
+        ),
+        Example.code(
+            """
+            from sqlalchemy.orm import Session
+
+            from cpv3.core.audit import Auditor
+
+
+            async def login(db: Session, user_id: int) -> None:
+                await Auditor().record(db, user_id)
+            """,
+            Expect(
+                6,
+                21,
+                "parameter db of async def login() is a synchronous Session, which blocks the "
+                "event loop: inject an AsyncSession",
+            ),
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/router.py": _ASYNC_ROUTER,
+                "cpv3/core/audit.py": """
+                    from sqlalchemy.orm import Session
+
+                    from cpv3.core import store
+
+
+                    class Auditor:
+                        async def record(self, db: Session, user_id: int) -> None:
+                            await store.save_login(session=db, user_id=user_id)
+                    """,
+                "cpv3/core/store.py": """
+                    from sqlalchemy.orm import Session
+
+
+                    async def save_login(session: Session, user_id: int) -> None:
+                        session.commit()
+                    """,
+            },
+            note="passed on twice: the second async def runs session.commit() on the event loop",
         ),
     )
 
@@ -368,20 +498,25 @@ class SyncPersistenceInModule(FileRule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         ctx = self.ctx
-        if node.asynchronous is not None and self._is_route(node):
-            ctx.add_extra(_ASYNC_ROUTES, ctx.module)
-        if ctx.feature is None or node.asynchronous is None:
+        if node.asynchronous is None:
             return
+        # the routes of module and role files only, as when the rule ran on those alone
+        if (ctx.feature is not None or ctx.roles) and self._is_route(node):
+            ctx.add_extra(_ASYNC_ROUTES, ctx.module)
         params = node.params
-        found = _Function()
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        found = _Function(ctx.definition_qualname(node.name.value), self._kind(node))
+        shift = 0 if found.kind in ("function", "staticmethod") else 1
+        positional = (*params.posonly_params, *params.params)
+        for position, param in enumerate((*positional, *params.kwonly_params)):
             if param.annotation is None:
                 continue
             annotation = param.annotation.annotation
             typed = ctx.annotation_type(annotation)
             if typed is None or not (typed in SYNC_SESSION_CLASSES or ctx.is_project_name(typed)):
                 continue
-            tracked = _SessionParam(param.name.value, annotation, typed)
+            at = position if position < len(positional) else -1
+            bound = at - shift if at >= shift else -1
+            tracked = _SessionParam(param.name.value, annotation, typed, at, bound)
             found.params.append(tracked)
             self._params[id(annotation)] = tracked
         if found.params:
@@ -399,23 +534,53 @@ class SyncPersistenceInModule(FileRule):
         if tracked is None:
             return
         tracked.uses += 1
-        if not _handed_to_thread(self.ctx, node):
+        if _handed_to_thread(self.ctx, node):
+            return
+        passed = passed_on(self.ctx, node)
+        if passed is not None:
+            tracked.passes.append(passed)
+        else:
             tracked.on_loop = True
 
     def function_end(self, node: cst.FunctionDef) -> None:
         found = self._functions.pop(id(node), None)
         if found is None:
             return
+        ctx = self.ctx
+        record = []
         for tracked in found.params:
             del self._params[id(tracked.annotation)]
+            passes = tuple(tracked.passes)
+            record.append(
+                (tracked.name, tracked.position, tracked.bound, tracked.typed)
+                + (tracked.on_loop, passes)
+            )
+            if ctx.feature is None:
+                continue
+            when: Condition = IsKind(tracked.typed, SYNC_SESSION)
             if tracked.uses and not tracked.on_loop:
-                continue  # it only ever reaches worker threads
+                if not passes:
+                    continue  # it only ever reaches worker threads
+                # handed to other ``async def``s only: it blocks if one of them does
+                when = AllOf((when, PassesToBlocking(passes)))
             self.report(
                 tracked.annotation,
                 f"parameter {tracked.name} of async def {node.name.value}() is a synchronous "
                 "Session, which blocks the event loop: inject an AsyncSession",
-                when=IsKind(tracked.typed, SYNC_SESSION),
+                when=when,
             )
+        ctx.add_extra(SESSION_PARAMS, (found.qualname, found.kind, tuple(record)))
+
+    def _kind(self, node: cst.FunctionDef) -> str:
+        if self.ctx.scope_kind != "class":
+            return "function"
+        for decorator in node.decorators:
+            name = self.ctx.qualname(decorator.decorator)
+            if name == _STATICMETHOD:
+                return "staticmethod"
+            if name == _CLASSMETHOD:
+                return "classmethod"
+        return "method"
 
     def _is_route(self, node: cst.FunctionDef) -> bool:
         """Decorated ``@<router or app>.get(...)`` (any route method)."""
