@@ -13,7 +13,7 @@ import json
 import os
 import re
 from dataclasses import replace
-from typing import Dict, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import AbstractSet, Dict, List, Optional, Pattern, Sequence, Set, Tuple
 
 import pathspec
 
@@ -161,7 +161,8 @@ class _Walker:
         self.gitignores[folder] = spec
         return spec
 
-    def skip_dir(self, entry: os.DirEntry[str], rel: str) -> bool:
+    def skip_dir(self, entry: os.DirEntry[str], rel: str, beside: AbstractSet[str]) -> bool:
+        """Whether not to enter the folder ``entry``; ``beside``: the names in its parent."""
         name = entry.name
         if name.startswith(".") or name == "__pycache__":
             return True
@@ -169,29 +170,50 @@ class _Walker:
             target = os.path.realpath(entry.path)
             if not (target == self.real_root or target.startswith(self.real_root + os.sep)):
                 return True
-        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
-            return True
-        if self.config.subprojects and project_config(entry.path) is not None:
-            return True  # another project, checked with its own configuration
         if name == "versions" and self.alembic_excluded:
-            if _is_alembic_script_folder(os.path.dirname(entry.path)):
-                return True
+            # Alembic's revisions: its template and env.py beside them
+            if "script.py.mako" in beside and "env.py" in beside:
+                if _is_alembic_script_folder(os.path.dirname(entry.path)):
+                    return True
         return self.excluded(rel, True)
 
-    def walk(self, folder: str, files: Set[str], folders: Set[str], seen: Set[str]) -> None:
-        real = os.path.realpath(folder)
+    def _own_project_or_venv(self, folder: str, names: AbstractSet[str]) -> bool:
+        """A virtualenv, or another project checked with its own configuration (judged by the
+        folder's own listing, so that walking costs one listing per folder)."""
+        if "pyvenv.cfg" in names:
+            return True
+        if not self.config.subprojects:
+            return False
+        if "conformance.toml" not in names and "pyproject.toml" not in names:
+            return False
+        return project_config(folder) is not None
+
+    def walk(
+        self,
+        folder: str,
+        files: Set[str],
+        folders: Set[str],
+        seen: Set[str],
+        real: Optional[str] = None,
+        top: bool = True,
+    ) -> None:
+        # a folder's real path is its parent's plus its name, unless it is a link
+        real = real if real is not None else os.path.realpath(folder)
         if real in seen:  # symlink loops
             return
-        seen.add(real)
         rel_folder = relative(self.root, folder)
-        # A folder whose name is not valid UTF-8 is never a module package (its name could not
-        # be printed, stored or compared); the Python files in it are listed, to be reported.
-        if escaped_name(rel_folder) == rel_folder:
-            folders.add(rel_folder)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
             raise DiscoveryError(f"{rel_folder}: cannot read folder: {error.strerror}") from None
+        names = {entry.name for entry in entries}
+        if not top and self._own_project_or_venv(folder, names):
+            return
+        seen.add(real)
+        # A folder whose name is not valid UTF-8 is never a module package (its name could not
+        # be printed, stored or compared); the Python files in it are listed, to be reported.
+        if escaped_name(rel_folder) == rel_folder:
+            folders.add(rel_folder)
         for entry in entries:
             rel = entry.name if rel_folder == "." else f"{rel_folder}/{entry.name}"
             try:
@@ -199,8 +221,10 @@ class _Walker:
             except OSError:  # a symlink loop: listed, so that reading it reports it (CNF901)
                 is_dir = False
             if is_dir:
-                if not self.skip_dir(entry, rel):
-                    self.walk(entry.path, files, folders, seen)
+                if not self.skip_dir(entry, rel, names):
+                    link = entry.is_symlink()
+                    inner = os.path.realpath(entry.path) if link else real + os.sep + entry.name
+                    self.walk(entry.path, files, folders, seen, inner, top=False)
             elif entry.name.endswith(".py") and not self.excluded(rel, False):
                 files.add(rel)
 

@@ -128,7 +128,9 @@ class _ClassPlacement(FileRule):
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
-        if ctx.has_role(self.home_role) or ctx.in_function:
+        # a class under ``if TYPE_CHECKING:`` never exists at runtime (a typing view of an
+        # entity, its runtime name an alias): it defines nothing to place
+        if ctx.has_role(self.home_role) or ctx.in_function or ctx.in_type_checking:
             return
         qualname = ctx.definition_qualname(node.name.value)
         self.report(node.name, self.message(node.name.value), when=self.condition(qualname))

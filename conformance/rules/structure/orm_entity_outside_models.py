@@ -12,6 +12,8 @@ class OrmEntityOutsideModels(_ClassPlacement):
     """## What it checks
     An ORM entity (a subclass of the project's declarative base, found through base classes across
     files, or a class with `__tablename__`) defined in a module file other than `models.py`.
+    A class under `if TYPE_CHECKING:` (a typing view whose runtime name is an alias) is never
+    defined at runtime and is not reported (nor by CNF110).
 
     ## Why
     Entities define the schema of the database; keeping them in `models.py` keeps migrations,
@@ -52,6 +54,30 @@ class OrmEntityOutsideModels(_ClassPlacement):
             extra={
                 "cpv3/core/db.py": "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"
             },
+        ),
+        Example.code(
+            """
+            from typing import TYPE_CHECKING
+
+            from .models import User
+
+            if TYPE_CHECKING:
+
+                class ActiveUser(User):
+                    active: bool
+
+            else:
+                ActiveUser = User
+            """,
+            path="cpv3/modules/users/service.py",
+            extra={
+                "cpv3/modules/users/models.py": (
+                    "from cpv3.core.db import Base\n\n\nclass User(Base):\n"
+                    '    __tablename__ = "users"\n'
+                ),
+                "cpv3/core/db.py": "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n",
+            },
+            note="a class under TYPE_CHECKING is a typing view, never defined at runtime",
         ),
     )
     INVALID = (
