@@ -25,7 +25,9 @@ def _split_codes(values: Optional[Sequence[str]]) -> List[str]:
     return out
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The argument parser; without ``commands`` the subcommands of their own modules are left
+    out (``conformance check`` does not import the language server to parse its flags)."""
     from conformance.reporters import FORMATS
 
     parser = argparse.ArgumentParser(
@@ -142,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
 
     from conformance.commands import COMMANDS
 
-    for command in COMMANDS.values():
+    for command in COMMANDS.values() if commands else ():
         command.add_parser(sub)
     return parser
 
@@ -163,7 +165,7 @@ def main(
         args_list[0].startswith("-") and args_list[0] not in ("--version", "-h", "--help")
     ):
         args_list.insert(0, "check")
-    parser = _parser()
+    parser = _parser(commands=args_list[0] not in ("check", "rules", "explain"))
     args = parser.parse_args(args_list)
     debug = bool(getattr(args, "debug", False))
     try:
