@@ -21,6 +21,7 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Set,
     Tuple,
     Type,
 )
@@ -75,6 +76,8 @@ class EngineState:
     results: Dict[str, FileResult] = field(default_factory=dict)
     decided: Dict[str, Any] = field(default_factory=dict)
     memos: Dict[str, Tuple[str, Tuple[str, ...]]] = field(default_factory=dict)
+    #: the files the last run decided again (its other records were still valid)
+    redone: Set[str] = field(default_factory=set)
     scope: Optional[str] = None
 
 
@@ -635,6 +638,7 @@ def _decide(
     )
     if state is not None:
         state.decided, state.scope, state.memos = decision.decided, scope, decision.memos
+        state.redone = set(decision.redone)
         live = {item.key for item in inputs} | {r.key for r in decision.decided.values()}
         for key in [key for key in memory if key not in live]:
             del memory[key]  # older versions of the files: the next diff needs only these

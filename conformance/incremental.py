@@ -117,12 +117,13 @@ def decide(
     if previous:
         changed_keys = _changed_keys(changed, gone, previous, current, modules, old_results)
     redo: Set[str] = set(changed)
+    suspects: Set[str] = set()
     # a memo is valid for the previous run's records: the changes since then are known only then
     stored_memos = dict(memos or {}) if previous and EVERYTHING not in changed_keys else {}
     if not previous or EVERYTHING in changed_keys:
         redo = set(keys)
     else:
-        from conformance.tracking import memo_valid
+        from conformance.tracking import VOLATILE, memo_valid
 
         known: Dict[str, bool] = {}
         for path, record in previous.items():
@@ -131,23 +132,46 @@ def decide(
             if record.project != project.get(path, ()):
                 redo.add(path)
             elif not memo_valid(record.deps, changed_keys, stored_memos, known):
-                redo.add(path)
+                # Only a memo it read is out of date: decided again only if the memo's value
+                # turns out to differ (below), not because its inputs changed.
+                direct = VOLATILE in record.deps or not changed_keys.isdisjoint(record.deps)
+                (redo if direct else suspects).add(path)
 
     decided: Dict[str, Decided] = {p: r for p, r in previous.items() if p in keys and p not in redo}
+    for path in suspects:
+        decided.pop(path, None)
     kept = {
         name: memo
         for name, memo in stored_memos.items()
         if _unchanged(memo[1], changed_keys, stored_memos)
     }
-    if redo:
-        ordered = sorted(redo)
-        wanted = [p for p in ordered if p not in current]
-        results: Dict[str, FileResult] = dict(current)
-        results.update(results_of(wanted))
-        index = _index(config, layout, packages, results, keys, results_of, kept, changed_keys)
+    results: Dict[str, FileResult] = dict(current)
+    index: Optional[TrackedIndex] = None
+    for batch in (redo, suspects):
+        if batch is suspects:
+            if not suspects:
+                break
+            # Early cutoff (salsa's backdating): a memo computed again to the value it had
+            # leaves every verdict that read it as it was.
+            same = _recomputed_unchanged(index, stored_memos) if index is not None else set()
+            still = {name: True for name in same}
+            batch = {
+                path
+                for path in suspects
+                if not memo_valid(previous[path].deps, changed_keys, stored_memos, dict(still))
+            }
+            decided.update((p, previous[p]) for p in suspects if p not in batch)
+            redo |= batch
+        if not batch:
+            continue
+        ordered = sorted(batch)
+        results.update(results_of([p for p in ordered if p not in results]))
+        if index is None:
+            index = _index(config, layout, packages, results, keys, results_of, kept, changed_keys)
         decided.update(
             _decide_files(config, ordered, results, project, index, rules, locate, modules, keys)
         )
+    if index is not None:
         kept = index.kept_memos()
 
     violations: List[Violation] = []
@@ -162,6 +186,16 @@ def decide(
         violations.extend(shown)
         suppressed += hidden
     return Decision(violations, suppressed, decided, redo, gone, kept)
+
+
+def _recomputed_unchanged(index: TrackedIndex, stored: Mapping[str, StoredMemo]) -> Set[str]:
+    """The kept memos this run computed again to the very value they had (their plain-data
+    text is equal)."""
+    return {
+        name
+        for name, (text, _) in index.memos.items()
+        if name in stored and stored[name][0] == text
+    }
 
 
 def _unchanged(

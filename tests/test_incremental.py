@@ -40,6 +40,7 @@ class Tree:
     comments: int = 0  # comment lines appended to users/service.py
     wiring: bool = True  # cpv3/modules/api.py binds only imports and a router (no CNF105)
     router_base: bool = True  # cpv3.core.routing.Router derives from APIRouter
+    extra_import: bool = False  # users/service.py also imports cpv3.core.schemas (no new cycle)
 
 
 def render(tree: Tree) -> Dict[str, str]:
@@ -79,7 +80,9 @@ def render(tree: Tree) -> Dict[str, str]:
         "        return user_id\n"
     )
     files["cpv3/modules/users/service.py"] = (
-        f"from cpv3.modules.{orders} import schemas as order_schemas\n\n\n"
+        f"from cpv3.modules.{orders} import schemas as order_schemas\n"
+        + ("from cpv3.core import schemas as core_schemas\n" if tree.extra_import else "")
+        + "\n\n"
         "class UserService:\n    async def get(self, user_id: int) -> int:\n"
         "        return user_id\n" + "# note\n" * tree.comments
     )
@@ -122,6 +125,7 @@ EDITS = {
     "comment": lambda t: replace(t, comments=t.comments + 1),
     "wiring": lambda t: replace(t, wiring=not t.wiring),
     "router-base": lambda t: replace(t, router_base=not t.router_base),
+    "import": lambda t: replace(t, extra_import=not t.extra_import),
 }
 
 
@@ -204,6 +208,28 @@ def test_a_warm_run_equals_a_cold_run_after_every_edit(tmp_path: Path, edits: Li
         warm = findings(root, cached=True)
         assert warm == findings(root, cached=False), f"after {edits[:step]}"
         assert findings(root, cached=True) == warm, "a second warm run"
+
+
+def test_an_import_that_changes_no_cycle_decides_only_its_file_again(tmp_path: Path) -> None:
+    """An edited import changes the import graph, which every cycle verdict read; the cycles
+    computed again are the same, so the other files' verdicts stand (early cutoff), and the
+    findings are still those of a cold run."""
+    from conformance.engine import EngineState
+
+    write(tmp_path, render(Tree(cycle=True)), 0)
+    config = load_config(str(tmp_path), str(tmp_path / "pyproject.toml"))
+    state = EngineState()
+    options = RunOptions(state=state)
+    run(config, [str(tmp_path)], options)
+    write(tmp_path, render(Tree(cycle=True, extra_import=True)), 1)
+    warm = run(config, [str(tmp_path)], options)
+    assert [_plain(v) for v in warm.violations] == findings(tmp_path, cached=False)
+    assert "cpv3/modules/users/service.py" in {v.path for v in warm.violations}  # the cycle
+    # decided again: the edited file and those that read its bindings; not the files that
+    # only read the cycles (the router, the repository, the other modules' routers)
+    assert "cpv3/modules/users/service.py" in state.redone
+    untouched = {"cpv3/modules/users/router.py", "cpv3/modules/users/repository.py"}
+    assert not untouched & state.redone, state.redone
 
 
 # -- the in-memory engine of a long-lived process ---------------------------------------------
