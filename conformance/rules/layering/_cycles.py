@@ -62,6 +62,8 @@ def _compute_sites(
     sites: Dict[Tuple[str, str], Tuple[str, int]] = {}
     features: Dict[str, str] = {}
     packages: Set[str] = set()
+    # (target, module) -> the package an import reaches: many files import the same names
+    reach: Dict[Tuple[Optional[str], Optional[str]], Optional[Tuple[str, str]]] = {}
     for module, _ in index.module_imports():
         feature = owner_feature(index.roles.get(module, (None, None))[1])
         if feature is not None:
@@ -77,7 +79,10 @@ def _compute_sites(
                 continue
             if not index.is_project_name(fact.module or fact.target):
                 continue
-            reached = _package_of_import(index, fact)
+            target = (fact.target, fact.module)
+            if target not in reach:
+                reach[target] = _package_of_import(index, fact)
+            reached = reach[target]
             if reached is None or reached[0] == own:
                 continue
             features[reached[0]] = reached[1]
