@@ -20,7 +20,7 @@ import pathspec
 from conformance.config import project_config
 from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.reading import read_source
-from conformance.roles import RoleMatcher
+from conformance.roles import role_matcher
 from conformance.settings import ALEMBIC_VERSIONS, Config
 
 CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
@@ -108,7 +108,7 @@ class _Walker:
         self.gitignores: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
         self._above: Dict[str, Tuple[Tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
         self._answers: Dict[str, bool] = {}  # probe (folders end in "/") -> excluded
-        self.roles = RoleMatcher(config)
+        self.roles = role_matcher(config)
         self.real_root = os.path.realpath(self.root)
         # The default excludes name Alembic's revisions by its usual folder; a revisions folder
         # kept elsewhere (``database/revisions/tenant/versions``) is found by Alembic's own

@@ -30,7 +30,7 @@ from conformance.diagnostics import Location, Violation
 from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
 from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
-from conformance.roles import RoleMatcher
+from conformance.roles import role_matcher
 from conformance.rules import all_rules, by_code, selected
 from conformance.rules.base import FileRule, ProjectRule, Rule
 from conformance.settings import Config
@@ -711,7 +711,7 @@ def build_index(
         facts,
         project_packages=packages,
         roles=roles,
-        role_for_module=RoleMatcher(config).roles_for_module,
+        role_for_module=role_matcher(config).roles_for_module,
         complete=True,
     )
 

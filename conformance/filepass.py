@@ -23,7 +23,7 @@ from conformance.parseguard import PRECHECK_HINT, precheck
 from conformance.positions import fingerprint_text, node_spans, to_location
 from conformance.recursion import deep_recursion
 from conformance.results import AnalysisSettings, Candidate, FileResult, Replacement
-from conformance.roles import RoleMatcher
+from conformance.roles import role_matcher
 from conformance.rules.base import FileRule
 from conformance.rules.checker.unparsable_file import UnparsableFile
 from conformance.scope import Resolver
@@ -87,7 +87,7 @@ def _check(
     encoding: str,
     bom: bool,
 ) -> FileResult:
-    roles = RoleMatcher(settings.config)
+    roles = role_matcher(settings.config)
     state = FileState(Resolver(file.module, file.is_package))
     ctx = FileContext(file, module, settings, roles, state)
     in_scope_of_roles = file.role is not None or file.feature is not None

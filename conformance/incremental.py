@@ -277,7 +277,7 @@ def _index(
 ) -> TrackedIndex:
     """The complete index: facts of the loaded results now, every other module's when a verdict
     first looks at it."""
-    from conformance.roles import RoleMatcher
+    from conformance.roles import role_matcher
     from conformance.tracking import TrackedIndex
 
     path_of: Dict[str, str] = {}
@@ -302,7 +302,7 @@ def _index(
         modules=frozenset(f.module for f in layout.files),
         project_packages=packages,
         roles={f.module: (f.roles, f.feature) for f in layout.files},
-        role_for_module=RoleMatcher(config).roles_for_module,
+        role_for_module=role_matcher(config).roles_for_module,
         complete=True,
     )
 

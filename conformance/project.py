@@ -8,7 +8,7 @@ from typing import Dict
 from conformance.facts import FileFacts
 from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
-from conformance.roles import RoleMatcher
+from conformance.roles import RoleMatcher, role_matcher
 from conformance.settings import Config
 
 
@@ -24,4 +24,4 @@ class Project:
     roles: RoleMatcher = field(init=False)  # from the configuration
 
     def __post_init__(self) -> None:
-        self.roles = RoleMatcher(self.config)
+        self.roles = role_matcher(self.config)

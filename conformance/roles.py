@@ -293,3 +293,18 @@ def unintended_overlaps(matcher: RoleMatcher, paths: List[str]) -> List[str]:
             f" as both; list the file in both roles if that is meant, or narrow a pattern"
         )
     return out
+
+
+_MATCHERS: Dict[Tuple[object, ...], RoleMatcher] = {}
+
+
+def role_matcher(config: Config) -> RoleMatcher:
+    """The matcher of ``config``, shared: its answers depend on the keys read here and the names
+    asked alone, so a long-lived process (and every run of one process) keeps them."""
+    key = (config.modules, config.src, config.roles, config.nested_modules)
+    found = _MATCHERS.get(key)
+    if found is None:
+        if len(_MATCHERS) >= 16:
+            _MATCHERS.clear()
+        found = _MATCHERS[key] = RoleMatcher(config)
+    return found
