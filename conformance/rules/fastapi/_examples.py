@@ -225,3 +225,25 @@ def _repository_and_response_in_route(*expect: Expect, note: str) -> Example:
         extra=REPOSITORY_AND_RESPONSE_IN_ROUTE_EXTRA,
         note=note,
     )
+
+
+def _mounted_in_a_loop(router: str) -> Example:
+    """A module router the project may mount through a name the checker cannot follow."""
+    return Example.code(
+        f"""
+        from fastapi import APIRouter
+
+        router = {router}
+        """,
+        extra={
+            "cpv3/main.py": (
+                "from fastapi import FastAPI\n\n"
+                "from cpv3.plugins import plugins\n\n"
+                "app = FastAPI()\n"
+                "for plugin in plugins:\n"
+                '    app.include_router(plugin.router, prefix="/p", tags=["plugins"])\n'
+            ),
+            "cpv3/plugins.py": "plugins = []\n",
+        },
+        note="never mounted by a name the checker follows, while some mount is not: unsure",
+    )

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 else:
     from conformance import lazycst as cst
 from conformance.rules.fastapi._common import _kebab, _keyword, _RouterCalls
-from conformance.rules.fastapi._examples import _documented
+from conformance.rules.fastapi._examples import _documented, _mounted_in_a_loop
 
 
 class RouterWithoutTags(_RouterCalls):
@@ -149,24 +149,7 @@ class RouterWithoutTags(_RouterCalls):
             """,
             note="every route gives its own tags",
         ),
-        Example.code(
-            """
-            from fastapi import APIRouter
-
-            router = APIRouter()
-            """,
-            extra={
-                "cpv3/main.py": (
-                    "from fastapi import FastAPI\n\n"
-                    "from cpv3.plugins import plugins\n\n"
-                    "app = FastAPI()\n"
-                    "for plugin in plugins:\n"
-                    '    app.include_router(plugin.router, prefix="/p", tags=["plugins"])\n'
-                ),
-                "cpv3/plugins.py": "plugins = []\n",
-            },
-            note="never mounted by a name the checker follows, while some mount is not: unsure",
-        ),
+        _mounted_in_a_loop("APIRouter()"),
     )
     INVALID = (
         Example.code(

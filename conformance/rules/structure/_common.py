@@ -10,7 +10,7 @@ from conformance.conditions import AllOf, AnyOf, Condition
 from conformance.index import API_ROUTER
 from conformance.names import SESSION_CLASSES
 from conformance.roles import is_role_package
-from conformance.rules.base import FileRule
+from conformance.rules.base import Example, FileRule
 from conformance.settings import Config, Option
 
 if TYPE_CHECKING:
@@ -238,3 +238,20 @@ class _NotIncluded(Condition):
 
 
 _INCLUDES_KEY = "structure.include_router"
+
+
+def _role_package_example(note: str) -> Example:
+    """The users module with its schemas split into a ``schemas/`` role package."""
+    return Example(
+        files=_tree(
+            {
+                "cpv3/modules/users/schemas.py": None,
+                "cpv3/modules/users/schemas/__init__.py": "",
+                "cpv3/modules/users/schemas/user.py": (
+                    "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n    id: int\n"
+                ),
+            }
+        ),
+        config='[roles]\nschemas = ["schemas.py", "schemas/"]\n',
+        note=note,
+    )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterable
 from conformance.diagnostics import Location, Violation
 from conformance.roles import is_role_package
 from conformance.rules.base import Example, Expect, ProjectRule
-from conformance.rules.structure._common import _tree
+from conformance.rules.structure._common import _role_package_example, _tree
 
 if TYPE_CHECKING:
     from conformance.project import Project
@@ -50,20 +50,7 @@ class MissingRequiredFile(ProjectRule):
     catalog = "STR001"
     VALID = (
         Example(files=_tree()),
-        Example(
-            files=_tree(
-                {
-                    "cpv3/modules/users/schemas.py": None,
-                    "cpv3/modules/users/schemas/__init__.py": "",
-                    "cpv3/modules/users/schemas/user.py": (
-                        "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n"
-                        "    id: int\n"
-                    ),
-                }
-            ),
-            config='[roles]\nschemas = ["schemas.py", "schemas/"]\n',
-            note="schemas/ configured as a role package stands for schemas.py",
-        ),
+        _role_package_example("schemas/ configured as a role package stands for schemas.py"),
     )
     INVALID = (
         Example(
