@@ -309,6 +309,24 @@ class Cache:
             out.update(_decoded(rows, kind))
         return out
 
+    def fields(self, keys: Sequence[str], kind: type, name: str) -> Dict[str, Any]:
+        """``key -> field name`` of the stored file results of ``keys`` (of type ``kind``),
+        decoding only that field (rows that do not decode are misses)."""
+        from conformance.plain import Malformed, loads_field
+
+        out: Dict[str, Any] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk)
+            for key, text in rows:
+                if type(key) is not str or type(text) is not str:
+                    continue
+                try:
+                    out[key] = loads_field(text, kind, name)
+                except Malformed:
+                    continue
+        return out
+
     def decided(self, scope: str, kind: Any) -> Tuple[int, Dict[str, Any]]:
         """(generation, ``path -> record``) of ``scope``, read in one transaction; a row that
         does not decode as ``kind`` is left out (its file is then decided again)."""

@@ -18,9 +18,10 @@ from typing import AbstractSet, Dict, List, Optional, Pattern, Sequence, Set, Tu
 import pathspec
 
 from conformance.config import project_config
+from conformance.diagnostics import Violation
 from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.reading import read_source
-from conformance.roles import role_matcher
+from conformance.roles import is_role_package, role_matcher
 from conformance.settings import ALEMBIC_VERSIONS, Config
 
 CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
@@ -566,3 +567,20 @@ def with_source_roots(layout: Layout, roots: Sequence[str]) -> Layout:
         module, is_package = module_name(file.path, roots)
         files.append(replace(file, module=module, is_package=is_package))
     return replace(layout, files=tuple(files))
+
+
+def outside_module_subfolders(
+    config: Config, layout: Layout, violations: List[Violation]
+) -> List[Violation]:
+    """A sub-folder of a module package gets one finding (CNF103, on the folder) and none
+    inside it: what is in it is judged once it is flattened into the module (or declared a
+    module of its own with ``nested-modules``), not file by file under rules it cannot meet."""
+    inside = tuple(
+        f"{p.path}/{sub}/"
+        for p in layout.packages
+        for sub in p.subdirs
+        if not is_role_package(config, sub)  # a role split into a package is judged as one
+    )
+    if not inside:
+        return violations
+    return [v for v in violations if not v.path.startswith(inside)]

@@ -27,6 +27,7 @@ from typing import (
 )
 
 from conformance.diagnostics import Location, Violation
+from conformance.incremental import stored_facts
 from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
 from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from conformance.cache import Cache
+    from conformance.facts import FileFacts
 
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
@@ -78,6 +80,8 @@ class EngineState:
     memos: Dict[str, Tuple[str, Tuple[str, ...]]] = field(default_factory=dict)
     #: the files the last run decided again (its other records were still valid)
     redone: Set[str] = field(default_factory=set)
+    #: facts by content key, loaded alone for the index (their findings were not needed)
+    facts: Dict[str, FileFacts] = field(default_factory=dict)
     scope: Optional[str] = None
 
 
@@ -485,7 +489,12 @@ def _run(
     config: Config, paths: Sequence[str], options: RunOptions, cache: Optional[Cache]
 ) -> RunResult:
     from conformance.cache import run_key
-    from conformance.discovery import covers_root, discover, is_root
+    from conformance.discovery import (
+        covers_root,
+        discover,
+        is_root,
+        outside_module_subfolders,
+    )
     from conformance.plain import dumps
 
     # Findings in the checked files can depend on any other file (a base class, a provider, an
@@ -514,6 +523,7 @@ def _run(
     by_path = {item.file.path: item for item in inputs}
     # content key -> file result, loaded or analysed in this run (or kept by a long-lived process)
     memory: Dict[str, FileResult] = options.state.results if options.state is not None else {}
+    facts_memory: Dict[str, FileFacts] = options.state.facts if options.state is not None else {}
     analyzed: List[int] = []
 
     def results_of(wanted: Sequence[str]) -> Dict[str, FileResult]:
@@ -532,6 +542,10 @@ def _run(
         )
         analyzed.append(count)
         return found
+
+    def facts_of(wanted: Sequence[str]) -> Dict[str, FileFacts]:
+        keyed = {path: by_path[path] for path in wanted}
+        return stored_facts(keyed, memory, facts_memory, cache, results_of)
 
     results: Mapping[str, FileResult]
     if stored is not None:
@@ -557,8 +571,9 @@ def _run(
             results_of,
             memory,
             options.state,
+            facts_of,
         )
-        violations = _outside_module_subfolders(config, layout, violations)
+        violations = outside_module_subfolders(config, layout, violations)
         results = LazyResults(lambda: results_of(list(by_path)))
         if cache is not None and whole_run and scope:
             cache.put_outcome(scope, inputs_key, dumps((tuple(violations), suppressed), Outcome))
@@ -602,6 +617,7 @@ def _decide(
     results_of: Callable[[Sequence[str]], Dict[str, FileResult]],
     memory: Dict[str, FileResult],
     state: Optional[EngineState] = None,
+    facts_of: Optional[Callable[[Sequence[str]], Dict[str, FileFacts]]] = None,
 ) -> Tuple[List[Violation], int]:
     """Confirm, place and suppress, deciding again only what changed since the records of the
     last run of ``scope`` (``incremental.py``)."""
@@ -635,6 +651,7 @@ def _decide(
         old_results,
         lambda unlocated: _locate(layout.root, unlocated, cache),
         memos,
+        facts_of,
     )
     if state is not None:
         state.decided, state.scope, state.memos = decision.decided, scope, decision.memos
@@ -642,6 +659,8 @@ def _decide(
         live = {item.key for item in inputs} | {r.key for r in decision.decided.values()}
         for key in [key for key in memory if key not in live]:
             del memory[key]  # older versions of the files: the next diff needs only these
+        for key in [key for key in state.facts if key not in live]:
+            del state.facts[key]
     elif cache is not None and scope is not None:
         rows = [(path, dumps(decision.decided[path], Decided)) for path in sorted(decision.redone)]
         memo_rows = [
@@ -650,25 +669,6 @@ def _decide(
         ]
         cache.put_decided(scope, generation, rows, decision.gone, memo_rows)
     return decision.violations, decision.suppressed
-
-
-def _outside_module_subfolders(
-    config: Config, layout: Layout, violations: List[Violation]
-) -> List[Violation]:
-    """A sub-folder of a module package gets one finding (CNF103, on the folder) and none
-    inside it: what is in it is judged once it is flattened into the module (or declared a
-    module of its own with ``nested-modules``), not file by file under rules it cannot meet."""
-    from conformance.roles import is_role_package
-
-    inside = tuple(
-        f"{p.path}/{sub}/"
-        for p in layout.packages
-        for sub in p.subdirs
-        if not is_role_package(config, sub)  # a role split into a package is judged as one
-    )
-    if not inside:
-        return violations
-    return [v for v in violations if not v.path.startswith(inside)]
 
 
 def baseline_path(config: Config, options: RunOptions) -> Optional[str]:

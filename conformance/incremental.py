@@ -51,6 +51,7 @@ from conformance.rules.base import ProjectRule, Rule
 from conformance.settings import Config
 
 if TYPE_CHECKING:
+    from conformance.cache import Cache
     from conformance.facts import FileFacts
     from conformance.tracking import Key, StoredMemo, TrackedIndex
 
@@ -86,6 +87,19 @@ class Decision:
 
 #: Loads the file results of paths (from memory, the store, or by analysis).
 ResultsOf = Callable[[Sequence[str]], Mapping[str, FileResult]]
+#: Loads the facts of paths alone (the index needs no findings): path -> facts, for the files
+#: that have facts (a file that does not parse has none).
+FactsOf = Callable[[Sequence[str]], Mapping[str, "FileFacts"]]
+
+
+def _facts(results_of: ResultsOf) -> FactsOf:
+    def facts_of(paths: Sequence[str]) -> Dict[str, FileFacts]:
+        found = results_of(paths)
+        return {path: r.facts for path, r in found.items() if r.facts is not None}
+
+    return facts_of
+
+
 #: Loads old file results by content key, without analysing (None when not stored).
 OldResults = Callable[[Sequence[str]], Mapping[str, FileResult]]
 #: Places confirmed cross-file findings: path -> [(locator, violation)] -> placed violations.
@@ -104,6 +118,7 @@ def decide(
     old_results: OldResults,
     locate: Locate,
     memos: Optional[Mapping[str, StoredMemo]] = None,
+    facts_of: Optional[FactsOf] = None,
 ) -> Decision:
     """Decide a run incrementally from the records of the previous one (``previous``, possibly
     empty). ``keys`` maps each file of the layout to its content key."""
@@ -167,7 +182,16 @@ def decide(
         ordered = sorted(batch)
         results.update(results_of([p for p in ordered if p not in results]))
         if index is None:
-            index = _index(config, layout, packages, results, keys, results_of, kept, changed_keys)
+            index = _index(
+                config,
+                layout,
+                packages,
+                results,
+                keys,
+                facts_of or _facts(results_of),
+                kept,
+                changed_keys,
+            )
         decided.update(
             _decide_files(config, ordered, results, project, index, rules, locate, modules, keys)
         )
@@ -271,7 +295,7 @@ def _index(
     packages: Sequence[str],
     results: Mapping[str, FileResult],
     keys: Mapping[str, str],
-    results_of: ResultsOf,
+    facts_of: FactsOf,
     memos: Mapping[str, StoredMemo],
     changed: AbstractSet[str],
 ) -> TrackedIndex:
@@ -290,8 +314,7 @@ def _index(
 
     def load(modules: Iterable[str]) -> Dict[str, FileFacts]:
         paths = [path_of[m] for m in modules if m in path_of]
-        found = results_of(paths)
-        return {r.facts.module: r.facts for r in found.values() if r.facts is not None}
+        return {facts.module: facts for facts in facts_of(paths).values()}
 
     return TrackedIndex(
         loaded,
@@ -438,3 +461,37 @@ def suppress(
     ]
     suppressed = len(violations) - len(after_files) + len(outcome.suppressed)
     return outcome.kept + unused, suppressed
+
+
+def stored_facts(
+    inputs: Mapping[str, Any],
+    memory: Mapping[str, FileResult],
+    facts_memory: Dict[str, FileFacts],
+    cache: Optional[Cache],
+    results_of: ResultsOf,
+) -> Dict[str, FileFacts]:
+    """path -> facts of ``inputs`` (path -> the run's input, with its content ``key``), what the
+    index loads lazily: from memory, else only the facts of the stored results (decoding a whole
+    project's findings to read its imports cost seconds; kept in ``facts_memory``), else from
+    the file pass."""
+    out: Dict[str, FileFacts] = {}
+    missing: List[str] = []
+    for path, item in inputs.items():
+        known = memory.get(item.key)
+        if known is not None:
+            if known.facts is not None:
+                out[path] = known.facts
+        elif item.key in facts_memory:
+            out[path] = facts_memory[item.key]
+        else:
+            missing.append(path)
+    if cache is not None and missing:
+        keyed = {inputs[p].key: p for p in missing if inputs[p].readable}
+        stored = cache.fields(list(keyed), FileResult, "facts")
+        for key, facts in stored.items():
+            if facts is not None:
+                out[keyed[key]] = facts_memory[key] = facts
+        missing = [p for p in missing if inputs[p].key not in stored]
+    if missing:
+        out.update((p, r.facts) for p, r in results_of(missing).items() if r.facts is not None)
+    return out

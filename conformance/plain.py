@@ -257,6 +257,37 @@ def _hints(kind: type, fields: List[dataclasses.Field[Any]]) -> Dict[str, Any]:
     return out
 
 
+#: (dataclass, field) -> (stored fields, the field's position, its decoder)
+_FIELD_DECODERS: Dict[Tuple[type, str], Tuple[int, int, Decoder]] = {}
+
+
+def loads_field(text: str, kind: type, name: str) -> Any:
+    """Only the field ``name`` of the dataclass value of type ``kind`` that :func:`dumps`
+    wrote (the facts of a stored file result, without decoding its findings);
+    :class:`Malformed` for anything else."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise Malformed(f"not JSON: {error}") from None
+    found = _FIELD_DECODERS.get((kind, name))
+    if found is None:
+        fields = _stored_fields(kind)
+        names = [f.name for f in fields]
+        if name not in names:
+            raise Malformed(f"{kind.__name__} stores no field {name}")
+        found = (len(fields), names.index(name), _decoder(_hints(kind, fields)[name]))
+        _FIELD_DECODERS[(kind, name)] = found
+    count, index, decode = found
+    if type(data) is not list or len(data) != count:
+        raise _fail(kind, data)
+    try:
+        return decode(data[index])
+    except Malformed:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
+        raise Malformed(str(error)) from None
+
+
 def _dataclass_decoder(kind: type) -> Decoder:
     fields = _stored_fields(kind)
     hints = _hints(kind, fields)

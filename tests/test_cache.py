@@ -358,3 +358,32 @@ def test_conformance_cache_dir_is_honoured(tmp_path: Path) -> None:
     check(root, env={"CONFORMANCE_CACHE_DIR": str(elsewhere)})
     assert cache_files(elsewhere)
     assert not (root / ".conformance_cache").exists()
+
+
+def test_the_facts_of_a_stored_result_read_alone_equal_the_whole(tmp_path: Path) -> None:
+    """The index loads only the facts of stored results (not their findings): what it reads is
+    the facts of the whole result, and a row of another shape is a miss."""
+    from conformance.config import validate
+    from conformance.engine import AnalysisSettings, selected_rules
+    from conformance.facts import FileFacts
+    from conformance.filepass import analyze_file
+    from conformance.model import SourceFile
+    from conformance.plain import dumps
+    from conformance.results import FileResult
+
+    config = validate({}, root=str(tmp_path), source=None)
+    rules, file_rules, _ = selected_rules(config)
+    settings = AnalysisSettings(config, tuple(r.code for r in rules), ())
+    source = b"from fastapi import HTTPException\n\n\nclass UserService:\n    pass\n"
+    file = SourceFile("cpv3/modules/users/service.py", "cpv3.modules.users.service", False)
+    result = analyze_file(file, source, settings, file_rules)
+    assert result.facts is not None and result.facts.classes
+
+    store = cache_module.Cache(str(tmp_path / "cache"))
+    store.put_result("good", dumps(result, FileResult))
+    store.put_result("bad", '["only", "two"]')
+    store.commit()
+    read = store.fields(["good", "bad", "absent"], FileResult, "facts")
+    store.close()
+    assert read == {"good": result.facts}
+    assert isinstance(read["good"], FileFacts)
