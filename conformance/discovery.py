@@ -70,14 +70,6 @@ def _gitignore_spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
         return pathspec.GitIgnoreSpec.from_lines(valid)
 
 
-def _is_alembic_script_folder(folder: str) -> bool:
-    """A folder of Alembic's: its ``script.py.mako`` template and ``env.py`` sit beside
-    ``versions/``."""
-    return os.path.isfile(os.path.join(folder, "script.py.mako")) and os.path.isfile(
-        os.path.join(folder, "env.py")
-    )
-
-
 class _Matcher:
     """A gitignore spec's ``match_file``, as one regular expression when no pattern negates
     (the usual case: every match excludes, so the first match decides); pathspec itself, which
@@ -174,8 +166,7 @@ class _Walker:
         if name == "versions" and self.alembic_excluded:
             # Alembic's revisions: its template and env.py beside them
             if "script.py.mako" in beside and "env.py" in beside:
-                if _is_alembic_script_folder(os.path.dirname(entry.path)):
-                    return True
+                return True
         return self.excluded(rel, True)
 
     def _own_project_or_venv(self, folder: str, names: AbstractSet[str]) -> bool:

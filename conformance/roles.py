@@ -190,18 +190,32 @@ class RoleMatcher:
                 if fnmatch.fnmatchcase(name, pattern)
             )
         elif found is not None and self.packages:
-            below = folder[len(found[0]) + 1 :].split("/", 1)[0]
-            matched.extend(
-                (role, f"{pattern}/")
-                for role, pattern in self.packages
-                if fnmatch.fnmatchcase(below, pattern)
-            )
+            matched.extend(self._package_roles(folder, found[0]))
         matched.extend(
             (role, pattern) for role, pattern in self.by_path if glob_match(pattern, path)
         )
         result = (tuple(matched), feature)
         self._cache[path] = result
         return result
+
+    def _package_roles(self, folder: str, module: str) -> List[Tuple[str, str]]:
+        """(role, ``pattern/``) of the role packages that the folder below ``module`` holding
+        ``folder`` matches (``users/schemas/`` for ``users/schemas/v2``)."""
+        below = folder[len(module) + 1 :].split("/", 1)[0]
+        return [
+            (role, f"{pattern}/")
+            for role, pattern in self.packages
+            if fnmatch.fnmatchcase(below, pattern)
+        ]
+
+    def in_role_package(self, path: str) -> bool:
+        """Whether the file ``path`` lies in a role package of its module (``endpoints/``
+        configured as the router), not directly in the module's folder."""
+        folder = path.rpartition("/")[0]
+        found = self.module_of(folder) if folder and self.packages else None
+        return (
+            found is not None and found[0] != folder and bool(self._package_roles(folder, found[0]))
+        )
 
     def roles_for_path(self, path: str) -> RolesAndFeature:
         """(every role, feature) of a relative POSIX path: ``((), None)`` when it has neither."""

@@ -247,3 +247,20 @@ def _mounted_in_a_loop(router: str) -> Example:
         },
         note="never mounted by a name the checker follows, while some mount is not: unsure",
     )
+
+
+def _every_route_hidden() -> Example:
+    """A router without prefix or tags whose every route is hidden from the schema."""
+    return Example.code(
+        """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/grafana{_:path}", include_in_schema=False)
+        def grafana() -> None:
+            return None
+        """,
+        note="every route of the router is hidden from the schema",
+    )

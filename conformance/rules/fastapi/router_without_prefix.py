@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 else:
     from conformance import lazycst as cst
 from conformance.rules.fastapi._common import _kebab, _keyword, _RouterCalls
-from conformance.rules.fastapi._examples import _documented, _mounted_in_a_loop
+from conformance.rules.fastapi._examples import (
+    _documented,
+    _every_route_hidden,
+    _mounted_in_a_loop,
+)
 from conformance.rules.structure._common import ROUTER_NAME
 
 
@@ -77,19 +81,7 @@ class RouterWithoutPrefix(_RouterCalls):
             """,
             note="a router hidden from the schema",
         ),
-        Example.code(
-            """
-            from fastapi import APIRouter
-
-            router = APIRouter()
-
-
-            @router.get("/grafana{_:path}", include_in_schema=False)
-            def grafana() -> None:
-                return None
-            """,
-            note="every route of the router is hidden from the schema",
-        ),
+        _every_route_hidden(),
         Example.code(
             """
             from fastapi import APIRouter

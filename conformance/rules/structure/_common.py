@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 from conformance.conditions import AllOf, AnyOf, Condition
 from conformance.index import API_ROUTER
 from conformance.names import SESSION_CLASSES
-from conformance.roles import is_role_package
+from conformance.roles import role_matcher
 from conformance.rules.base import Example, FileRule
-from conformance.settings import Config, Option
+from conformance.settings import Option
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -69,19 +69,8 @@ def _in_package_init(rule: FileRule) -> bool:
     return (
         ctx.feature is not None
         and ctx.path.endswith("/__init__.py")
-        and not in_role_package(ctx.config, ctx.path, ctx.feature)
+        and not role_matcher(ctx.config).in_role_package(ctx.path)
     )
-
-
-def in_role_package(config: Config, path: str, feature: str) -> bool:
-    """Whether ``path`` lies in a role package of its module (``endpoints/`` configured as the
-    router): the folder right below the module's own folder."""
-    folders = path.split("/")[:-1]
-    own = feature.rsplit(".", 1)[-1]
-    if own not in folders:
-        return False
-    at = len(folders) - 1 - folders[::-1].index(own)
-    return at + 1 < len(folders) and is_role_package(config, folders[at + 1])
 
 
 def _logic_kind(statement: cst.CSTNode, first: bool) -> Optional[str]:

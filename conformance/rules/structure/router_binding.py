@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, List, Optional, Set, Tuple
 
 from conformance.conditions import Condition, Not
 from conformance.names import ROUTER_CLASSES as _ROUTER_CLASSES
+from conformance.roles import role_matcher
 from conformance.rules.base import Example, Expect, FileRule
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ from conformance.rules.structure._common import (
     _both,
     _CreatesRouter,
     _either,
-    in_role_package,
 )
 
 
@@ -301,7 +301,7 @@ class RouterBinding(FileRule):
                 )
         if any(cond is None for _, _, cond in found):
             return
-        if in_role_package(self.ctx.config, self.ctx.path, self.ctx.feature):
+        if role_matcher(self.ctx.config).in_role_package(self.ctx.path):
             return  # a router package splits its routes and helpers over several files
         maybe = [cond for _, _, cond in found if cond is not None]
         self.report(
