@@ -32,7 +32,7 @@ from conformance.conditions import Condition
 from conformance.diagnostics import FixSafety, Location, Violation
 from conformance.facts import AliasFact, ClassFact, FileFacts, FunctionFact, ImportFact
 from conformance.model import SourceFile
-from conformance.positions import find_below, step_to
+from conformance.positions import find_below, step_to, units_of
 from conformance.results import AnalysisSettings, ImportNeed, NodeLocator, Step
 from conformance.roles import RoleMatcher
 from conformance.scope import Binding, Resolver
@@ -74,6 +74,7 @@ class PendingReport:
     statement: Optional[cst.CSTNode]
     imports: Tuple[ImportNeed, ...] = ()
     locator: Optional[NodeLocator] = None
+    units: Tuple[cst.CSTNode, ...] = ()  # the statements to generate to place it (positions.py)
 
 
 @dataclass
@@ -390,8 +391,19 @@ class FileContext:
                 state.statement,
                 imports if replacement is not None else (),
                 self._locator(node) if when is not None else None,
+                self._units(node),
             )
         )
+
+    def _units(self, node: cst.CSTNode) -> Tuple[cst.CSTNode, ...]:
+        """The units (``positions.units_of``) of the path down to ``node``: the walk's path,
+        cut at ``node`` when it is on it (a rule may report an enclosing node)."""
+        state = self._state
+        chain = state.ancestors if state.current is None else [*state.ancestors, state.current]
+        for depth in range(len(chain) - 1, 0, -1):
+            if chain[depth] is node:
+                return units_of(chain[: depth + 1])
+        return units_of(chain)
 
     def _locator(self, node: cst.CSTNode) -> Optional[NodeLocator]:
         """How to find ``node`` again in a fresh parse of the same source (see Candidate)."""

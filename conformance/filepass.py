@@ -9,6 +9,7 @@ project index. The parts: ``source`` (decoding), ``walker`` (the traversal), ``c
 
 from __future__ import annotations
 
+import ast
 from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple, Type
 
@@ -19,8 +20,8 @@ from conformance.context import FileContext, FileState, PendingReport, file_fact
 from conformance.diagnostics import Location, Violation
 from conformance.index import ProjectIndex
 from conformance.model import SourceFile
-from conformance.parseguard import PRECHECK_HINT, precheck
-from conformance.positions import fingerprint_text, node_spans, to_location
+from conformance.parseguard import PRECHECK_HINT, prechecked
+from conformance.positions import Request, fingerprint_text, scoped_node_spans, to_location
 from conformance.recursion import deep_recursion
 from conformance.results import AnalysisSettings, Candidate, FileResult, Replacement
 from conformance.roles import role_matcher
@@ -51,7 +52,9 @@ def analyze_file(
         source, encoding, bom = decode_source(data)
     except ValueError as error:
         return FileResult(file.path, None, (parse_error(file.path, str(error), 1, 1),))
-    refused = precheck(source)  # what would crash libcst's parser, or keep it busy for minutes
+    refused, tree = prechecked(
+        source
+    )  # what would crash libcst's parser, or keep it busy for minutes
     if refused is not None:
         message, line, column = refused
         finding = replace(parse_error(file.path, message, line, column), fix_hint=PRECHECK_HINT)
@@ -74,13 +77,14 @@ def analyze_file(
         return FileResult(file.path, None, (parse_error(file.path, message, 1, 1),))
     # The walk is iterative; libcst's code generator and some rules recurse per nesting level.
     with deep_recursion():
-        return _check(file, source, module, settings, rule_classes, keep_fixes, encoding, bom)
+        return _check(file, source, module, tree, settings, rule_classes, keep_fixes, encoding, bom)
 
 
 def _check(
     file: SourceFile,
     source: str,
     module: cst.Module,
+    tree: Optional[ast.Module],
     settings: AnalysisSettings,
     rule_classes: Sequence[Type[FileRule]],
     keep_fixes: bool,
@@ -125,14 +129,15 @@ def _check(
     def deferred(pending: PendingReport, condition: Optional[Condition]) -> bool:
         return condition is not None and pending.locator is not None and not keep_fixes
 
-    targets: List[cst.CSTNode] = []
+    targets: List[Request] = []
+    statements: List[Request] = []  # only their first line is used
     for pending, condition in kept:
         if deferred(pending, condition):
             continue
-        targets.append(pending.node)
+        targets.append((pending.node, pending.units))
         if pending.statement is not None:
-            targets.append(pending.statement)
-    spans = node_spans(module, targets) if targets else {}
+            statements.append((pending.statement, pending.units))
+    spans = scoped_node_spans(module, source, tree, targets, statements) if targets else {}
 
     violations: List[Violation] = []
     candidates: List[Candidate] = []

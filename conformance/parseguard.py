@@ -53,6 +53,12 @@ Verdict = Tuple[str, int, int]
 
 def precheck(source: str) -> Optional[Verdict]:
     """None when libcst may parse ``source``; else why not, and where."""
+    return prechecked(source)[0]
+
+
+def prechecked(source: str) -> Tuple[Optional[Verdict], Optional[ast.Module]]:
+    """:func:`precheck`, and Python's own tree of ``source`` when it has one (the file pass
+    places findings with its line numbers, see ``positions.scoped_node_spans``)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes: not ours to show
@@ -60,15 +66,15 @@ def precheck(source: str) -> Optional[Verdict]:
     except SyntaxError as error:
         message = str(error.msg)
         if any(limit in message for limit in _LIMIT_MESSAGES):
-            return f"cannot parse: {message}", error.lineno or 1, error.offset or 1
+            return (f"cannot parse: {message}", error.lineno or 1, error.offset or 1), None
         # Invalid, or syntax newer than the running Python (libcst may know it): libcst decides,
         # once the tokens show nothing past CPython's own limits.
-        return _lexical(source)
+        return _lexical(source), None
     except (RecursionError, MemoryError):
-        return "cannot parse: nested too deeply for Python's own parser", 1, 1
+        return ("cannot parse: nested too deeply for Python's own parser", 1, 1), None
     except ValueError:  # NUL bytes (Python < 3.12)
-        return _lexical(source)
-    return _measure(tree)
+        return _lexical(source), None
+    return _measure(tree), tree
 
 
 def _measure(tree: ast.AST) -> Optional[Verdict]:
