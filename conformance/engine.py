@@ -143,10 +143,10 @@ def _worker_init(settings: AnalysisSettings, codes: Tuple[str, ...]) -> None:
 
 
 def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[FileResult]:
-    from conformance.filepass import analyze_file
+    from conformance.filepass import analyze_file, packed
 
     setup = _WORKER[0]
-    return [analyze_file(f, data, setup.settings, setup.rules) for f, data in batch]
+    return [packed(analyze_file(f, data, setup.settings, setup.rules)) for f, data in batch]
 
 
 # -- the file pass: read, key, cache, analyze ------------------------------------------------
@@ -337,10 +337,10 @@ def analyze_files(
         if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
             _parallel(misses, settings, codes, jobs, options.progress, done)
         else:
-            from conformance.filepass import analyze_file
+            from conformance.filepass import analyze_file, packed
 
             for index, (file, data, _) in enumerate(misses):
-                done(index, analyze_file(file, data, settings, file_rules))
+                done(index, packed(analyze_file(file, data, settings, file_rules)))
                 if options.progress is not None:
                     options.progress(index + 1, len(misses))
     if cache is not None and scope is not None:

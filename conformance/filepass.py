@@ -21,6 +21,7 @@ from conformance.diagnostics import Location, Violation
 from conformance.index import ProjectIndex
 from conformance.model import SourceFile
 from conformance.parseguard import PRECHECK_HINT, prechecked
+from conformance.plain import Packed, Unencodable
 from conformance.positions import Request, fingerprint_text, scoped_node_spans, to_location
 from conformance.recursion import deep_recursion
 from conformance.results import AnalysisSettings, Candidate, FileResult, Replacement
@@ -187,3 +188,15 @@ def _check(
         encoding=encoding,
         bom=bom,
     )
+
+
+def packed(result: FileResult) -> FileResult:
+    """``result`` with its candidates held as text (``plain.Packed``): the run keeps every file's
+    result until the decision, and the decoded candidates are most of its memory. Encoded once,
+    where the file was analysed (a worker), and read once, when they are decided."""
+    if not result.candidates or isinstance(result.candidates, Packed):
+        return result
+    try:
+        return replace(result, candidates=Packed.of(result.candidates, Candidate))
+    except Unencodable:
+        return result  # a family fact that is not plain data: kept as it is (and not cached)

@@ -17,12 +17,14 @@ facts of ``FileFacts.extra``) holds plain values only: lists read back as tuples
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import enum
 import json
 import sys
 import typing
-from typing import Any, Callable, Dict, List, Tuple
+import zlib
+from typing import Any, Callable, Dict, Generic, Iterator, List, Sequence, Tuple, TypeVar, overload
 
 Decoder = Callable[[Any], Any]
 Encoder = Callable[[Any], Any]
@@ -55,6 +57,71 @@ def loads(text: str, kind: Any) -> Any:
         raise
     except (TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
         raise Malformed(str(error)) from None
+
+
+T = TypeVar("T")
+
+
+class Packed(Sequence[T], Generic[T]):
+    """A tuple of ``kind`` values held as the JSON text :func:`dumps` writes for it, compressed,
+    and decoded each time it is read. A cold run holds every file's results until the decision;
+    packed, a file's candidates take a tenth of the memory of the decoded objects. Encoding it
+    again (for the store) re-uses the text."""
+
+    __slots__ = ("_count", "data", "kind")
+
+    def __init__(self, data: bytes, kind: Any, count: int) -> None:
+        self.data = data
+        self.kind = kind
+        self._count = count
+
+    @classmethod
+    def of(cls, values: Sequence[T], kind: Any) -> Packed[T]:
+        """``values`` packed; :class:`Unencodable` if they are not plain data."""
+        text = dumps(tuple(values), Tuple[kind, ...])
+        return cls(zlib.compress(text.encode("utf-8"), 1), kind, len(values))
+
+    @property
+    def text(self) -> str:
+        return zlib.decompress(self.data).decode("utf-8")
+
+    def _values(self) -> Tuple[T, ...]:
+        values: Tuple[T, ...] = loads(self.text, Tuple[self.kind, ...])
+        return values
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._values()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._values())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Packed):
+            return bool(self.text == other.text)
+        if isinstance(other, collections.abc.Sequence):
+            return self._values() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"Packed({self._values()!r})"
+
+    def __getstate__(self) -> Tuple[bytes, Any, int]:
+        return self.data, self.kind, self._count
+
+    def __setstate__(self, state: Tuple[bytes, Any, int]) -> None:
+        self.data, self.kind, self._count = state
 
 
 def encode(value: object, kind: Any) -> Any:
@@ -162,6 +229,8 @@ def _make_decoder(kind: Any) -> Decoder:
         raise TypeError(f"unsupported union {kind}")
     if origin is tuple:
         return _tuple_decoder(kind, args)
+    if origin is collections.abc.Sequence:  # read back as a tuple
+        return _tuple_decoder(kind, (args[0], Ellipsis))
     if origin is list:
         item = _decoder(args[0]) if args else _decode_any
 
@@ -385,10 +454,18 @@ def _make_encoder(kind: Any) -> Encoder:
             raise TypeError(f"unsupported union {kind}")
         only = _encoder(options[0])
         return lambda value: None if value is None else only(value)
+    if origin is collections.abc.Sequence:
+        return _encoder(Tuple[args[0], ...])
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             item = _encoder(args[0])
-            return lambda value: [item(v) for v in value]
+
+            def encode_items(value: Any) -> Any:
+                if isinstance(value, Packed) and value.kind == args[0]:
+                    return json.loads(value.text)  # already encoded
+                return [item(v) for v in value]
+
+            return encode_items
         parts = [_encoder(arg) for arg in args]
         if not parts:
             return _encode_any

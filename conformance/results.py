@@ -8,7 +8,7 @@ results never pays for the parser.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Sequence, Tuple
 
 from conformance.conditions import Condition
 from conformance.diagnostics import Location, Violation
@@ -89,7 +89,8 @@ class FileResult:
     path: str
     facts: Optional[FileFacts]
     violations: Tuple[Violation, ...] = ()
-    candidates: Tuple[Candidate, ...] = ()
+    #: a tuple, or in a run's memory the packed text of one (``plain.Packed``)
+    candidates: Sequence[Candidate] = ()
     noqa: Tuple[NoqaComment, ...] = ()
     #: only with ``keep_fixes=True``, never cached or pickled: the parsed module and its fixes
     module: Optional[cst.Module] = field(default=None, compare=False)

@@ -387,3 +387,37 @@ def test_the_facts_of_a_stored_result_read_alone_equal_the_whole(tmp_path: Path)
     store.close()
     assert read == {"good": result.facts}
     assert isinstance(read["good"], FileFacts)
+
+
+def test_a_result_whose_candidates_are_packed_reads_and_stores_the_same(tmp_path: Path) -> None:
+    """A run holds each file's candidates packed until the decision: they read back as the
+    same candidates, cross processes intact, and store the same row as the unpacked result."""
+    from conformance.config import validate
+    from conformance.engine import AnalysisSettings, selected_rules
+    from conformance.filepass import analyze_file, packed
+    from conformance.model import SourceFile
+    from conformance.plain import Packed, dumps, loads
+    from conformance.results import FileResult
+
+    config = validate({}, root=str(tmp_path), source=None)
+    rules, file_rules, _ = selected_rules(config)
+    settings = AnalysisSettings(config, tuple(r.code for r in rules), ("cpv3",))
+    source = (
+        b"from cpv3.modules.orders.service import OrderService\n\n\nclass UserService:\n    pass\n"
+    )
+    file = SourceFile(
+        "cpv3/modules/users/service.py", "cpv3.modules.users.service", False, ("service",), "users"
+    )
+    result = analyze_file(file, source, settings, file_rules)
+    assert result.candidates  # for the index to decide: the import may close a cycle
+
+    small = packed(result)
+    assert isinstance(small.candidates, Packed)
+    assert len(small.candidates) == len(result.candidates)
+    assert tuple(small.candidates) == tuple(result.candidates)
+    assert small.candidates[0] == result.candidates[0]
+    assert small == result  # equal results, whichever way their candidates are held
+    assert pickle.loads(pickle.dumps(small)) == result  # from a worker to the main process
+    assert dumps(small, FileResult) == dumps(result, FileResult)
+    assert loads(dumps(small, FileResult), FileResult) == result
+    assert packed(small) is small
