@@ -32,8 +32,7 @@ from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
 from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
 from conformance.roles import role_matcher
-from conformance.rules import all_rules, by_code, selected
-from conformance.rules.base import FileRule, ProjectRule, Rule
+from conformance.rules import RuleSpec, load_file_rules, load_project_rules, selected_specs, specs
 from conformance.settings import Config
 from conformance.version import __version__
 
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
 
     from conformance.cache import Cache
     from conformance.facts import FileFacts
+    from conformance.rules.base import FileRule, ProjectRule, Rule
 
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
@@ -100,14 +100,21 @@ class RunResult:
     project_layout: Optional[Layout] = None  # the whole project's layout (configuration checks)
 
 
+def rules_applied(config: Config) -> Tuple[RuleSpec, ...]:
+    """The rows of the rules a run applies (no rule module is imported). A rule whose premise
+    needs a role the configuration removed is off (``architecture_off``)."""
+    off = architecture_off(config)
+    chosen = selected_specs(config.select, config.ignore, config.extend_select)
+    return tuple(spec for spec in chosen if spec.code not in off)
+
+
 def selected_rules(
     config: Config,
 ) -> Tuple[List[Type[Rule]], List[Type[FileRule]], List[Type[ProjectRule]]]:
-    """The rules a run applies: all of them, the file rules, the project rules. A rule whose
-    premise needs a role the configuration removed is off (``architecture_off``)."""
-    off = architecture_off(config)
-    rules = [r for r in selected(config.select, config.ignore, config.extend_select)]
-    rules = [r for r in rules if r.code not in off]
+    """The classes of the rules a run applies: all of them, the file rules, the project rules."""
+    from conformance.rules.base import FileRule, ProjectRule
+
+    rules = [spec.load() for spec in rules_applied(config)]
     file_rules = [r for r in rules if issubclass(r, FileRule)]
     project_rules = [r for r in rules if issubclass(r, ProjectRule)]
     return rules, file_rules, project_rules
@@ -117,10 +124,10 @@ def architecture_off(config: Config) -> Dict[str, Tuple[str, ...]]:
     """code -> the roles it needs that the configuration removed (``roles.X = []``)."""
     removed = {role for role, patterns in config.roles if not patterns}
     out: Dict[str, Tuple[str, ...]] = {}
-    for rule in all_rules():
-        missing = tuple(role for role in rule.requires_roles if role in removed)
+    for spec in specs():
+        missing = tuple(role for role in spec.requires_roles if role in removed)
         if missing:
-            out[rule.code] = missing
+            out[spec.code] = missing
     return out
 
 
@@ -137,9 +144,7 @@ _WORKER: List[_WorkerSetup] = []  # the setup of this worker process, once initi
 
 
 def _worker_init(settings: AnalysisSettings, codes: Tuple[str, ...]) -> None:
-    table = by_code()
-    rules = tuple(rule for rule in (table[c] for c in codes) if issubclass(rule, FileRule))
-    _WORKER[:] = [_WorkerSetup(settings, rules)]
+    _WORKER[:] = [_WorkerSetup(settings, load_file_rules(codes))]
 
 
 def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[FileResult]:
@@ -278,7 +283,6 @@ def _not_read(item: Input) -> FileResult:
 def analyze_files(
     layout: Layout,
     settings: AnalysisSettings,
-    file_rules: Sequence[Type[FileRule]],
     options: RunOptions,
     *,
     inputs: Optional[List[Input]] = None,
@@ -287,7 +291,8 @@ def analyze_files(
     memory: Optional[Dict[str, FileResult]] = None,
 ) -> Tuple[Dict[str, FileResult], int]:
     """The file pass over every file: results from the store first, then the misses, in parallel
-    when it pays. Returns (path -> FileResult, number of files parsed)."""
+    when it pays, with the file rules among ``settings.rule_codes`` (their classes are loaded
+    only when a file is analysed). Returns (path -> FileResult, number of files parsed)."""
     from conformance.plain import Unencodable, dumps
 
     digest = analysis_digest(settings.config, settings.rule_codes, settings.project_packages)
@@ -320,7 +325,7 @@ def analyze_files(
         misses.append((item.file, item.data, item.key))
 
     if misses:
-        codes = tuple(rule.code for rule in file_rules)
+        codes = settings.rule_codes
         jobs = max(1, options.jobs)
 
         def done(index: int, result: FileResult) -> None:
@@ -339,6 +344,7 @@ def analyze_files(
         else:
             from conformance.filepass import analyze_file
 
+            file_rules = load_file_rules(codes)
             for index, (file, data, _) in enumerate(misses):
                 done(index, analyze_file(file, data, settings, file_rules))
                 if options.progress is not None:
@@ -365,8 +371,11 @@ def _parallel(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # not imported by runs that parse nothing
 
-    # Workers forked from here inherit the imported file pass and libcst instead of importing them.
+    # Workers forked from here inherit the imported file pass, libcst and the rule classes
+    # instead of importing them each.
     import conformance.filepass  # noqa: F401
+
+    load_file_rules(codes)
 
     size = _batch_size(len(misses), jobs)
     batches = [[(f, d) for f, d, _ in misses[i : i + size]] for i in range(0, len(misses), size)]
@@ -506,7 +515,7 @@ def _run(
         reported = discover(config, paths)
         whole = reported if covers_root(config.root, paths) else whole
         layout = whole if whole is not None else discover(config, [config.root])
-    rules, file_rules, project_rules = selected_rules(config)
+    rules = rules_applied(config)
     packages = project_packages(layout)
     codes = tuple(r.code for r in rules)
     digest = analysis_digest(config, codes, packages)
@@ -533,7 +542,6 @@ def _run(
         found, count = analyze_files(
             layout,
             settings,
-            file_rules,
             options,
             inputs=items,
             cache=cache,
@@ -565,7 +573,6 @@ def _run(
             inputs,
             packages,
             rules,
-            project_rules,
             cache,
             scope or run_scope(config, digest),
             results_of,
@@ -610,8 +617,7 @@ def _decide(
     layout: Layout,
     inputs: Sequence[Input],
     packages: Sequence[str],
-    rules: Sequence[Type[Rule]],
-    project_rules: Sequence[Type[ProjectRule]],
+    rules: Sequence[RuleSpec],
     cache: Optional[Cache],
     scope: str,
     results_of: Callable[[Sequence[str]], Dict[str, FileResult]],
@@ -646,7 +652,7 @@ def _decide(
         previous,
         packages,
         rules,
-        project_rules,
+        load_project_rules(rule.code for rule in rules),
         results_of,
         old_results,
         lambda unlocated: _locate(layout.root, unlocated, cache),
