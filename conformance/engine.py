@@ -39,7 +39,7 @@ from conformance.version import __version__
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from conformance.cache import Cache
+    from conformance.cache import Cache, FileStat
     from conformance.facts import FileFacts
     from conformance.rules.base import FileRule, ProjectRule, Rule
 
@@ -170,7 +170,7 @@ class Input:
     key: str
     data: Optional[bytes] = None
     reason: Optional[str] = None
-    stat: Optional[Tuple[int, int, int, str]] = None
+    stat: Optional[FileStat] = None
 
     @property
     def readable(self) -> bool:
@@ -208,50 +208,63 @@ def read_inputs(
     layout: Layout,
     digest: str,
     options: RunOptions,
-    known: Optional[Mapping[str, Tuple[int, int, int, str]]] = None,
+    known: Optional[Mapping[str, FileStat]] = None,
 ) -> List[Input]:
-    """Every file's cache key. A file whose ``stat`` (size, mtime_ns, inode) equals the one
-    ``known`` recorded when it was last hashed is not read; every other file is read and hashed."""
+    """Every file's cache key. A file whose ``stat`` (size, mtime_ns, inode, ctime_ns) equals the
+    one ``known`` recorded when it was last hashed is not read (one ``stat`` call, compared
+    field by field); every other file is read and hashed, and its ``stat`` recorded if it was
+    older than the timestamp granularity when read (``cache.RACY_SECONDS``)."""
     from conformance.cache import RACY_SECONDS, content_digest, content_key
 
     inputs: List[Input] = []
+    append = inputs.append
     sources = options.sources
     known = known or {}
+    stat_of = os.stat
+    prefix = os.path.join(layout.root, "")
     trusted_before = int((time.time() - RACY_SECONDS) * 1e9)
     unreadable = dict(layout.unreadable)
     for file in layout.files:
+        path = file.path
         role = ",".join(file.roles)
-        if file.path in unreadable:  # a name that is not valid UTF-8 (shown escaped)
-            inputs.append(_unreadable(file, unreadable[file.path]))
+        if path in unreadable:  # a name that is not valid UTF-8 (shown escaped)
+            append(_unreadable(file, unreadable[path]))
             continue
-        if sources is not None and file.path in sources:
-            data_digest = content_digest(sources[file.path])
-            key = content_key(digest, file.path, file.module, role, data_digest)
-            inputs.append(Input(file, key, sources[file.path]))
+        if sources is not None and path in sources:
+            key = content_key(digest, path, file.module, role, content_digest(sources[path]))
+            append(Input(file, key, sources[path]))
             continue
-        row = known.get(file.path)
+        row = known.get(path)
         if row is not None:
             try:
-                status = os.stat(os.path.join(layout.root, file.path))
+                status = stat_of(prefix + path)
             except OSError:
                 status = None
             if (
                 status is not None
-                and (status.st_size, status.st_mtime_ns, status.st_ino) == row[:3]
+                and status.st_mtime_ns == row[1]
+                and status.st_size == row[0]
+                and status.st_ino == row[2]
+                and status.st_ctime_ns == row[3]
             ):
-                key = content_key(digest, file.path, file.module, role, row[3])
-                inputs.append(Input(file, key))
+                append(Input(file, content_key(digest, path, file.module, role, row[4])))
                 continue
         data, error, status = _read(layout.root, file)
         if data is None:
-            inputs.append(_unreadable(file, error))
+            append(_unreadable(file, error))
             continue
         data_digest = content_digest(data)
-        key = content_key(digest, file.path, file.module, role, data_digest)
+        key = content_key(digest, path, file.module, role, data_digest)
         stat = None
         if status is not None and status.st_mtime_ns < trusted_before:
-            stat = (status.st_size, status.st_mtime_ns, status.st_ino, data_digest)
-        inputs.append(Input(file, key, data, stat=stat))
+            stat = (
+                status.st_size,
+                status.st_mtime_ns,
+                status.st_ino,
+                status.st_ctime_ns,
+                data_digest,
+            )
+        append(Input(file, key, data, stat=stat))
     return inputs
 
 
