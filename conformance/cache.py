@@ -13,8 +13,7 @@ What it holds, each row addressable by its key so a run loads what it needs and 
   is trusted by its ``stat`` only when it was older than a few seconds when hashed (a file written
   within the timestamp granularity of the last hash is hashed again: git's "racily clean"
   entries); the change time, which no one can set back, catches a rewrite that kept size and
-  inode and set the modification time back. A warm run reads a scope's rows in one query
-  that keeps only rows of the right shape (SQLite checks the types, in C).
+  inode and set the modification time back. A warm run reads a scope's rows in one query.
 * ``outcomes``: the findings of the last run of a scope with the digest of all its inputs; a warm
   run with nothing changed reuses them without loading any file result (nor importing libcst).
 * ``decided``: per run scope and path, the file's final findings with the index keys its
@@ -41,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -93,14 +93,9 @@ _TABLES: Dict[str, str] = {
 #: (size, mtime_ns, inode, ctime_ns, sha256 hex of the bytes) of a file when it was last hashed
 FileStat = Tuple[int, int, int, int, str]
 
-#: The rows of ``files`` a scope may trust: integers where integers belong, a path, and 64
-#: lowercase hex digits (what :func:`content_digest` writes); any other row is a miss.
-_STATS_QUERY = (
-    "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM files WHERE scope = ?"
-    " AND typeof(path) = 'text' AND typeof(size) = 'integer' AND typeof(mtime_ns) = 'integer'"
-    " AND typeof(inode) = 'integer' AND typeof(ctime_ns) = 'integer'"
-    " AND typeof(digest) = 'text' AND length(digest) = 64 AND digest NOT GLOB '*[^0-9a-f]*'"
-)
+_STATS_QUERY = "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM files WHERE scope = ?"
+#: What :func:`content_digest` writes: a stored digest of any other form is a miss.
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}").fullmatch
 
 _TOOL_DIGEST: Optional[str] = None
 
@@ -310,8 +305,15 @@ class Cache:
 
     def file_stats(self, scope: str) -> Dict[str, FileStat]:
         """``path -> (size, mtime_ns, inode, ctime_ns, digest)`` recorded by the last runs of
-        ``scope`` (rows of another shape are left out: those files are read and hashed)."""
-        return {row[0]: row[1:] for row in self._query(_STATS_QUERY, (scope,))}
+        ``scope``, in one query, as the rows come (a warm run reads thousands). A row whose
+        digest is not a SHA-256 is left out; one whose other fields are not integers never
+        equals a file's ``stat`` (compared field by field): either way the file is read and
+        hashed, and its row written again."""
+        return {
+            row[0]: row[1:]
+            for row in self._query(_STATS_QUERY, (scope,))
+            if type(row[5]) is str and _HEX_DIGEST(row[5])
+        }
 
     def values(self, table: str, keys: Sequence[str], kind: Any) -> Dict[str, Any]:
         """``key -> value`` of the rows of ``keys`` that decode as ``kind`` (others are misses)."""

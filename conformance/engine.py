@@ -27,10 +27,7 @@ from typing import (
 )
 
 from conformance.diagnostics import Location, Violation
-from conformance.incremental import stored_facts
-from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
-from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
 from conformance.roles import role_matcher
 from conformance.rules import RuleSpec, load_file_rules, load_project_rules, selected_specs, specs
 from conformance.settings import Config
@@ -41,6 +38,15 @@ if TYPE_CHECKING:
 
     from conformance.cache import Cache, FileStat
     from conformance.facts import FileFacts
+    from conformance.index import ProjectIndex
+    from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
+
+    #: Where each confirmed cross-file finding of a file is: (location, statement line,
+    #: fingerprint), or None when the node was not found again (``_places_kind``).
+    Places = Tuple[Optional[Place], ...]
+
+    # A run that reuses every stored finding needs neither the file results' types nor the index or
+    # the incremental decision: they are imported where a run needs them.
     from conformance.rules.base import FileRule, ProjectRule, Rule
 
 #: Below this many files to parse, worker processes cost more than they save.
@@ -288,6 +294,7 @@ def _not_read(item: Input) -> FileResult:
 
     from conformance.filepass import parse_error
     from conformance.reading import READ_HINT
+    from conformance.results import FileResult
 
     finding = parse_error(item.file.path, item.reason or "cannot read", None, None)
     return FileResult(item.file.path, None, (replace(finding, fix_hint=READ_HINT),))
@@ -307,6 +314,7 @@ def analyze_files(
     when it pays, with the file rules among ``settings.rule_codes`` (their classes are loaded
     only when a file is analysed). Returns (path -> FileResult, number of files parsed)."""
     from conformance.plain import Unencodable, dumps
+    from conformance.results import FileResult
 
     digest = analysis_digest(settings.config, settings.rule_codes, settings.project_packages)
     if inputs is None:
@@ -442,13 +450,14 @@ def _isolated(
 
         from conformance.filepass import parse_error
         from conformance.parseguard import PRECHECK_HINT
+        from conformance.results import FileResult
 
         message = "not checked: the parser crashed on this file (its process died)"
         finding = replace(parse_error(file.path, message, 1, 1), fix_hint=PRECHECK_HINT)
         return FileResult(file.path, None, (finding,))
 
 
-class LazyResults(Mapping[str, FileResult]):
+class LazyResults(Mapping[str, "FileResult"]):
     """``path -> FileResult`` of a run whose findings came from the run cache: loaded (from the
     manifest, the per-file cache, or by analysis) only if someone asks."""
 
@@ -541,7 +550,6 @@ def _run(
     if cache is not None and scope is not None and whole_run:
         stored = cache.outcome(scope, inputs_key, Outcome)
 
-    settings = AnalysisSettings(config, codes, packages)
     by_path = {item.file.path: item for item in inputs}
     # content key -> file result, loaded or analysed in this run (or kept by a long-lived process)
     memory: Dict[str, FileResult] = options.state.results if options.state is not None else {}
@@ -549,9 +557,12 @@ def _run(
     analyzed: List[int] = []
 
     def results_of(wanted: Sequence[str]) -> Dict[str, FileResult]:
+        from conformance.results import AnalysisSettings
+
         items = [by_path[path] for path in wanted]
         if not items:
             return {}
+        settings = AnalysisSettings(config, codes, packages)
         found, count = analyze_files(
             layout,
             settings,
@@ -566,6 +577,8 @@ def _run(
 
     def facts_of(wanted: Sequence[str]) -> Dict[str, FileFacts]:
         keyed = {path: by_path[path] for path in wanted}
+        from conformance.incremental import stored_facts
+
         return stored_facts(keyed, memory, facts_memory, cache, results_of)
 
     results: Mapping[str, FileResult]
@@ -642,6 +655,7 @@ def _decide(
     last run of ``scope`` (``incremental.py``)."""
     from conformance.incremental import Decided, decide
     from conformance.plain import dumps
+    from conformance.results import FileResult
 
     generation, previous = 0, {}  # type: Tuple[int, Dict[str, Decided]]
     memos: Dict[str, Tuple[str, Tuple[str, ...]]] = {}
@@ -724,6 +738,8 @@ def apply_baseline(
 def build_index(
     config: Config, layout: Layout, results: Mapping[str, FileResult], packages: Sequence[str]
 ) -> ProjectIndex:
+    from conformance.index import ProjectIndex
+
     facts = [r.facts for r in results.values() if r.facts is not None]
     roles = {f.module: (f.roles, f.feature) for f in layout.files}
     return ProjectIndex(
@@ -735,9 +751,11 @@ def build_index(
     )
 
 
-#: Where each confirmed cross-file finding of a file is: (location, statement line, fingerprint),
-#: or None when the node was not found again.
-Places = Tuple[Optional[Place], ...]
+def _places_kind() -> Any:
+    """``Places`` as a value, for encoding and decoding stored positions."""
+    from conformance.results import Place
+
+    return Tuple[Optional[Place], ...]
 
 
 def _locate(
@@ -749,7 +767,9 @@ def _locate(
     from dataclasses import replace
 
     from conformance.plain import dumps, encode
+    from conformance.results import NodeLocator
 
+    places = _places_kind()
     out: List[Violation] = []
     keys: Dict[str, Tuple[bytes, str]] = {}
     for path, items in sorted(unlocated.items()):
@@ -765,7 +785,7 @@ def _locate(
         keys[path] = (data, key)
     stored: Dict[str, Places] = {}
     if cache is not None and keys:
-        stored = cache.values("locations", [key for _, key in keys.values()], Places)
+        stored = cache.values("locations", [key for _, key in keys.values()], places)
     for path, items in sorted(unlocated.items()):
         if path not in keys:
             out.extend(violation for _, violation in items)
@@ -777,7 +797,7 @@ def _locate(
 
             found = tuple(locate(data, [locator for locator, _ in items]))
             if cache is not None:
-                cache.put_location(key, dumps(found, Places))
+                cache.put_location(key, dumps(found, places))
         for (_, violation), place in zip(items, found):
             if place is None:
                 out.append(replace(violation, location=Location(1, 1, 1, 1)))

@@ -465,12 +465,12 @@ def test_the_facts_of_a_stored_result_read_alone_equal_the_whole(tmp_path: Path)
     """The index loads only the facts of stored results (not their findings): what it reads is
     the facts of the whole result, and a row of another shape is a miss."""
     from conformance.config import validate
-    from conformance.engine import AnalysisSettings, selected_rules
+    from conformance.engine import selected_rules
     from conformance.facts import FileFacts
     from conformance.filepass import analyze_file
     from conformance.model import SourceFile
     from conformance.plain import dumps
-    from conformance.results import FileResult
+    from conformance.results import AnalysisSettings, FileResult
 
     config = validate({}, root=str(tmp_path), source=None)
     rules, file_rules, _ = selected_rules(config)

@@ -20,7 +20,8 @@ from .conftest import REPO_ROOT, dedent, git_init, run_cli, write_tree
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 
 #: Runs conformance.cli.main in-process and reports which heavy modules it imported: libcst,
-#: rich, and every module of the rules package but its generated table (the rule classes, the
+#: rich, the index and the incremental decision (a run that reuses its stored findings decides
+#: nothing), and every module of the rules package but its generated table (the rule classes, the
 #: families' helpers, the rule base class).
 WRAPPER = dedent(
     """
@@ -29,7 +30,8 @@ WRAPPER = dedent(
     from conformance.cli import main
 
     code = main(sys.argv[1:])
-    loaded = [name for name in ("libcst", "rich") if name in sys.modules]
+    heavy = ("libcst", "rich", "conformance.index", "conformance.incremental")
+    loaded = [name for name in heavy if name in sys.modules]
     loaded += sorted(
         name
         for name in sys.modules
@@ -104,13 +106,13 @@ def loaded_modules(root: Path, *args: str) -> List[str]:
 # -- lazy imports -----------------------------------------------------------------------------
 
 
-def test_a_warm_concise_run_imports_neither_libcst_nor_rich(tmp_path: Path) -> None:
+def test_a_warm_concise_run_imports_no_heavy_module(tmp_path: Path) -> None:
     root = project(tmp_path)
     assert "libcst" in loaded_modules(root, "--format", "concise")  # cold: it parses
     assert loaded_modules(root, "--format", "concise") == []
 
 
-def test_a_warm_json_run_imports_neither_libcst_nor_rich(tmp_path: Path) -> None:
+def test_a_warm_json_run_imports_no_heavy_module(tmp_path: Path) -> None:
     root = project(tmp_path)
     loaded_modules(root, "--format", "json")
     assert loaded_modules(root, "--format", "json") == []
