@@ -222,53 +222,42 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from conformance.rules import RuleSpec
+from conformance.rules.spec import RuleSpec
 from conformance.settings import Option
 
+# One row per line (a table, not code to format):
+# RuleSpec(code, name, module, class_name, kind, default, requires_roles, supersedes, summary, fix)
+# Option(key, kind, default, doc, choices)
+# fmt: off
 '''
 
 
 def registry_source() -> str:
     """The text of ``_registry.py`` for the rule classes and family options as they are now."""
-    from conformance.rules import scan_options, scan_rules, spec_of
+    from dataclasses import astuple
 
-    lines = [_REGISTRY_HEADER.rstrip("\n"), "", "RULES: Tuple[RuleSpec, ...] = ("]
+    from conformance.rules import scan_options, scan_rules
+    from conformance.rules.spec import spec_of
+
+    lines = [_REGISTRY_HEADER.rstrip("\n"), "RULES: Tuple[RuleSpec, ...] = ("]
     for rule in scan_rules():
-        spec = spec_of(rule)
-        lines.append("    RuleSpec(")
-        for field_name in spec.__dataclass_fields__:
-            lines.append(f"        {field_name}={_literal(getattr(spec, field_name))},")
-        lines.append("    ),")
+        fields = ", ".join(_literal(value) for value in astuple(spec_of(rule)))
+        lines.append(f"    RuleSpec({fields}),")
     lines += [")", "", "OPTIONS: Tuple[Option, ...] = ("]
     for option in scan_options():
-        lines.append("    Option(")
-        lines.append(f"        key={_literal(option.key)},")
-        lines.append(f"        kind={option.kind.__name__},")
-        lines.append(f"        default={_literal(option.default)},")
-        lines.append(f"        doc={_literal(option.doc)},")
-        if option.choices:
-            lines.append(f"        choices={_literal(option.choices)},")
-        lines.append("    ),")
-    lines.append(")")
+        kind = option.kind.__name__
+        rest = ", ".join(_literal(v) for v in (option.default, option.doc, option.choices))
+        lines.append(f"    Option({_literal(option.key)}, {kind}, {rest}),")
+    lines += [")", "# fmt: on"]
     return "\n".join(lines) + "\n"
 
 
 def _literal(value: object) -> str:
-    """Python source for a plain value, as ``ruff format`` writes it (double quotes unless the
-    text holds some, tuples of two or more items one per line)."""
-    if isinstance(value, str):
-        text = repr(value)
-        if text.startswith("'") and '"' not in value:
-            text = '"' + text[1:-1].replace("\\'", "'") + '"'
-        return text
+    """Python source for a plain value of a table row."""
     if isinstance(value, tuple):
-        if not value:
-            return "()"
-        if len(value) == 1:
-            return f"({_literal(value[0])},)"
-        items = "".join(f"            {_literal(item)},\n" for item in value)
-        return f"(\n{items}        )"
-    if isinstance(value, (bool, int)) or value is None:
+        items = ", ".join(_literal(item) for item in value)
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    if isinstance(value, (str, bool, int)) or value is None:
         return repr(value)
     raise TypeError(f"not a plain value for the rule table: {value!r}")
 

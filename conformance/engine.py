@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import time
 from dataclasses import dataclass, field, replace
 from typing import (
     TYPE_CHECKING,
@@ -27,16 +26,18 @@ from typing import (
 )
 
 from conformance.diagnostics import Location, Violation
+from conformance.inputs import Input, read_inputs, reread
 from conformance.model import Layout, SourceFile
 from conformance.roles import role_matcher
-from conformance.rules import RuleSpec, load_file_rules, load_project_rules, selected_specs, specs
+from conformance.rules import load_file_rules, load_project_rules, selected_specs, specs
+from conformance.rules.spec import RuleSpec
 from conformance.settings import Config
 from conformance.version import __version__
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from conformance.cache import Cache, FileStat
+    from conformance.cache import Cache
     from conformance.facts import FileFacts
     from conformance.index import ProjectIndex
     from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
@@ -163,35 +164,6 @@ def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[FileResul
 # -- the file pass: read, key, cache, analyze ------------------------------------------------
 
 
-@dataclass
-class Input:
-    """One file of the run: its cache key and, once read, its bytes.
-
-    ``data`` is None when the file was not read (its ``stat`` matched the store, so its digest is
-    known without reading) or could not be read (``reason`` then says why). ``stat`` is the row to
-    record for the next run, None when nothing new was learnt.
-    """
-
-    file: SourceFile
-    key: str
-    data: Optional[bytes] = None
-    reason: Optional[str] = None
-    stat: Optional[FileStat] = None
-
-    @property
-    def readable(self) -> bool:
-        return self.reason is None
-
-
-def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str], Optional[Any]]:
-    """The bytes of a file, why they cannot be read, and the ``stat`` taken before reading (a
-    change after the ``stat`` then shows as a different ``stat`` on the next run). Only regular
-    files of bounded size are read (conformance/reading.py)."""
-    from conformance.reading import read_regular
-
-    return read_regular(os.path.join(root, file.path))
-
-
 def project_packages(layout: Layout) -> Tuple[str, ...]:
     """Top-level package names of the project's modules (computed here, without importing the
     file pass and libcst, so that a warm run does not load them)."""
@@ -202,90 +174,6 @@ def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple
     """Digest of what the file pass depends on besides the file (``AnalysisSettings``)."""
     config = replace(config, source_warnings=())  # said by the front ends, read by no rule
     return hashlib.sha256(pickle.dumps((config, rule_codes, packages), protocol=4)).hexdigest()
-
-
-def _unreadable(file: SourceFile, error: Optional[str]) -> Input:
-    reason = error or "cannot read"
-    key = "!" + hashlib.sha256(f"{file.path}\0{reason}".encode()).hexdigest()
-    return Input(file, key, None, reason)
-
-
-def read_inputs(
-    layout: Layout,
-    digest: str,
-    options: RunOptions,
-    known: Optional[Mapping[str, FileStat]] = None,
-) -> List[Input]:
-    """Every file's cache key. A file whose ``stat`` (size, mtime_ns, inode, ctime_ns) equals the
-    one ``known`` recorded when it was last hashed is not read (one ``stat`` call, compared
-    field by field); every other file is read and hashed, and its ``stat`` recorded if it was
-    older than the timestamp granularity when read (``cache.RACY_SECONDS``)."""
-    from conformance.cache import RACY_SECONDS, content_digest, content_key
-
-    inputs: List[Input] = []
-    append = inputs.append
-    sources = options.sources
-    known = known or {}
-    stat_of = os.stat
-    prefix = os.path.join(layout.root, "")
-    trusted_before = int((time.time() - RACY_SECONDS) * 1e9)
-    unreadable = dict(layout.unreadable)
-    for file in layout.files:
-        path = file.path
-        role = ",".join(file.roles)
-        if path in unreadable:  # a name that is not valid UTF-8 (shown escaped)
-            append(_unreadable(file, unreadable[path]))
-            continue
-        if sources is not None and path in sources:
-            key = content_key(digest, path, file.module, role, content_digest(sources[path]))
-            append(Input(file, key, sources[path]))
-            continue
-        row = known.get(path)
-        if row is not None:
-            try:
-                status = stat_of(prefix + path)
-            except OSError:
-                status = None
-            if (
-                status is not None
-                and status.st_mtime_ns == row[1]
-                and status.st_size == row[0]
-                and status.st_ino == row[2]
-                and status.st_ctime_ns == row[3]
-            ):
-                append(Input(file, content_key(digest, path, file.module, role, row[4])))
-                continue
-        data, error, status = _read(layout.root, file)
-        if data is None:
-            append(_unreadable(file, error))
-            continue
-        data_digest = content_digest(data)
-        key = content_key(digest, path, file.module, role, data_digest)
-        stat = None
-        if status is not None and status.st_mtime_ns < trusted_before:
-            stat = (
-                status.st_size,
-                status.st_mtime_ns,
-                status.st_ino,
-                status.st_ctime_ns,
-                data_digest,
-            )
-        append(Input(file, key, data, stat=stat))
-    return inputs
-
-
-def _reread(root: str, item: Input, digest: str) -> Input:
-    """An input known by its ``stat`` only, read now (its result was not in the store). Keyed
-    by what was read: if the file changed since its ``stat``, the old key must not get the new
-    result."""
-    from conformance.cache import content_digest, content_key
-
-    data, error, _ = _read(root, item.file)
-    if data is None:
-        return _unreadable(item.file, error)
-    file = item.file
-    key = content_key(digest, file.path, file.module, ",".join(file.roles), content_digest(data))
-    return Input(file, key, data)
 
 
 def _not_read(item: Input) -> FileResult:
@@ -318,7 +206,7 @@ def analyze_files(
 
     digest = analysis_digest(settings.config, settings.rule_codes, settings.project_packages)
     if inputs is None:
-        inputs = read_inputs(layout, digest, options)
+        inputs = read_inputs(layout, digest, options.sources)
     stored: Dict[str, FileResult] = {}
     if memory:
         stored = {i.key: memory[i.key] for i in inputs if i.key in memory}
@@ -338,7 +226,7 @@ def analyze_files(
                 memory[item.key] = found
             continue
         if item.data is None:
-            item = inputs[position] = _reread(layout.root, item, digest)
+            item = inputs[position] = reread(layout.root, item, digest)
             if not item.readable:
                 results[item.file.path] = _not_read(item)
                 continue
@@ -543,7 +431,7 @@ def _run(
     digest = analysis_digest(config, codes, packages)
     scope = run_scope(config, digest) if cache is not None else None
     known = cache.file_stats(scope) if cache is not None and scope else {}
-    inputs = read_inputs(layout, digest, options, known)
+    inputs = read_inputs(layout, digest, options.sources, known)
     whole_run = cache is not None and scope is not None and options.sources is None
     inputs_key = run_key((item.key for item in inputs), layout_digest(layout))
     stored = None

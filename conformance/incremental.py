@@ -46,7 +46,8 @@ from conformance.diagnostics import Location, Violation
 from conformance.index import ProjectIndex
 from conformance.model import Layout
 from conformance.results import Candidate, FileResult, NodeLocator
-from conformance.rules import RuleSpec, specs
+from conformance.rules import specs
+from conformance.rules.spec import RuleSpec
 from conformance.settings import Config
 
 if TYPE_CHECKING:

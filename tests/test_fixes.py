@@ -128,7 +128,8 @@ TEST_RULES: Sequence[Type[Rule]] = (RenameOld, Unwrap, Risky, Spin, Broken)
 @contextmanager
 def registered_test_rules() -> Iterator[None]:
     """Register the test rules (rows of the rule table) for the duration of the block."""
-    from conformance.rules import _registry, spec_of
+    from conformance.rules import _registry
+    from conformance.rules.spec import spec_of
 
     saved = _registry.RULES
     rows = (*saved, *(spec_of(rule) for rule in TEST_RULES))

@@ -17,10 +17,10 @@ from conformance.rules import (
     scan_rules,
     selected,
     selected_specs,
-    spec_of,
     specs,
     unknown_selectors,
 )
+from conformance.rules.spec import spec_of
 from conformance.rules.structure.sql_outside_repository import SqlOutsideRepository
 
 from .conftest import run_main, write_tree

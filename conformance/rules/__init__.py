@@ -19,6 +19,8 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
+from conformance.rules.spec import FILE, PROJECT, RuleSpec
+
 if TYPE_CHECKING:
     from conformance.rules.base import FileRule, ProjectRule, Rule
     from conformance.settings import Option
@@ -43,65 +45,11 @@ FAMILIES: Tuple[Family, ...] = (
     Family("checker", "CNF9", "The checker itself"),
 )
 
-#: ``RuleSpec.kind``: a FileRule (the file pass), a ProjectRule (once per run), or a code the
-#: engine reports itself (unreadable files, unused suppressions, stale baseline entries).
-FILE, PROJECT, ENGINE = "file", "project", "engine"
-
 
 def family_of(code: str) -> Optional[Family]:
     """The family a code or code prefix (``CNF2``, ``cnf203``) belongs to; None for none."""
     key = code.strip().upper()[:4]
     return next((family for family in FAMILIES if family.prefix == key), None)
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """What selection, digests, suppressions and reports need of a rule, known without importing
-    its module: one row of the generated table (``_registry.py``), equal to the class's
-    attributes (:func:`spec_of`)."""
-
-    code: str
-    name: str
-    module: str  # the rule's module, ``conformance.rules.<family>.<stem>``
-    class_name: str
-    kind: str  # FILE, PROJECT or ENGINE
-    default: bool  # False: opt-in, selected only by its exact code or name
-    requires_roles: Tuple[str, ...]
-    supersedes: Tuple[str, ...]
-    summary: str
-    fix: str  # the best fix it offers: "none", "safe" or "unsafe"
-
-    def load(self) -> Type[Rule]:
-        """The rule's class (importing its module). Raises RuntimeError when the class no longer
-        says what its row says: the table is stale (``python -m conformance.docs``)."""
-        rule: Type[Rule] = getattr(importlib.import_module(self.module), self.class_name)
-        if spec_of(rule) != self:
-            raise RuntimeError(
-                f"{self.code}: conformance/rules/_registry.py is stale;"
-                " run `python -m conformance.docs` and commit the result"
-            )
-        return rule
-
-
-def spec_of(rule: Type[Rule]) -> RuleSpec:
-    """The table row of a rule class."""
-    from conformance.rules.base import FileRule, ProjectRule
-
-    kind = (
-        FILE if issubclass(rule, FileRule) else PROJECT if issubclass(rule, ProjectRule) else ENGINE
-    )
-    return RuleSpec(
-        code=rule.code,
-        name=rule.name,
-        module=rule.__module__,
-        class_name=rule.__name__,
-        kind=kind,
-        default=rule.default,
-        requires_roles=tuple(rule.requires_roles),
-        supersedes=tuple(rule.supersedes),
-        summary=rule.summary,
-        fix=rule.fix.value if rule.fix is not None else "none",
-    )
 
 
 def scan_rules() -> Tuple[Type[Rule], ...]:
