@@ -8,10 +8,12 @@ What it holds, each row addressable by its key so a run loads what it needs and 
   path, module name and role, and the SHA-256 of its bytes. Whatever depends on *other* files is
   not in the result: it travels as conditions, re-decided on the index (``conditions.py``).
 * ``files``: per run scope (project root and settings) and path, the ``stat`` of the file when it
-  was last hashed (size, ``mtime_ns``, inode) and its SHA-256: a file whose ``stat`` did not change
-  is not read again, as git and mypy do. The content hash stays the truth: a file is trusted by its
-  ``stat`` only when it was older than a few seconds when hashed (a file written within the
-  timestamp granularity of the last hash is hashed again: git's "racily clean" entries).
+  was last hashed (size, ``mtime_ns``, inode, ``ctime_ns``) and its SHA-256: a file whose ``stat``
+  did not change is not read again, as git and mypy do. The content hash stays the truth: a file
+  is trusted by its ``stat`` only when it was older than a few seconds when hashed (a file written
+  within the timestamp granularity of the last hash is hashed again: git's "racily clean"
+  entries); the change time, which no one can set back, catches a rewrite that kept size and
+  inode and set the modification time back. A warm run reads a scope's rows in one query.
 * ``outcomes``: the findings of the last run of a scope with the digest of all its inputs; a warm
   run with nothing changed reuses them without loading any file result (nor importing libcst).
 * ``decided``: per run scope and path, the file's final findings with the index keys its
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -46,7 +49,7 @@ from conformance.version import __version__
 
 CACHE_DIR_NAME = ".conformance_cache"
 DATABASE_NAME = "cache.sqlite3"
-SCHEMA_VERSION = 5  # bump when a table or a stored value's shape changes incompatibly
+SCHEMA_VERSION = 6  # bump when a table or a stored value's shape changes incompatibly
 
 #: A file modified this close to the moment it was hashed may change again within the timestamp
 #: granularity of the file system: its ``stat`` is not trusted on the next run.
@@ -66,8 +69,8 @@ _TABLES: Dict[str, str] = {
     ),
     "files": (
         "CREATE TABLE files (scope TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
-        " mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL,"
-        " PRIMARY KEY (scope, path)) WITHOUT ROWID"
+        " mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,"
+        " digest TEXT NOT NULL, PRIMARY KEY (scope, path)) WITHOUT ROWID"
     ),
     "outcomes": (
         "CREATE TABLE outcomes (scope TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL,"
@@ -87,8 +90,12 @@ _TABLES: Dict[str, str] = {
     ),
 }
 
-#: (size, mtime_ns, inode, sha256 hex of the bytes) of a file when it was last hashed
-FileStat = Tuple[int, int, int, str]
+#: (size, mtime_ns, inode, ctime_ns, sha256 hex of the bytes) of a file when it was last hashed
+FileStat = Tuple[int, int, int, int, str]
+
+_STATS_QUERY = "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM files WHERE scope = ?"
+#: What :func:`content_digest` writes: a stored digest of any other form is a miss.
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}").fullmatch
 
 _TOOL_DIGEST: Optional[str] = None
 
@@ -123,13 +130,22 @@ def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_KEY_PREFIXES: Dict[Tuple[str, str], Any] = {}
+
+
 def content_key(settings_digest: str, path: str, module: str, role: str, data_digest: str) -> str:
-    """The cache key of one file's result (``data_digest``: :func:`content_digest` of its bytes)."""
-    digest = hashlib.sha256()
-    for part in (tool_digest(), settings_digest, path, module, role, data_digest):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """The cache key of one file's result (``data_digest``: :func:`content_digest` of its bytes):
+    SHA-256 of the checker's digest, the settings digest, the path, module, role and data digest,
+    each followed by NUL. The hash of the first two is computed once and copied (a warm run keys
+    thousands of files)."""
+    tool = tool_digest()
+    prefix = _KEY_PREFIXES.get((tool, settings_digest))
+    if prefix is None:
+        prefix = hashlib.sha256(f"{tool}\0{settings_digest}\0".encode())
+        _KEY_PREFIXES[(tool, settings_digest)] = prefix
+    digest = prefix.copy()
+    digest.update(f"{path}\0{module}\0{role}\0{data_digest}\0".encode())
+    return str(digest.hexdigest())
 
 
 def run_key(keys: Iterable[str], layout_digest: str) -> str:
@@ -288,15 +304,16 @@ class Cache:
         self._discard()
 
     def file_stats(self, scope: str) -> Dict[str, FileStat]:
-        """``path -> (size, mtime_ns, inode, digest)`` recorded by the last runs of ``scope``."""
-        out: Dict[str, FileStat] = {}
-        rows = self._query(
-            "SELECT path, size, mtime_ns, inode, digest FROM files WHERE scope = ?", (scope,)
-        )
-        for path, size, mtime_ns, inode, digest in rows:
-            if _all_int(size, mtime_ns, inode) and type(path) is str and _is_hex(digest):
-                out[path] = (size, mtime_ns, inode, digest)
-        return out
+        """``path -> (size, mtime_ns, inode, ctime_ns, digest)`` recorded by the last runs of
+        ``scope``, in one query, as the rows come (a warm run reads thousands). A row whose
+        digest is not a SHA-256 is left out; one whose other fields are not integers never
+        equals a file's ``stat`` (compared field by field): either way the file is read and
+        hashed, and its row written again."""
+        return {
+            row[0]: row[1:]
+            for row in self._query(_STATS_QUERY, (scope,))
+            if type(row[5]) is str and _HEX_DIGEST(row[5])
+        }
 
     def values(self, table: str, keys: Sequence[str], kind: Any) -> Dict[str, Any]:
         """``key -> value`` of the rows of ``keys`` that decode as ``kind`` (others are misses)."""
@@ -425,7 +442,7 @@ class Cache:
             )
             for scope, rows, gone in stats:
                 db.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(scope, path, *stat) for path, stat in rows],
                 )
                 db.executemany(
@@ -539,17 +556,3 @@ def _rollback(db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
     except sqlite3.Error:
         pass
-
-
-def _all_int(*values: object) -> bool:
-    return all(type(value) is int for value in values)
-
-
-def _is_hex(value: object) -> bool:
-    if type(value) is not str or len(value) != 64:
-        return False
-    try:
-        int(value, 16)
-    except ValueError:
-        return False
-    return True

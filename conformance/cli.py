@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from conformance.version import __version__
 
@@ -627,11 +627,10 @@ def _would_fix(fixes: int, files: int) -> str:
     return f"Would fix {fixes} {finding} in {files} {file}.\n"
 
 
-def _rule_infos() -> Dict[str, Any]:
-    from conformance.docs import rule_info
-    from conformance.rules import all_rules
+def _rule_infos() -> Mapping[str, Any]:
+    from conformance.docs import RuleInfos
 
-    return {rule.code: rule_info(rule) for rule in all_rules()}
+    return RuleInfos()
 
 
 def _show_settings(config: Any, stdout: TextIO, cwd: str) -> int:

@@ -8,7 +8,6 @@ naming unknown roles.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -226,7 +225,7 @@ def validate(table: Mapping[str, Any], *, root: str, source: Optional[str]) -> C
             else:
                 option_values[key] = checked[0]
         else:
-            suggestion = difflib.get_close_matches(key, sorted(known), n=1)
+            suggestion = _close_match(key, sorted(known))
             hint = f" (did you mean '{suggestion[0]}'?)" if suggestion else ""
             problem(f"{prefix}: unknown key '{key}'{hint}")
 
@@ -273,8 +272,16 @@ def semantic_problems(config: Config, prefix: str = "config") -> List[str]:
     return out
 
 
+def _close_match(word: str, choices: Sequence[str]) -> List[str]:
+    """The choice ``word`` was probably meant to be (a mistake's message only: difflib is not
+    imported by a run whose configuration is valid)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=1)
+
+
 def _unknown_role(where: str, name: str) -> str:
-    suggestion = difflib.get_close_matches(name, ROLE_NAMES, n=1)
+    suggestion = _close_match(name, ROLE_NAMES)
     hint = f"did you mean '{suggestion[0]}'? " if suggestion else ""
     return f"{where}: unknown role '{name}' ({hint}roles: {', '.join(ROLE_NAMES)})"
 

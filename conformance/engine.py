@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import time
 from dataclasses import dataclass, field, replace
 from typing import (
     TYPE_CHECKING,
@@ -27,13 +26,11 @@ from typing import (
 )
 
 from conformance.diagnostics import Location, Violation
-from conformance.incremental import stored_facts
-from conformance.index import ProjectIndex
+from conformance.inputs import Input, read_inputs, reread
 from conformance.model import Layout, SourceFile
-from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
 from conformance.roles import role_matcher
-from conformance.rules import all_rules, by_code, selected
-from conformance.rules.base import FileRule, ProjectRule, Rule
+from conformance.rules import load_file_rules, load_project_rules, selected_specs, specs
+from conformance.rules.spec import RuleSpec
 from conformance.settings import Config
 from conformance.version import __version__
 
@@ -42,6 +39,16 @@ if TYPE_CHECKING:
 
     from conformance.cache import Cache
     from conformance.facts import FileFacts
+    from conformance.index import ProjectIndex
+    from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
+
+    #: Where each confirmed cross-file finding of a file is: (location, statement line,
+    #: fingerprint), or None when the node was not found again (``_places_kind``).
+    Places = Tuple[Optional[Place], ...]
+
+    # A run that reuses every stored finding needs neither the file results' types nor the index or
+    # the incremental decision: they are imported where a run needs them.
+    from conformance.rules.base import FileRule, ProjectRule, Rule
 
 #: Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 32
@@ -100,14 +107,21 @@ class RunResult:
     project_layout: Optional[Layout] = None  # the whole project's layout (configuration checks)
 
 
+def rules_applied(config: Config) -> Tuple[RuleSpec, ...]:
+    """The rows of the rules a run applies (no rule module is imported). A rule whose premise
+    needs a role the configuration removed is off (``architecture_off``)."""
+    off = architecture_off(config)
+    chosen = selected_specs(config.select, config.ignore, config.extend_select)
+    return tuple(spec for spec in chosen if spec.code not in off)
+
+
 def selected_rules(
     config: Config,
 ) -> Tuple[List[Type[Rule]], List[Type[FileRule]], List[Type[ProjectRule]]]:
-    """The rules a run applies: all of them, the file rules, the project rules. A rule whose
-    premise needs a role the configuration removed is off (``architecture_off``)."""
-    off = architecture_off(config)
-    rules = [r for r in selected(config.select, config.ignore, config.extend_select)]
-    rules = [r for r in rules if r.code not in off]
+    """The classes of the rules a run applies: all of them, the file rules, the project rules."""
+    from conformance.rules.base import FileRule, ProjectRule
+
+    rules = [spec.load() for spec in rules_applied(config)]
     file_rules = [r for r in rules if issubclass(r, FileRule)]
     project_rules = [r for r in rules if issubclass(r, ProjectRule)]
     return rules, file_rules, project_rules
@@ -117,10 +131,10 @@ def architecture_off(config: Config) -> Dict[str, Tuple[str, ...]]:
     """code -> the roles it needs that the configuration removed (``roles.X = []``)."""
     removed = {role for role, patterns in config.roles if not patterns}
     out: Dict[str, Tuple[str, ...]] = {}
-    for rule in all_rules():
-        missing = tuple(role for role in rule.requires_roles if role in removed)
+    for spec in specs():
+        missing = tuple(role for role in spec.requires_roles if role in removed)
         if missing:
-            out[rule.code] = missing
+            out[spec.code] = missing
     return out
 
 
@@ -137,9 +151,7 @@ _WORKER: List[_WorkerSetup] = []  # the setup of this worker process, once initi
 
 
 def _worker_init(settings: AnalysisSettings, codes: Tuple[str, ...]) -> None:
-    table = by_code()
-    rules = tuple(rule for rule in (table[c] for c in codes) if issubclass(rule, FileRule))
-    _WORKER[:] = [_WorkerSetup(settings, rules)]
+    _WORKER[:] = [_WorkerSetup(settings, load_file_rules(codes))]
 
 
 def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[FileResult]:
@@ -150,35 +162,6 @@ def _worker_analyze(batch: Sequence[Tuple[SourceFile, bytes]]) -> List[FileResul
 
 
 # -- the file pass: read, key, cache, analyze ------------------------------------------------
-
-
-@dataclass
-class Input:
-    """One file of the run: its cache key and, once read, its bytes.
-
-    ``data`` is None when the file was not read (its ``stat`` matched the store, so its digest is
-    known without reading) or could not be read (``reason`` then says why). ``stat`` is the row to
-    record for the next run, None when nothing new was learnt.
-    """
-
-    file: SourceFile
-    key: str
-    data: Optional[bytes] = None
-    reason: Optional[str] = None
-    stat: Optional[Tuple[int, int, int, str]] = None
-
-    @property
-    def readable(self) -> bool:
-        return self.reason is None
-
-
-def _read(root: str, file: SourceFile) -> Tuple[Optional[bytes], Optional[str], Optional[Any]]:
-    """The bytes of a file, why they cannot be read, and the ``stat`` taken before reading (a
-    change after the ``stat`` then shows as a different ``stat`` on the next run). Only regular
-    files of bounded size are read (conformance/reading.py)."""
-    from conformance.reading import read_regular
-
-    return read_regular(os.path.join(root, file.path))
 
 
 def project_packages(layout: Layout) -> Tuple[str, ...]:
@@ -193,83 +176,13 @@ def analysis_digest(config: Config, rule_codes: Tuple[str, ...], packages: Tuple
     return hashlib.sha256(pickle.dumps((config, rule_codes, packages), protocol=4)).hexdigest()
 
 
-def _unreadable(file: SourceFile, error: Optional[str]) -> Input:
-    reason = error or "cannot read"
-    key = "!" + hashlib.sha256(f"{file.path}\0{reason}".encode()).hexdigest()
-    return Input(file, key, None, reason)
-
-
-def read_inputs(
-    layout: Layout,
-    digest: str,
-    options: RunOptions,
-    known: Optional[Mapping[str, Tuple[int, int, int, str]]] = None,
-) -> List[Input]:
-    """Every file's cache key. A file whose ``stat`` (size, mtime_ns, inode) equals the one
-    ``known`` recorded when it was last hashed is not read; every other file is read and hashed."""
-    from conformance.cache import RACY_SECONDS, content_digest, content_key
-
-    inputs: List[Input] = []
-    sources = options.sources
-    known = known or {}
-    trusted_before = int((time.time() - RACY_SECONDS) * 1e9)
-    unreadable = dict(layout.unreadable)
-    for file in layout.files:
-        role = ",".join(file.roles)
-        if file.path in unreadable:  # a name that is not valid UTF-8 (shown escaped)
-            inputs.append(_unreadable(file, unreadable[file.path]))
-            continue
-        if sources is not None and file.path in sources:
-            data_digest = content_digest(sources[file.path])
-            key = content_key(digest, file.path, file.module, role, data_digest)
-            inputs.append(Input(file, key, sources[file.path]))
-            continue
-        row = known.get(file.path)
-        if row is not None:
-            try:
-                status = os.stat(os.path.join(layout.root, file.path))
-            except OSError:
-                status = None
-            if (
-                status is not None
-                and (status.st_size, status.st_mtime_ns, status.st_ino) == row[:3]
-            ):
-                key = content_key(digest, file.path, file.module, role, row[3])
-                inputs.append(Input(file, key))
-                continue
-        data, error, status = _read(layout.root, file)
-        if data is None:
-            inputs.append(_unreadable(file, error))
-            continue
-        data_digest = content_digest(data)
-        key = content_key(digest, file.path, file.module, role, data_digest)
-        stat = None
-        if status is not None and status.st_mtime_ns < trusted_before:
-            stat = (status.st_size, status.st_mtime_ns, status.st_ino, data_digest)
-        inputs.append(Input(file, key, data, stat=stat))
-    return inputs
-
-
-def _reread(root: str, item: Input, digest: str) -> Input:
-    """An input known by its ``stat`` only, read now (its result was not in the store). Keyed
-    by what was read: if the file changed since its ``stat``, the old key must not get the new
-    result."""
-    from conformance.cache import content_digest, content_key
-
-    data, error, _ = _read(root, item.file)
-    if data is None:
-        return _unreadable(item.file, error)
-    file = item.file
-    key = content_key(digest, file.path, file.module, ",".join(file.roles), content_digest(data))
-    return Input(file, key, data)
-
-
 def _not_read(item: Input) -> FileResult:
     """CNF901 for a file that was not read, with the reason."""
     from dataclasses import replace
 
     from conformance.filepass import parse_error
     from conformance.reading import READ_HINT
+    from conformance.results import FileResult
 
     finding = parse_error(item.file.path, item.reason or "cannot read", None, None)
     return FileResult(item.file.path, None, (replace(finding, fix_hint=READ_HINT),))
@@ -278,7 +191,6 @@ def _not_read(item: Input) -> FileResult:
 def analyze_files(
     layout: Layout,
     settings: AnalysisSettings,
-    file_rules: Sequence[Type[FileRule]],
     options: RunOptions,
     *,
     inputs: Optional[List[Input]] = None,
@@ -287,12 +199,14 @@ def analyze_files(
     memory: Optional[Dict[str, FileResult]] = None,
 ) -> Tuple[Dict[str, FileResult], int]:
     """The file pass over every file: results from the store first, then the misses, in parallel
-    when it pays. Returns (path -> FileResult, number of files parsed)."""
+    when it pays, with the file rules among ``settings.rule_codes`` (their classes are loaded
+    only when a file is analysed). Returns (path -> FileResult, number of files parsed)."""
     from conformance.plain import Unencodable, dumps
+    from conformance.results import FileResult
 
     digest = analysis_digest(settings.config, settings.rule_codes, settings.project_packages)
     if inputs is None:
-        inputs = read_inputs(layout, digest, options)
+        inputs = read_inputs(layout, digest, options.sources)
     stored: Dict[str, FileResult] = {}
     if memory:
         stored = {i.key: memory[i.key] for i in inputs if i.key in memory}
@@ -312,7 +226,7 @@ def analyze_files(
                 memory[item.key] = found
             continue
         if item.data is None:
-            item = inputs[position] = _reread(layout.root, item, digest)
+            item = inputs[position] = reread(layout.root, item, digest)
             if not item.readable:
                 results[item.file.path] = _not_read(item)
                 continue
@@ -320,7 +234,7 @@ def analyze_files(
         misses.append((item.file, item.data, item.key))
 
     if misses:
-        codes = tuple(rule.code for rule in file_rules)
+        codes = settings.rule_codes
         jobs = max(1, options.jobs)
 
         def done(index: int, result: FileResult) -> None:
@@ -339,6 +253,7 @@ def analyze_files(
         else:
             from conformance.filepass import analyze_file, packed
 
+            file_rules = load_file_rules(codes)
             for index, (file, data, _) in enumerate(misses):
                 done(index, packed(analyze_file(file, data, settings, file_rules)))
                 if options.progress is not None:
@@ -365,8 +280,11 @@ def _parallel(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # not imported by runs that parse nothing
 
-    # Workers forked from here inherit the imported file pass and libcst instead of importing them.
+    # Workers forked from here inherit the imported file pass, libcst and the rule classes
+    # instead of importing them each.
     import conformance.filepass  # noqa: F401
+
+    load_file_rules(codes)
 
     size = _batch_size(len(misses), jobs)
     batches = [[(f, d) for f, d, _ in misses[i : i + size]] for i in range(0, len(misses), size)]
@@ -420,13 +338,14 @@ def _isolated(
 
         from conformance.filepass import parse_error
         from conformance.parseguard import PRECHECK_HINT
+        from conformance.results import FileResult
 
         message = "not checked: the parser crashed on this file (its process died)"
         finding = replace(parse_error(file.path, message, 1, 1), fix_hint=PRECHECK_HINT)
         return FileResult(file.path, None, (finding,))
 
 
-class LazyResults(Mapping[str, FileResult]):
+class LazyResults(Mapping[str, "FileResult"]):
     """``path -> FileResult`` of a run whose findings came from the run cache: loaded (from the
     manifest, the per-file cache, or by analysis) only if someone asks."""
 
@@ -506,20 +425,19 @@ def _run(
         reported = discover(config, paths)
         whole = reported if covers_root(config.root, paths) else whole
         layout = whole if whole is not None else discover(config, [config.root])
-    rules, file_rules, project_rules = selected_rules(config)
+    rules = rules_applied(config)
     packages = project_packages(layout)
     codes = tuple(r.code for r in rules)
     digest = analysis_digest(config, codes, packages)
     scope = run_scope(config, digest) if cache is not None else None
     known = cache.file_stats(scope) if cache is not None and scope else {}
-    inputs = read_inputs(layout, digest, options, known)
+    inputs = read_inputs(layout, digest, options.sources, known)
     whole_run = cache is not None and scope is not None and options.sources is None
     inputs_key = run_key((item.key for item in inputs), layout_digest(layout))
     stored = None
     if cache is not None and scope is not None and whole_run:
         stored = cache.outcome(scope, inputs_key, Outcome)
 
-    settings = AnalysisSettings(config, codes, packages)
     by_path = {item.file.path: item for item in inputs}
     # content key -> file result, loaded or analysed in this run (or kept by a long-lived process)
     memory: Dict[str, FileResult] = options.state.results if options.state is not None else {}
@@ -527,13 +445,15 @@ def _run(
     analyzed: List[int] = []
 
     def results_of(wanted: Sequence[str]) -> Dict[str, FileResult]:
+        from conformance.results import AnalysisSettings
+
         items = [by_path[path] for path in wanted]
         if not items:
             return {}
+        settings = AnalysisSettings(config, codes, packages)
         found, count = analyze_files(
             layout,
             settings,
-            file_rules,
             options,
             inputs=items,
             cache=cache,
@@ -545,6 +465,8 @@ def _run(
 
     def facts_of(wanted: Sequence[str]) -> Dict[str, FileFacts]:
         keyed = {path: by_path[path] for path in wanted}
+        from conformance.incremental import stored_facts
+
         return stored_facts(keyed, memory, facts_memory, cache, results_of)
 
     results: Mapping[str, FileResult]
@@ -565,7 +487,6 @@ def _run(
             inputs,
             packages,
             rules,
-            project_rules,
             cache,
             scope or run_scope(config, digest),
             results_of,
@@ -610,8 +531,7 @@ def _decide(
     layout: Layout,
     inputs: Sequence[Input],
     packages: Sequence[str],
-    rules: Sequence[Type[Rule]],
-    project_rules: Sequence[Type[ProjectRule]],
+    rules: Sequence[RuleSpec],
     cache: Optional[Cache],
     scope: str,
     results_of: Callable[[Sequence[str]], Dict[str, FileResult]],
@@ -623,6 +543,7 @@ def _decide(
     last run of ``scope`` (``incremental.py``)."""
     from conformance.incremental import Decided, decide
     from conformance.plain import dumps
+    from conformance.results import FileResult
 
     generation, previous = 0, {}  # type: Tuple[int, Dict[str, Decided]]
     memos: Dict[str, Tuple[str, Tuple[str, ...]]] = {}
@@ -646,7 +567,7 @@ def _decide(
         previous,
         packages,
         rules,
-        project_rules,
+        load_project_rules(rule.code for rule in rules),
         results_of,
         old_results,
         lambda unlocated: _locate(layout.root, unlocated, cache),
@@ -705,6 +626,8 @@ def apply_baseline(
 def build_index(
     config: Config, layout: Layout, results: Mapping[str, FileResult], packages: Sequence[str]
 ) -> ProjectIndex:
+    from conformance.index import ProjectIndex
+
     facts = [r.facts for r in results.values() if r.facts is not None]
     roles = {f.module: (f.roles, f.feature) for f in layout.files}
     return ProjectIndex(
@@ -716,9 +639,11 @@ def build_index(
     )
 
 
-#: Where each confirmed cross-file finding of a file is: (location, statement line, fingerprint),
-#: or None when the node was not found again.
-Places = Tuple[Optional[Place], ...]
+def _places_kind() -> Any:
+    """``Places`` as a value, for encoding and decoding stored positions."""
+    from conformance.results import Place
+
+    return Tuple[Optional[Place], ...]
 
 
 def _locate(
@@ -730,7 +655,9 @@ def _locate(
     from dataclasses import replace
 
     from conformance.plain import dumps, encode
+    from conformance.results import NodeLocator
 
+    places = _places_kind()
     out: List[Violation] = []
     keys: Dict[str, Tuple[bytes, str]] = {}
     for path, items in sorted(unlocated.items()):
@@ -746,7 +673,7 @@ def _locate(
         keys[path] = (data, key)
     stored: Dict[str, Places] = {}
     if cache is not None and keys:
-        stored = cache.values("locations", [key for _, key in keys.values()], Places)
+        stored = cache.values("locations", [key for _, key in keys.values()], places)
     for path, items in sorted(unlocated.items()):
         if path not in keys:
             out.extend(violation for _, violation in items)
@@ -758,7 +685,7 @@ def _locate(
 
             found = tuple(locate(data, [locator for locator, _ in items]))
             if cache is not None:
-                cache.put_location(key, dumps(found, Places))
+                cache.put_location(key, dumps(found, places))
         for (_, violation), place in zip(items, found):
             if place is None:
                 out.append(replace(violation, location=Location(1, 1, 1, 1)))

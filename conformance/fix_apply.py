@@ -40,7 +40,7 @@ class FileFixer:
         from conformance.discovery import covers_root, discover
         from conformance.engine import project_packages, selected_rules
         from conformance.results import AnalysisSettings
-        from conformance.rules import all_rules
+        from conformance.rules import specs
 
         # The same settings as engine.run (project packages of the whole project, whatever paths
         # are checked): a finding of this analysis matches the run's by (code, location); one
@@ -55,7 +55,7 @@ class FileFixer:
         self.file_rules = file_rules
         self.packages = packages
         self.files = {f.path: f for f in result.layout.files}
-        self.names_to_codes = {rule.name: rule.code for rule in all_rules()}
+        self.names_to_codes = {spec.name: spec.code for spec in specs()}
 
     def fix(self, path: str, data: bytes, wanted: Sequence[Violation]) -> Optional[FileEdit]:
         """The file's bytes with the wanted fixes applied, or None when nothing changes."""

@@ -46,13 +46,14 @@ from conformance.diagnostics import Location, Violation
 from conformance.index import ProjectIndex
 from conformance.model import Layout
 from conformance.results import Candidate, FileResult, NodeLocator
-from conformance.rules import all_rules
-from conformance.rules.base import ProjectRule, Rule
+from conformance.rules import specs
+from conformance.rules.spec import RuleSpec
 from conformance.settings import Config
 
 if TYPE_CHECKING:
     from conformance.cache import Cache
     from conformance.facts import FileFacts
+    from conformance.rules.base import ProjectRule
     from conformance.tracking import Key, StoredMemo, TrackedIndex
 
 #: Stands for "every key": the old facts of a changed file are unknown.
@@ -112,8 +113,8 @@ def decide(
     keys: Mapping[str, str],
     previous: Mapping[str, Decided],
     packages: Sequence[str],
-    rules: Sequence[Any],
-    project_rules: Sequence[type],
+    rules: Sequence[RuleSpec],
+    project_rules: Sequence[Type[ProjectRule]],
     results_of: ResultsOf,
     old_results: OldResults,
     locate: Locate,
@@ -121,7 +122,8 @@ def decide(
     facts_of: Optional[FactsOf] = None,
 ) -> Decision:
     """Decide a run incrementally from the records of the previous one (``previous``, possibly
-    empty). ``keys`` maps each file of the layout to its content key."""
+    empty). ``keys`` maps each file of the layout to its content key; ``rules`` are the rows of
+    the rules the run applies, ``project_rules`` the classes of its project rules."""
     modules = {f.path: f.module for f in layout.files}
     project = _project_findings(config, layout, project_rules)
 
@@ -193,7 +195,18 @@ def decide(
                 changed_keys,
             )
         decided.update(
-            _decide_files(config, ordered, results, project, index, rules, locate, modules, keys)
+            _decide_files(
+                config,
+                ordered,
+                results,
+                project,
+                index,
+                rules,
+                project_rules,
+                locate,
+                modules,
+                keys,
+            )
         )
     if index is not None:
         kept = index.kept_memos()
@@ -270,7 +283,7 @@ def _changed_keys(
 
 
 def _project_findings(
-    config: Config, layout: Layout, project_rules: Sequence[type]
+    config: Config, layout: Layout, project_rules: Sequence[Type[ProjectRule]]
 ) -> Dict[str, Tuple[Violation, ...]]:
     """Project rules read the layout and the configuration only: path -> findings."""
     from conformance.project import Project
@@ -336,7 +349,8 @@ def _decide_files(
     results: Mapping[str, FileResult],
     project: Mapping[str, Tuple[Violation, ...]],
     index: TrackedIndex,
-    rules: Sequence[Any],
+    rules: Sequence[RuleSpec],
+    project_rules: Sequence[Type[ProjectRule]],
     locate: Locate,
     modules: Mapping[str, str],
     keys: Mapping[str, str],
@@ -362,7 +376,7 @@ def _decide_files(
         deps[path] = frozenset(read)
     for violation in locate(unlocated):
         confirmed[violation.path].append(violation)
-    judges = {r.code: r() for r in rules if isinstance(r, type) and issubclass(r, ProjectRule)}
+    judges = {rule.code: rule() for rule in project_rules}
     out: Dict[str, Decided] = {}
     for path in paths:
         on_file = project.get(path, ())
@@ -413,7 +427,7 @@ def _with_detail(candidate: Candidate, index: ProjectIndex) -> Violation:
     return replace(violation, message=violation.message.replace("{detail}", text or ""))
 
 
-def _supersede(violations: List[Violation], rules: Iterable[Type[Rule]]) -> List[Violation]:
+def _supersede(violations: List[Violation], rules: Iterable[RuleSpec]) -> List[Violation]:
     """Where two findings sit on the same node and one rule declares it supersedes the other's
     code, keep only the more specific one."""
     supersedes = {r.code: set(r.supersedes) for r in rules if r.supersedes}
@@ -435,12 +449,12 @@ def suppress(
     config: Config,
     results: Mapping[str, FileResult],
     violations: List[Violation],
-    rules: Sequence[Type[Rule]],
+    rules: Sequence[RuleSpec],
 ) -> Tuple[List[Violation], int]:
     """Apply per-file-ignores and ``# noqa:`` comments; add CNF902 for unused ones."""
     from conformance.suppressions import UNUSED_CODE, apply_noqa, parse_directives, per_file_ignored
 
-    known = all_rules()
+    known = specs()
     names = {r.name: r.code for r in known}
     codes = {r.code for r in known}
     selected_codes = {r.code for r in rules}

@@ -380,9 +380,10 @@ def _dataclass_decoder(kind: type) -> Decoder:
 
 
 def _is_condition_base(kind: type) -> bool:
-    from conformance.conditions import Condition
-
-    return kind is Condition
+    """Whether ``kind`` is Condition, without importing the conditions (and the index they
+    need) to learn that a Violation is not: a class that exists was imported with its module."""
+    conditions = sys.modules.get("conformance.conditions")
+    return conditions is not None and kind is getattr(conditions, "Condition", None)
 
 
 def _condition_classes() -> Dict[str, type]:

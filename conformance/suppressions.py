@@ -116,9 +116,9 @@ def _our_code(token: str, names_to_codes: Mapping[str, str]) -> Optional[str]:
 
 
 def _names_to_codes() -> Dict[str, str]:
-    from conformance.rules import all_rules
+    from conformance.rules import specs
 
-    return {rule.name: rule.code for rule in all_rules()}
+    return {spec.name: spec.code for spec in specs()}
 
 
 def parse_directives(

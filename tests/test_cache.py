@@ -249,6 +249,107 @@ def test_a_run_after_an_edit_with_old_timestamps_sees_the_edit(tmp_path: Path) -
     assert warm == uncached(root)
 
 
+def _known_by_stat(tmp_path: Path) -> Tuple[Path, Path, str]:
+    """A project whose files are old enough to be trusted by their stat after one run, the
+    schemas file of it, and the run's report."""
+    root = project(tmp_path)
+    old = 1_600_000_000
+    for path in root.rglob("*.py"):
+        os.utime(path, (old, old))
+    report = check(root)
+    assert CNF110 in report
+    return root, root / "cpv3/core/schemas.py", report
+
+
+#: PLAIN_BASE padded by a comment to the length of PYDANTIC_BASE: the edit keeps the size
+SAME_SIZE_PLAIN = "#" * (len(PYDANTIC_BASE) - len(PLAIN_BASE) - 1) + "\n" + PLAIN_BASE
+
+
+def test_an_edit_that_keeps_size_mtime_and_inode_is_seen(tmp_path: Path) -> None:
+    """Rewritten in place with its modification time set back: the change time tells."""
+    root, schemas, _ = _known_by_stat(tmp_path)
+    before = schemas.stat()
+    with open(schemas, "r+b") as handle:
+        handle.write(SAME_SIZE_PLAIN.encode())
+    os.utime(schemas, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = schemas.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    warm = check(root)
+    assert CNF110 not in warm and warm == uncached(root)
+
+
+def test_an_edit_that_keeps_size_and_mtime_but_not_the_inode_is_seen(tmp_path: Path) -> None:
+    """Written beside and renamed over (what editors and git do), the old time copied."""
+    root, schemas, _ = _known_by_stat(tmp_path)
+    before = schemas.stat()
+    replacement = schemas.with_name("schemas.py.new")
+    replacement.write_text(SAME_SIZE_PLAIN, encoding="utf-8")
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(replacement, schemas)
+    assert schemas.stat().st_ino != before.st_ino
+    warm = check(root)
+    assert CNF110 not in warm and warm == uncached(root)
+
+
+def test_an_edit_that_keeps_the_size_is_seen(tmp_path: Path) -> None:
+    root, schemas, _ = _known_by_stat(tmp_path)
+    schemas.write_text(SAME_SIZE_PLAIN, encoding="utf-8")
+    warm = check(root)
+    assert CNF110 not in warm and warm == uncached(root)
+
+
+def test_files_known_by_their_stat_are_not_read_and_a_bad_row_is_a_miss(tmp_path: Path) -> None:
+    """The warm run hashes nothing; a stat row of the wrong shape costs that file a read."""
+    root, _, report = _known_by_stat(tmp_path)
+    folder = root / ".test-cache"
+    env = dict(os.environ, CONFORMANCE_CACHE_DIR=str(folder))
+    script = dedent(
+        """
+        import hashlib, sys
+        from conformance import cache
+        from conformance.cli import main
+
+        hashed = []
+        def content_digest(data):
+            hashed.append(1)
+            return hashlib.sha256(data).hexdigest()
+        cache.content_digest = content_digest
+        main(["check", "--format", "concise"])
+        sys.stderr.write(f"HASHED {len(hashed)}\\n")
+        """
+    )
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+
+    def hashed_by_a_run() -> int:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=str(root),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.stdout == report
+        line = [x for x in result.stderr.splitlines() if x.startswith("HASHED ")][-1]
+        return int(line.split()[1])
+
+    assert hashed_by_a_run() == 0
+    total = len(list(root.rglob("*.py")))
+    for column, value in (("digest", "F" * 64), ("digest", "0" * 63), ("inode", "x")):
+        with closing(sqlite3.connect(str(database(folder)))) as db, db:
+            db.execute(
+                f"UPDATE files SET {column} = ? WHERE path = ?", (value, "cpv3/core/schemas.py")
+            )
+        assert hashed_by_a_run() == 1, column  # that file only, and its row written again
+        assert hashed_by_a_run() == 0, column
+    assert len(rows(folder, "files")) == total
+
+
 class _Payload:
     """Unpickling this writes a file: what a committed cache folder could do to a checker that
     unpickles it."""
@@ -364,12 +465,12 @@ def test_the_facts_of_a_stored_result_read_alone_equal_the_whole(tmp_path: Path)
     """The index loads only the facts of stored results (not their findings): what it reads is
     the facts of the whole result, and a row of another shape is a miss."""
     from conformance.config import validate
-    from conformance.engine import AnalysisSettings, selected_rules
+    from conformance.engine import selected_rules
     from conformance.facts import FileFacts
     from conformance.filepass import analyze_file
     from conformance.model import SourceFile
     from conformance.plain import dumps
-    from conformance.results import FileResult
+    from conformance.results import AnalysisSettings, FileResult
 
     config = validate({}, root=str(tmp_path), source=None)
     rules, file_rules, _ = selected_rules(config)

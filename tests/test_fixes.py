@@ -127,17 +127,17 @@ TEST_RULES: Sequence[Type[Rule]] = (RenameOld, Unwrap, Risky, Spin, Broken)
 
 @contextmanager
 def registered_test_rules() -> Iterator[None]:
-    """Register the test rules for the duration of the block."""
-    from conformance import rules as registry
+    """Register the test rules (rows of the rule table) for the duration of the block."""
+    from conformance.rules import _registry
+    from conformance.rules.spec import spec_of
 
-    registry.all_rules()
-    saved = list(registry._RULES)
-    registry._RULES.extend(TEST_RULES)
-    registry._RULES.sort(key=lambda rule: rule.code)
+    saved = _registry.RULES
+    rows = (*saved, *(spec_of(rule) for rule in TEST_RULES))
+    _registry.RULES = tuple(sorted(rows, key=lambda row: row.code))
     try:
         yield
     finally:
-        registry._RULES[:] = saved
+        _registry.RULES = saved
 
 
 @pytest.fixture

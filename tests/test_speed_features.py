@@ -1,6 +1,6 @@
 """Start-up and progress behaviour a user notices, without wall-clock assertions: a warm run does
-not import libcst or rich, a progress bar appears on a terminal for long cold runs only, and
-never in pipes or CI."""
+not import libcst, rich or any rule module (rules are known by their generated table), a progress
+bar appears on a terminal for long cold runs only, and never in pipes or CI."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 
@@ -19,7 +19,10 @@ from .conftest import REPO_ROOT, dedent, git_init, run_cli, write_tree
 
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 
-#: Runs conformance.cli.main in-process and reports which heavy modules it imported.
+#: Runs conformance.cli.main in-process and reports which heavy modules it imported: libcst,
+#: rich, the index and the incremental decision (a run that reuses its stored findings decides
+#: nothing), and every module of the rules package but its generated table and the table's row
+#: type (the rule classes, the families' helpers, the rule base class).
 WRAPPER = dedent(
     """
     import sys
@@ -27,7 +30,14 @@ WRAPPER = dedent(
     from conformance.cli import main
 
     code = main(sys.argv[1:])
-    loaded = [name for name in ("libcst", "rich") if name in sys.modules]
+    heavy = ("libcst", "rich", "conformance.index", "conformance.incremental")
+    loaded = [name for name in heavy if name in sys.modules]
+    loaded += sorted(
+        name
+        for name in sys.modules
+        if name.startswith("conformance.rules.")
+        and name not in ("conformance.rules._registry", "conformance.rules.spec")
+    )
     sys.stderr.write("LOADED " + ",".join(loaded) + "\\n")
     sys.exit(code)
     """
@@ -70,8 +80,9 @@ def _env(root: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     return env
 
 
-def loaded_modules(root: Path, *args: str) -> List[str]:
-    """The heavy modules a check imported, via the wrapper script in a fresh interpreter."""
+def checked(root: Path, *args: str) -> Tuple[List[str], str]:
+    """(the heavy modules a check imported, its report), via the wrapper script in a fresh
+    interpreter."""
     script = root / ".wrapper.py"
     script.write_text(WRAPPER, encoding="utf-8")
     result = subprocess.run(
@@ -85,22 +96,53 @@ def loaded_modules(root: Path, *args: str) -> List[str]:
     assert result.returncode in (0, 1), result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("LOADED ")]
     assert lines, result.stderr
-    return [name for name in lines[-1][len("LOADED ") :].split(",") if name]
+    return [name for name in lines[-1][len("LOADED ") :].split(",") if name], result.stdout
+
+
+def loaded_modules(root: Path, *args: str) -> List[str]:
+    """The heavy modules a check imported."""
+    return checked(root, *args)[0]
 
 
 # -- lazy imports -----------------------------------------------------------------------------
 
 
-def test_a_warm_concise_run_imports_neither_libcst_nor_rich(tmp_path: Path) -> None:
+def test_a_warm_concise_run_imports_no_heavy_module(tmp_path: Path) -> None:
     root = project(tmp_path)
     assert "libcst" in loaded_modules(root, "--format", "concise")  # cold: it parses
     assert loaded_modules(root, "--format", "concise") == []
 
 
-def test_a_warm_json_run_imports_neither_libcst_nor_rich(tmp_path: Path) -> None:
+def test_a_warm_json_run_imports_no_heavy_module(tmp_path: Path) -> None:
     root = project(tmp_path)
     loaded_modules(root, "--format", "json")
     assert loaded_modules(root, "--format", "json") == []
+
+
+@pytest.mark.parametrize("fmt", ["concise", "json", "text"])
+def test_a_warm_run_imports_no_rule_module_and_reports_what_the_cold_run_did(
+    tmp_path: Path, fmt: str
+) -> None:
+    """Selection, the settings digest, suppressions and the report's rule names come from the
+    generated rule table; a rule's class is imported only to analyse a file."""
+    root = project(tmp_path)
+    cold_modules, cold = checked(root, "--format", fmt)
+    assert "conformance.rules.layering.router_imports_repository" in cold_modules
+    warm_modules, warm = checked(root, "--format", fmt)
+    assert [m for m in warm_modules if m.startswith("conformance.rules")] == []
+    assert warm == cold and "CNF" in warm  # the findings are there, named as before
+
+
+def test_a_warm_sarif_run_still_gives_each_reported_rule_its_docs(tmp_path: Path) -> None:
+    import json
+
+    root = project(tmp_path)
+    checked(root, "--format", "sarif")
+    _, report = checked(root, "--format", "sarif")
+    rules = json.loads(report)["runs"][0]["tool"]["driver"]["rules"]
+    assert rules
+    for rule in rules:
+        assert rule["help"]["markdown"].startswith("## What it checks"), rule["id"]
 
 
 def test_one_changed_file_imports_libcst_again(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -173,11 +173,10 @@ def check_tool(paths: Sequence[str]) -> Dict[str, Any]:
     }
 
 
-def _rule_infos() -> Dict[str, Any]:
-    from conformance.docs import rule_info
-    from conformance.rules import all_rules
+def _rule_infos() -> Mapping[str, Any]:
+    from conformance.docs import RuleInfos
 
-    return {rule.code: rule_info(rule) for rule in all_rules()}
+    return RuleInfos()
 
 
 def explain_tool(rule: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, List, Mapping, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from conformance.diagnostics import FindingFix, Violation
 
@@ -23,10 +23,19 @@ class RuleInfo:
     code: str
     name: str
     summary: str
-    docs: str  # the rule's full Markdown documentation
+    docs: str  # the rule's full Markdown documentation ("" when ``load_docs`` gives it)
     url: str  # link to the rule's generated page
     fix: str = "none"  # "none", "safe" or "unsafe"
     default: bool = True
+    #: gives the docs on demand: they live in the rule's class, and importing rule modules costs
+    #: more than a warm run; only SARIF prints them
+    load_docs: Optional[Callable[[], str]] = field(default=None, compare=False, repr=False)
+
+    def full_docs(self) -> str:
+        """The rule's full Markdown documentation."""
+        if not self.docs and self.load_docs is not None:
+            return self.load_docs()
+        return self.docs
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def _rule(code: str, found: Sequence[Violation], context: ReportContext) -> dict
     info = context.rules.get(code)
     name = info.name if info is not None and info.name else first.name
     summary = info.summary if info is not None and info.summary else (name or code)
-    docs = info.docs if info is not None and info.docs else summary
+    docs = (info.full_docs() if info is not None else "") or summary
     tags: list[str] = []
     for violation in found:
         tags.extend(tag for tag in violation.tags if tag not in tags)

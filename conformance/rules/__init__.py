@@ -1,22 +1,28 @@
-"""The rule registry: every rule class, found by walking the family modules.
+"""The rule registry: every rule, by its row in a generated table, its class loaded on demand.
 
 A family is one package in this package (``structure``, ``layering``, ...) holding one rule class
 per module, named after the rule (``pydantic/pydantic_dict_method.py`` holds CNF430); shared
-helpers live in underscore modules beside them. Adding a rule means adding one module (plus its
-generated docs page); nothing else lists rules. A family may declare configuration keys in an
-``OPTIONS`` tuple of :class:`conformance.settings.Option` exported by its package.
+helpers live in underscore modules beside them. Adding a rule means adding one module and running
+``python -m conformance.docs``, which writes its docs page and its row in ``_registry.py``; nothing
+else lists rules. A family may declare configuration keys in an ``OPTIONS`` tuple of
+:class:`conformance.settings.Option` exported by its package (also copied into the table).
+
+Why a table: selecting rules, digesting the settings, validating a configuration and reporting
+need only a few attributes of each rule, and importing 150 rule modules (and the family helpers
+they build on) costs more than the rest of a run that reuses every stored finding. A rule's class
+is imported only when a file must be analysed or a project rule must run (:meth:`RuleSpec.load`).
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
-from conformance.rules.base import FileRule, ProjectRule, Rule
+from conformance.rules.spec import FILE, PROJECT, RuleSpec
 
 if TYPE_CHECKING:
+    from conformance.rules.base import FileRule, ProjectRule, Rule
     from conformance.settings import Option
 
 
@@ -46,13 +52,14 @@ def family_of(code: str) -> Optional[Family]:
     return next((family for family in FAMILIES if family.prefix == key), None)
 
 
-_RULES: List[Type[Rule]] = []
-_OPTIONS: List[Option] = []
+def scan_rules() -> Tuple[Type[Rule], ...]:
+    """Every rule class, found by importing every non-underscore module of the family packages,
+    sorted by code: what the generated table is written from (and checked against)."""
+    import pkgutil
 
+    from conformance.rules.base import FileRule, ProjectRule, Rule
 
-def _load() -> None:
-    if _RULES:
-        return
+    found: List[Type[Rule]] = []
     for family in FAMILIES:
         package = importlib.import_module(f"conformance.rules.{family.package}")
         for info in pkgutil.iter_modules(package.__path__):
@@ -67,46 +74,80 @@ def _load() -> None:
                     and value.__module__ == module.__name__
                     and value.code
                 ):
-                    _RULES.append(value)
-    _RULES.sort(key=lambda rule: rule.code)
+                    found.append(value)
+    return tuple(sorted(found, key=lambda rule: rule.code))
 
 
-def _load_options() -> None:
-    """The families' keys, from their packages alone: validating a configuration needs no rule
-    (a warm run that reuses every finding never loads one)."""
-    if _OPTIONS:
-        return
+def scan_options() -> Tuple[Option, ...]:
+    """Every family's configuration keys, from the family packages (what the table copies)."""
+    out: List[Option] = []
     for family in FAMILIES:
         package = importlib.import_module(f"conformance.rules.{family.package}")
-        _OPTIONS.extend(getattr(package, "OPTIONS", ()))
+        out.extend(getattr(package, "OPTIONS", ()))
+    return tuple(out)
+
+
+def specs() -> Tuple[RuleSpec, ...]:
+    """Every rule's row, sorted by code (no rule module is imported)."""
+    from conformance.rules._registry import RULES
+
+    return RULES
+
+
+def spec_by_code() -> Dict[str, RuleSpec]:
+    return {spec.code: spec for spec in specs()}
 
 
 def all_rules() -> Tuple[Type[Rule], ...]:
-    """Every rule, sorted by code."""
-    _load()
-    return tuple(_RULES)
+    """Every rule class, sorted by code (importing every rule module)."""
+    return tuple(spec.load() for spec in specs())
 
 
 def all_options() -> Tuple[Option, ...]:
-    """Every family's configuration keys."""
-    _load_options()
-    return tuple(_OPTIONS)
+    """Every family's configuration keys: validating a configuration needs no rule (a warm run
+    that reuses every finding never loads one)."""
+    from conformance.rules._registry import OPTIONS
+
+    return OPTIONS
 
 
 def by_code() -> Dict[str, Type[Rule]]:
     return {rule.code: rule for rule in all_rules()}
 
 
-def lookup(code_or_name: str) -> Type[Rule]:
-    """The rule with this code or name; KeyError otherwise."""
+def find(code_or_name: str) -> RuleSpec:
+    """The row of the rule with this code or name; KeyError otherwise."""
     key = code_or_name.strip()
-    for rule in all_rules():
-        if key.upper() == rule.code or key == rule.name:
-            return rule
+    for spec in specs():
+        if key.upper() == spec.code or key == spec.name:
+            return spec
     raise KeyError(code_or_name)
 
 
-def _matches(selector: str, rule: Type[Rule]) -> Tuple[bool, bool]:
+def lookup(code_or_name: str) -> Type[Rule]:
+    """The rule with this code or name; KeyError otherwise."""
+    return find(code_or_name).load()
+
+
+def load_file_rules(codes: Iterable[str]) -> Tuple[Type[FileRule], ...]:
+    """The file rules among ``codes`` (in the order given), their classes loaded."""
+    from conformance.rules.base import FileRule
+
+    table = spec_by_code()
+    loaded = (table[code].load() for code in codes if table[code].kind == FILE)
+    return tuple(rule for rule in loaded if issubclass(rule, FileRule))
+
+
+def load_project_rules(codes: Iterable[str]) -> Tuple[Type[ProjectRule], ...]:
+    """The project rules among ``codes`` (in the order given), their classes loaded."""
+    from conformance.rules.base import ProjectRule
+
+    table = spec_by_code()
+    loaded = (table[code].load() for code in codes if table[code].kind == PROJECT)
+    return tuple(rule for rule in loaded if issubclass(rule, ProjectRule))
+
+
+def _matches(selector: str, rule: RuleSpec) -> Tuple[bool, bool]:
     """(matches, explicitly): an exact code or name selects a rule explicitly (even an opt-in
     one); ``ALL`` and code prefixes select the default-on rules they cover."""
     key = selector.strip()
@@ -123,30 +164,36 @@ def unknown_selectors(selectors: Iterable[str]) -> List[str]:
     """The selectors that match no rule."""
     wanted = [s for s in selectors if s.strip().upper() not in ("ALL", "CNF")]
     if not wanted:
-        return []  # the defaults: no rule needs loading to know they match
-    rules = all_rules()
-    selectors = wanted
-    return [s for s in selectors if not any(_matches(s, rule)[0] for rule in rules)]
+        return []
+    rows = specs()
+    return [s for s in wanted if not any(_matches(s, spec)[0] for spec in rows)]
+
+
+def selected_specs(
+    select: Sequence[str], ignore: Sequence[str], extend_select: Sequence[str] = ()
+) -> Tuple[RuleSpec, ...]:
+    """The rows of the rules a run applies, like ruff: ``select`` (plus ``extend-select``) minus
+    ``ignore``; a more specific ignore beats a less specific select and vice versa."""
+    out: List[RuleSpec] = []
+    for spec in specs():
+        best_select = _specificity(list(select) + list(extend_select), spec)
+        best_ignore = _specificity(ignore, spec)
+        if best_select is None:
+            continue
+        if best_ignore is not None and best_ignore >= best_select:
+            continue
+        out.append(spec)
+    return tuple(out)
 
 
 def selected(
     select: Sequence[str], ignore: Sequence[str], extend_select: Sequence[str] = ()
 ) -> Tuple[Type[Rule], ...]:
-    """The rules a run applies, like ruff: ``select`` (plus ``extend-select``) minus ``ignore``;
-    a more specific ignore beats a less specific select and vice versa."""
-    out: List[Type[Rule]] = []
-    for rule in all_rules():
-        best_select = _specificity(list(select) + list(extend_select), rule)
-        best_ignore = _specificity(ignore, rule)
-        if best_select is None:
-            continue
-        if best_ignore is not None and best_ignore >= best_select:
-            continue
-        out.append(rule)
-    return tuple(out)
+    """The classes of :func:`selected_specs`."""
+    return tuple(spec.load() for spec in selected_specs(select, ignore, extend_select))
 
 
-def _specificity(selectors: Iterable[str], rule: Type[Rule]) -> Optional[int]:
+def _specificity(selectors: Iterable[str], rule: RuleSpec) -> Optional[int]:
     best = None
     for selector in selectors:
         matches, explicit = _matches(selector, rule)
