@@ -494,11 +494,11 @@ def test_a_result_whose_candidates_are_packed_reads_and_stores_the_same(tmp_path
     """A run holds each file's candidates packed until the decision: they read back as the
     same candidates, cross processes intact, and store the same row as the unpacked result."""
     from conformance.config import validate
-    from conformance.engine import AnalysisSettings, selected_rules
+    from conformance.engine import selected_rules
     from conformance.filepass import analyze_file, packed
     from conformance.model import SourceFile
     from conformance.plain import Packed, dumps, loads
-    from conformance.results import FileResult
+    from conformance.results import AnalysisSettings, FileResult
 
     config = validate({}, root=str(tmp_path), source=None)
     rules, file_rules, _ = selected_rules(config)
