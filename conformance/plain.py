@@ -207,17 +207,19 @@ def _make_decoder(kind: Any) -> Decoder:
 
 
 def _tuple_decoder(kind: Any, args: Tuple[Any, ...]) -> Decoder:
-    if len(args) == 2 and args[1] is Ellipsis and args[0] is str:
+    if len(args) == 2 and args[1] is Ellipsis and args[0] in (str, int, bool):
+        # the common columns of plain values: one loop, no call per item
+        scalar = args[0]
 
-        def decode_strings(data: Any) -> Any:
+        def decode_scalars(data: Any) -> Any:
             if type(data) is not list:
                 raise _fail(kind, data)
             for value in data:
-                if type(value) is not str:
-                    raise _fail(str, value)
+                if type(value) is not scalar:
+                    raise _fail(scalar, value)
             return tuple(data)
 
-        return decode_strings
+        return decode_scalars
     if len(args) == 2 and args[1] is Ellipsis:
         item = _decoder(args[0])
 
