@@ -220,7 +220,8 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
     of the last one in the project's cache."""
     from conformance.cache import Stores
 
-    with Stores(lambda root: _cache_dir(args, root)) as stores:
+    writes = not (args.show_settings or args.show_files)  # these only show, never write
+    with Stores(lambda root: _cache_dir(args, root) if writes else None) as stores:
         return _configs_with(args, paths, stores)
 
 

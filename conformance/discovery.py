@@ -14,9 +14,7 @@ import os
 import re
 import time
 from dataclasses import replace
-from typing import AbstractSet, Dict, List, Optional, Pattern, Sequence, Set, Tuple
-
-import pathspec
+from typing import TYPE_CHECKING, AbstractSet, Dict, List, Optional, Pattern, Sequence, Set, Tuple
 
 from conformance.config import project_config
 from conformance.diagnostics import Violation
@@ -33,6 +31,9 @@ from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.reading import read_source
 from conformance.roles import is_role_package, role_matcher
 from conformance.settings import ALEMBIC_VERSIONS, Config
+
+if TYPE_CHECKING:
+    import pathspec
 
 CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
 
@@ -67,6 +68,8 @@ def module_name(rel_path: str, src_roots: Sequence[str]) -> Tuple[str, bool]:
 def _gitignore_spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
     """A ``.gitignore`` file's patterns. Git skips the lines it cannot read as a pattern (a lone
     ``!``, a trailing backslash); so does this, instead of failing the run."""
+    import pathspec  # not on the path of a warm run, which takes the tree from the snapshot
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except ValueError:
@@ -105,9 +108,7 @@ class _Walker:
     def __init__(self, config: Config) -> None:
         self.root = os.path.abspath(config.root)
         self.config = config
-        self.excludes = _Matcher(
-            pathspec.GitIgnoreSpec.from_lines(list(config.exclude) + list(config.extend_exclude))
-        )
+        self._excludes: Optional[_Matcher] = None
         self.gitignores: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
         self._above: Dict[str, Tuple[Tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
         self._answers: Dict[str, bool] = {}  # probe (folders end in "/") -> excluded
@@ -121,6 +122,15 @@ class _Walker:
         self.previous: Dict[str, FolderRecord] = {}  # the last snapshot's records, by folder
         self.records: List[FolderRecord] = []  # every folder walked, in walk order
         self.packages: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {}
+
+    @property
+    def excludes(self) -> _Matcher:
+        if self._excludes is None:  # compiled when first needed: a warm run may never ask
+            import pathspec
+
+            patterns = list(self.config.exclude) + list(self.config.extend_exclude)
+            self._excludes = _Matcher(pathspec.GitIgnoreSpec.from_lines(patterns))
+        return self._excludes
 
     def excluded(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel

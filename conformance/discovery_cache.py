@@ -132,23 +132,8 @@ class Snapshot:
     unreadable: Tuple[Tuple[str, str], ...]
 
     def holds(self, root: str) -> bool:
-        """Whether every folder walked and every file whose content was read still has the
-        ``stat`` recorded, none too recent to trust: the tree would be discovered the same."""
-        stats, listed = self.stats, self.listed_ns
-        for index, path in enumerate(self.folders):
-            recorded = stats[4 * index : 4 * index + 4]
-            if recorded[0] >= listed[index] - RACY_NS:
-                return False
-            if stat_of(root if path == "." else os.path.join(root, path)) != recorded:
-                return False
-        for index, name, stat in self.watched:
-            if stat[0] >= listed[index] - RACY_NS:
-                return False
-            folder = self.folders[index]
-            path = os.path.join(root, name) if folder == "." else os.path.join(root, folder, name)
-            if stat_of(path) != stat:
-                return False
-        return True
+        """Whether the tree below ``root`` would be discovered the same (see :func:`holds`)."""
+        return holds(root, self.folders, self.stats, self.listed_ns, self.watched)
 
     def records(self) -> Tuple[FolderRecord, ...]:
         watched: Dict[int, List[Tuple[str, Optional[Stat]]]] = {}
@@ -218,6 +203,33 @@ def snapshot_of(records: Sequence[FolderRecord], layout: Layout) -> Optional[Sna
         layout.modules_roots,
         layout.unreadable,
     )
+
+
+def holds(
+    root: str,
+    folders: Sequence[str],
+    stats: Sequence[int],
+    listed_ns: Sequence[int],
+    watched: Sequence[Tuple[int, str, Stat]],
+) -> bool:
+    """Whether every folder of a walk (``folders``, relative to ``root``, with their ``stat``
+    four numbers each and the time they were listed) and every file whose content it read
+    (``watched``: the folder's index, the file's name, its ``stat``) still has the ``stat``
+    recorded, none too recent to trust: the walk would see what it saw then."""
+    for index, path in enumerate(folders):
+        recorded = tuple(stats[4 * index : 4 * index + 4])
+        if recorded[0] >= listed_ns[index] - RACY_NS:
+            return False
+        if stat_of(root if path == "." else os.path.join(root, path)) != recorded:
+            return False
+    for index, name, stat in watched:
+        if stat[0] >= listed_ns[index] - RACY_NS:
+            return False
+        folder = folders[index]
+        path = os.path.join(root, name) if folder == "." else os.path.join(root, folder, name)
+        if stat_of(path) != stat:
+            return False
+    return True
 
 
 class SnapshotStore(Protocol):

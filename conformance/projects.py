@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from conformance.config import find_config, project_config
-from conformance.discovery_cache import RACY_NS, SnapshotStore, Stat, stat_of
+from conformance.discovery_cache import RACY_NS, SnapshotStore, Stat, holds, stat_of
 from conformance.plain import Malformed, Unencodable, dumps, loads
 from conformance.settings import DEFAULT_EXCLUDE
 
@@ -57,21 +57,49 @@ class _Folder:
 
 @dataclass(frozen=True)
 class _Search:
-    """A search for nested projects as the cache stores it (column by column, in walk order)."""
+    """A search for nested projects as the cache stores it: the folders listed, in walk order,
+    column by column (as ``discovery_cache.Snapshot``: a thousand folders decode in a few
+    milliseconds, and checking that they hold needs no object per folder)."""
 
     folders: Tuple[str, ...]
-    stats: Tuple[Stat, ...]
+    stats: Tuple[int, ...]  # each folder's ``Stat``, one after another
     listed_ns: Tuple[int, ...]
-    watched: Tuple[Tuple[Tuple[str, Stat], ...], ...]
-    configs: Tuple[Optional[str], ...]
-    venvs: Tuple[bool, ...]
+    watched: Tuple[Tuple[int, str, Stat], ...]  # (folder's index, file name, stat)
+    projects: Tuple[Tuple[int, str], ...]  # (folder's index, its configuration file's name)
+    venvs: Tuple[int, ...]  # the folders' indexes
     subdirs: Tuple[Tuple[str, ...], ...]
 
+    def consistent(self) -> bool:
+        count = len(self.folders)
+        indexes = [i for i, _, _ in self.watched] + [i for i, _ in self.projects] + [*self.venvs]
+        return (
+            len(self.stats) == 4 * count
+            and len(self.listed_ns) == len(self.subdirs) == count
+            and all(0 <= index < count for index in indexes)
+        )
+
+    def found(self, top: str) -> List[Tuple[str, str]]:
+        return _found(top, [(self.folders[index], name) for index, name in self.projects])
+
     def records(self) -> List[_Folder]:
-        columns = (self.stats, self.listed_ns, self.watched, self.configs, self.venvs)
-        if any(len(column) != len(self.folders) for column in (*columns, self.subdirs)):
-            return []  # not written by this checker: a miss
-        return [_Folder(*row) for row in zip(self.folders, *columns, self.subdirs)]
+        watched: Dict[int, List[Tuple[str, Optional[Stat]]]] = {}
+        for index, name, stat in self.watched:
+            watched.setdefault(index, []).append((name, stat))
+        configs = dict(self.projects)
+        venvs = set(self.venvs)
+        stats = self.stats
+        return [
+            _Folder(
+                path,
+                (stats[4 * i], stats[4 * i + 1], stats[4 * i + 2], stats[4 * i + 3]),
+                self.listed_ns[i],
+                tuple(watched.get(i, ())),
+                configs.get(i),
+                i in venvs,
+                self.subdirs[i],
+            )
+            for i, path in enumerate(self.folders)
+        ]
 
 
 def nested_projects(folder: str, store: Optional[SnapshotStore] = None) -> List[Tuple[str, str]]:
@@ -82,10 +110,13 @@ def nested_projects(folder: str, store: Optional[SnapshotStore] = None) -> List[
     configuration file), so the walk costs one ``scandir`` per folder; symlinked folders are not
     followed, so no folder is reached twice. With ``store``, the search starts from the one kept
     there: a folder whose ``stat`` (and that of the configuration files read in it) did not
-    change is not listed again."""
+    change is not listed again, and when none changed the answer is the kept one."""
     top = os.path.abspath(folder)
     scope = "nested projects\0" + top
-    stored = _last_search(store, scope) if store is not None else []
+    last = _last_search(store, scope) if store is not None else None
+    if last is not None and holds(top, last.folders, last.stats, last.listed_ns, last.watched):
+        return last.found(top)
+    stored = last.records() if last is not None else []
     previous = {record.path: record for record in stored}
     listed_ns = time.time_ns()
     records: List[_Folder] = []
@@ -113,12 +144,16 @@ def nested_projects(folder: str, store: Optional[SnapshotStore] = None) -> List[
     visit(top, ".")
     if store is not None and records != stored:
         _keep(store, scope, records)
-    found: List[Tuple[str, str]] = []
-    for record in records:
-        if record.config is not None:
-            root = os.path.join(top, *record.path.split("/"))
-            found.append((root, os.path.join(root, record.config)))
-    return found
+    return _found(top, [(r.path, r.config) for r in records if r.config is not None])
+
+
+def _found(top: str, projects: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
+    """(root, config file) of the projects (folder relative to ``top``, config file name)."""
+    out: List[Tuple[str, str]] = []
+    for path, config in projects:
+        root = os.path.join(top, *path.split("/"))
+        out.append((root, os.path.join(root, config)))
+    return out
 
 
 def _judged(
@@ -154,29 +189,37 @@ def _judged(
     return _Folder(rel, stat, listed_ns, watched, None, False, tuple(subdirs))
 
 
-def _last_search(store: SnapshotStore, scope: str) -> List[_Folder]:
+def _last_search(store: SnapshotStore, scope: str) -> Optional[_Search]:
     text = store.discovery_snapshot(scope)
     if text is None:
-        return []
+        return None
     try:
         found: _Search = loads(text, _Search)
     except Malformed:
-        return []
-    return found.records()
+        return None
+    return found if found.consistent() else None
 
 
 def _keep(store: SnapshotStore, scope: str, records: List[_Folder]) -> None:
     """Store the search of ``records`` when every ``stat`` in it was taken (and its names can be
     stored as text)."""
-    if any(r.stat is None or any(s is None for _, s in r.watched) for r in records):
-        return
+    stats: List[int] = []
+    watched: List[Tuple[int, str, Stat]] = []
+    for index, record in enumerate(records):
+        if record.stat is None:
+            return
+        stats.extend(record.stat)
+        for name, stat in record.watched:
+            if stat is None:
+                return
+            watched.append((index, name, stat))
     search = _Search(
         tuple(r.path for r in records),
-        tuple(r.stat for r in records if r.stat is not None),
+        tuple(stats),
         tuple(r.listed_ns for r in records),
-        tuple(tuple((n, s) for n, s in r.watched if s is not None) for r in records),
-        tuple(r.config for r in records),
-        tuple(r.venv for r in records),
+        tuple(watched),
+        tuple((i, r.config) for i, r in enumerate(records) if r.config is not None),
+        tuple(i for i, r in enumerate(records) if r.venv),
         tuple(r.subdirs for r in records),
     )
     try:
