@@ -219,14 +219,17 @@ class _Walker:
         real: Optional[str] = None,
         top: bool = True,
         trusted: bool = True,
+        rel_folder: Optional[str] = None,
     ) -> None:
-        """Walk ``folder``: its record from the last snapshot when its evidence still holds
-        (``trusted``: no ``.gitignore`` above it changed), else from listing it now."""
+        """Walk ``folder`` (``rel_folder`` below the root): its record from the last snapshot
+        when its evidence still holds (``trusted``: no ``.gitignore`` above it changed), else
+        from listing it now."""
         # a folder's real path is its parent's plus its name, unless it is a link
         real = real if real is not None else os.path.realpath(folder)
         if real in seen:  # symlink loops
             return
-        rel_folder = relative(self.root, folder)
+        if rel_folder is None:
+            rel_folder = relative(self.root, folder)
         stat = stat_of(folder)  # before listing: a change after it is seen next time
         old = self.previous.get(rel_folder) if trusted else None
         if old is not None and self._holds(folder, old, stat):
@@ -264,7 +267,7 @@ class _Walker:
         for name in record.subdirs:
             inner = links.get(name) or real + os.sep + name
             path = os.path.join(folder, name)
-            self.walk(path, files, folders, seen, inner, top=False, trusted=trusted)
+            self.walk(path, files, folders, seen, inner, False, trusted, prefix + name)
 
     def _holds(self, folder: str, old: FolderRecord, stat: Optional[Stat]) -> bool:
         """Whether the stored record ``old`` still describes ``folder`` (now ``stat``)."""

@@ -388,6 +388,8 @@ def _make_encoder(kind: Any) -> Encoder:
         only = _encoder(options[0])
         return lambda value: None if value is None else only(value)
     if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis and args[0] in (str, int, bool, float):
+            return _encode_scalars  # a column of plain values: one loop, no call per item
         if len(args) == 2 and args[1] is Ellipsis:
             item = _encoder(args[0])
             return lambda value: [item(v) for v in value]
@@ -421,6 +423,13 @@ def _encode_plain(value: Any) -> Any:
     if not isinstance(value, _PLAIN):
         raise Unencodable(f"not plain data: {type(value).__name__}")
     return value
+
+
+def _encode_scalars(value: Any) -> Any:
+    for item in value:
+        if not isinstance(item, _PLAIN):
+            raise Unencodable(f"not plain data: {type(item).__name__}")
+    return list(value)
 
 
 def _encode_key(key: Any) -> str:
