@@ -22,6 +22,9 @@ What it holds, each row addressable by its key so a run loads what it needs and 
 * ``memos``: per run scope, values derived from the whole project (an import graph) with the
   index keys they read, written with the ``decided`` rows of the same run.
 * ``locations``: positions of confirmed cross-file findings, by file content.
+* ``snapshots``: per project root and discovery settings, what the last discovery of the whole
+  project saw, folder by folder, with each folder's ``stat`` (``discovery_cache.py``): an
+  unchanged tree is not listed again.
 
 Plain data only, never pickle: a cache folder can come from someone else (committed to a
 repository, restored from a shared CI cache), and reading it must never run code. Values are JSON
@@ -43,7 +46,7 @@ import os
 import re
 import sqlite3
 import time
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from conformance.version import __version__
 
@@ -86,6 +89,10 @@ _TABLES: Dict[str, str] = {
     ),
     "locations": (
         "CREATE TABLE locations (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+        " stamp INTEGER NOT NULL) WITHOUT ROWID"
+    ),
+    "snapshots": (
+        "CREATE TABLE snapshots (scope TEXT PRIMARY KEY, value TEXT NOT NULL,"
         " stamp INTEGER NOT NULL) WITHOUT ROWID"
     ),
 }
@@ -382,7 +389,30 @@ class Cache:
         except Malformed:
             return None
 
+    def discovery_snapshot(self, scope: str) -> Optional[str]:
+        """The discovery snapshot (JSON text) stored for ``scope`` by this version of the
+        checker."""
+        rows = self._query("SELECT value FROM snapshots WHERE scope = ?", (_snapshot_key(scope),))
+        return rows[0][0] if rows and type(rows[0][0]) is str else None
+
     # -- writing ---------------------------------------------------------------------------------
+
+    def put_discovery_snapshot(self, scope: str, text: str) -> None:
+        """Store the discovery snapshot of ``scope`` now, in a transaction of its own (discovery
+        runs before the run that commits the rest; a busy store skips it)."""
+        db = self._connection()
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)",
+                (_snapshot_key(scope), text, self._stamp),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error as error:
+            _rollback(db)
+            self._failed(error)
 
     def put_result(self, key: str, text: str) -> None:
         """Queue a file result (JSON text) for :meth:`commit`."""
@@ -520,7 +550,7 @@ class Cache:
         if self._stamp - last < 24 * 3600:
             return
         limit = self._stamp - STALE_SECONDS
-        for table in ("results", "locations", "outcomes"):
+        for table in ("results", "locations", "outcomes", "snapshots"):
             db.execute(f"DELETE FROM {table} WHERE stamp < ?", (limit,))
         db.execute("DELETE FROM files WHERE scope NOT IN (SELECT scope FROM outcomes)")
         db.execute("DELETE FROM decided WHERE scope NOT IN (SELECT scope FROM outcomes)")
@@ -529,6 +559,36 @@ class Cache:
             "DELETE FROM meta WHERE name LIKE 'touched:%' AND CAST(value AS INTEGER) < ?", (limit,)
         )
         db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (str(self._stamp),))
+
+
+class Stores:
+    """The stores of the projects a caller reaches before it runs them (the search for nested
+    projects, each project's discovery): one per cache folder, opened on first use, all closed
+    together. ``folder_of`` gives a project root's cache folder, None for no cache."""
+
+    def __init__(self, folder_of: Callable[[str], Optional[str]]) -> None:
+        self._folder_of = folder_of
+        self._open: Dict[str, Cache] = {}
+
+    def of(self, root: str) -> Optional[Cache]:
+        folder = self._folder_of(root)
+        if folder is None:
+            return None
+        found = self._open.get(folder)
+        if found is None:
+            found = self._open[folder] = Cache(folder)
+        return found
+
+    def close(self) -> None:
+        for store in self._open.values():
+            store.close()
+        self._open.clear()
+
+    def __enter__(self) -> Stores:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def _decoded(rows: Iterable[Tuple[Any, ...]], kind: Any) -> Dict[str, Any]:
@@ -545,6 +605,13 @@ def _decoded(rows: Iterable[Tuple[Any, ...]], kind: Any) -> Dict[str, Any]:
         except Malformed:
             continue
     return out
+
+
+def _snapshot_key(scope: str) -> str:
+    """A snapshot's row: its scope and the checker's code (another version may walk otherwise)."""
+    return hashlib.sha256(
+        f"{tool_digest()}\0{scope}".encode("utf-8", "surrogateescape")
+    ).hexdigest()
 
 
 def _generation(scope: str) -> str:

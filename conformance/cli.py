@@ -216,10 +216,22 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
     covers: ``--config`` applies one configuration to every path; otherwise each path belongs to
     the closest configured folder above it (conformance/projects.py). The layout is the one the
     source roots were found with, for the run to reuse. Raises ConfigError listing every problem
-    of every project."""
+    of every project. The search for nested projects and each discovery start from the snapshot
+    of the last one in the project's cache."""
+    from conformance.cache import Stores
+
+    writes = not (args.show_settings or args.show_files)  # these only show, never write
+    with Stores(lambda root: _cache_dir(args, root) if writes else None) as stores:
+        return _configs_with(args, paths, stores)
+
+
+def _configs_with(
+    args: argparse.Namespace, paths: Sequence[str], stores: Any
+) -> List[Tuple[Any, List[str], Any]]:
     from dataclasses import replace
 
     from conformance.config import ConfigError, load_config, with_overrides
+    from conformance.discovery import config_and_layout
     from conformance.projects import PlannedProject, plan
 
     if args.config is not None:
@@ -230,7 +242,7 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
             )
         ]
     else:
-        planned = plan(paths)
+        planned = plan(paths, stores.of)
     out: List[Tuple[Any, List[str], Any]] = []
     problems: List[str] = []
     for project in planned:
@@ -252,13 +264,18 @@ def _configs(args: argparse.Namespace, paths: Sequence[str]) -> List[Tuple[Any, 
         except ConfigError as error:
             problems.extend(p for p in error.problems if p not in problems)
             continue
-        from conformance.discovery import config_and_layout
-
-        config, layout = config_and_layout(config)
+        config, layout = config_and_layout(config, stores.of(config.root))
         out.append((config, list(project.paths), layout))
     if problems:
         raise ConfigError(problems)
     return out
+
+
+def _cache_dir(args: argparse.Namespace, root: str) -> Optional[str]:
+    """The cache folder of a project (by its root); None with ``--no-cache``."""
+    if args.no_cache:
+        return None
+    return os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(root, ".conformance_cache")
 
 
 def _check_selection_flags(args: argparse.Namespace) -> None:
@@ -364,11 +381,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         where = ""
         if len(projects) > 1:
             where = f"{display_path(config.root, cwd)}: "
-        cache_dir: Optional[str] = None
-        if not args.no_cache:
-            cache_dir = os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
-                config.root, ".conformance_cache"
-            )
+        cache_dir = _cache_dir(args, config.root)
         options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir, layout=layout)
         stdin_path: Optional[str] = None
         if stdin_data is not None:

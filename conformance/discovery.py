@@ -12,17 +12,28 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import replace
-from typing import AbstractSet, Dict, List, Optional, Pattern, Sequence, Set, Tuple
-
-import pathspec
+from typing import TYPE_CHECKING, AbstractSet, Dict, List, Optional, Pattern, Sequence, Set, Tuple
 
 from conformance.config import project_config
 from conformance.diagnostics import Violation
+from conformance.discovery_cache import (
+    FolderRecord,
+    SnapshotStore,
+    Stat,
+    load_snapshot,
+    save_snapshot,
+    snapshot_scope,
+    stat_of,
+)
 from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.reading import read_source
 from conformance.roles import is_role_package, role_matcher
 from conformance.settings import ALEMBIC_VERSIONS, Config
+
+if TYPE_CHECKING:
+    import pathspec
 
 CONFIG_FILE_NAMES = frozenset({"pyproject.toml", "conformance.toml"})
 
@@ -57,6 +68,8 @@ def module_name(rel_path: str, src_roots: Sequence[str]) -> Tuple[str, bool]:
 def _gitignore_spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
     """A ``.gitignore`` file's patterns. Git skips the lines it cannot read as a pattern (a lone
     ``!``, a trailing backslash); so does this, instead of failing the run."""
+    import pathspec  # not on the path of a warm run, which takes the tree from the snapshot
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except ValueError:
@@ -95,9 +108,7 @@ class _Walker:
     def __init__(self, config: Config) -> None:
         self.root = os.path.abspath(config.root)
         self.config = config
-        self.excludes = _Matcher(
-            pathspec.GitIgnoreSpec.from_lines(list(config.exclude) + list(config.extend_exclude))
-        )
+        self._excludes: Optional[_Matcher] = None
         self.gitignores: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
         self._above: Dict[str, Tuple[Tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
         self._answers: Dict[str, bool] = {}  # probe (folders end in "/") -> excluded
@@ -107,6 +118,19 @@ class _Walker:
         # kept elsewhere (``database/revisions/tenant/versions``) is found by Alembic's own
         # files beside it, as long as the defaults are in force.
         self.alembic_excluded = ALEMBIC_VERSIONS in config.exclude
+        self.now_ns = time.time_ns()  # before any listing: what is racy is judged against it
+        self.previous: Dict[str, FolderRecord] = {}  # the last snapshot's records, by folder
+        self.records: List[FolderRecord] = []  # every folder walked, in walk order
+        self.packages: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {}
+
+    @property
+    def excludes(self) -> _Matcher:
+        if self._excludes is None:  # compiled when first needed: a warm run may never ask
+            import pathspec
+
+            patterns = list(self.config.exclude) + list(self.config.extend_exclude)
+            self._excludes = _Matcher(pathspec.GitIgnoreSpec.from_lines(patterns))
+        return self._excludes
 
     def excluded(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
@@ -169,15 +193,21 @@ class _Walker:
                 return True
         return self.excluded(rel, True)
 
-    def _own_project_or_venv(self, folder: str, names: AbstractSet[str]) -> bool:
+    def _own_project_or_venv(
+        self, folder: str, names: AbstractSet[str], watched: List[Tuple[str, Optional[Stat]]]
+    ) -> bool:
         """A virtualenv, or another project checked with its own configuration (judged by the
-        folder's own listing, so that walking costs one listing per folder)."""
+        folder's own listing, so that walking costs one listing per folder). The ``stat`` of a
+        configuration file read goes to ``watched``, taken before reading it."""
         if "pyvenv.cfg" in names:
             return True
         if not self.config.subprojects:
             return False
         if "conformance.toml" not in names and "pyproject.toml" not in names:
             return False
+        for name in ("conformance.toml", "pyproject.toml"):
+            if name in names:
+                watched.append((name, stat_of(os.path.join(folder, name))))
         return project_config(folder) is not None
 
     def walk(
@@ -188,46 +218,154 @@ class _Walker:
         seen: Set[str],
         real: Optional[str] = None,
         top: bool = True,
+        trusted: bool = True,
+        rel_folder: Optional[str] = None,
     ) -> None:
+        """Walk ``folder`` (``rel_folder`` below the root): its record from the last snapshot
+        when its evidence still holds (``trusted``: no ``.gitignore`` above it changed), else
+        from listing it now."""
         # a folder's real path is its parent's plus its name, unless it is a link
         real = real if real is not None else os.path.realpath(folder)
         if real in seen:  # symlink loops
             return
-        rel_folder = relative(self.root, folder)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as error:
-            raise DiscoveryError(f"{rel_folder}: cannot read folder: {error.strerror}") from None
-        names = {entry.name for entry in entries}
-        if not top and self._own_project_or_venv(folder, names):
+        if rel_folder is None:
+            rel_folder = relative(self.root, folder)
+        stat = stat_of(folder)  # before listing: a change after it is seen next time
+        old = self.previous.get(rel_folder) if trusted else None
+        if old is not None and self._holds(folder, old, stat):
+            record = old
+        else:
+            record = self._listed(folder, rel_folder, stat, top)
+            if (
+                old is not None
+                and record.same_listing(old)
+                and (record.stat, record.watched) == (old.stat, old.watched)
+                and not record.trusted()
+            ):
+                record = old  # unchanged and still too recent: the stored one, nothing to write
+            # what a .gitignore excludes lies below it: a new, gone or changed one, or one that
+            # was too recent to trust, and nothing below is taken from the snapshot
+            ignore = record.watched_stat(".gitignore")
+            trusted = (
+                old is not None
+                and old.watched_stat(".gitignore") == ignore
+                and (ignore is None or not old.racy(ignore))
+            )
+        self.records.append(record)
+        if record.skipped:
             return
         seen.add(real)
         # A folder whose name is not valid UTF-8 is never a module package (its name could not
         # be printed, stored or compared); the Python files in it are listed, to be reported.
         if escaped_name(rel_folder) == rel_folder:
             folders.add(rel_folder)
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        files.update(prefix + name for name in record.files)
+        if record.package is not None:
+            self.packages[rel_folder] = record.package
+        links = dict(record.links)
+        for name in record.subdirs:
+            inner = links.get(name) or real + os.sep + name
+            path = os.path.join(folder, name)
+            self.walk(path, files, folders, seen, inner, False, trusted, prefix + name)
+
+    def _holds(self, folder: str, old: FolderRecord, stat: Optional[Stat]) -> bool:
+        """Whether the stored record ``old`` still describes ``folder`` (now ``stat``)."""
+        if stat is None or stat != old.stat or not old.trusted():
+            return False
+        return all(stat_of(os.path.join(folder, name)) == was for name, was in old.watched)
+
+    def _listed(
+        self, folder: str, rel_folder: str, stat: Optional[Stat], top: bool
+    ) -> FolderRecord:
+        """List ``folder`` and take from it what discovery needs."""
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            raise DiscoveryError(f"{rel_folder}: cannot read folder: {error.strerror}") from None
+        names = {entry.name for entry in entries}
+        watched: List[Tuple[str, Optional[Stat]]] = []
+        if self.config.respect_gitignore and ".gitignore" in names:
+            # read while matching the entries below: its stat first
+            watched.append((".gitignore", stat_of(os.path.join(folder, ".gitignore"))))
+        storable = stat is not None
+        if not top and self._own_project_or_venv(folder, names, watched):
+            storable = storable and all(was is not None for _, was in watched)
+            return FolderRecord(
+                rel_folder, stat, self.now_ns, tuple(watched), True, storable=storable
+            )
+        storable = storable and all(was is not None for _, was in watched)
+        files: List[str] = []
+        subdirs: List[str] = []
+        links: List[Tuple[str, str]] = []
         for entry in entries:
             rel = entry.name if rel_folder == "." else f"{rel_folder}/{entry.name}"
+            try:
+                link = entry.is_symlink()
+            except OSError:
+                link = False
+                storable = False
+            if link:  # its target may change without its folder changing
+                storable = False
             try:
                 is_dir = entry.is_dir()
             except OSError:  # a symlink loop: listed, so that reading it reports it (CNF901)
                 is_dir = False
             if is_dir:
                 if not self.skip_dir(entry, rel, names):
-                    link = entry.is_symlink()
-                    inner = os.path.realpath(entry.path) if link else real + os.sep + entry.name
-                    self.walk(entry.path, files, folders, seen, inner, top=False)
+                    subdirs.append(entry.name)
+                    if link:
+                        links.append((entry.name, os.path.realpath(entry.path)))
             elif entry.name.endswith(".py") and not self.excluded(rel, False):
-                files.add(rel)
+                files.append(entry.name)
+        package = None
+        if rel_folder != "." and self.roles.package_of(rel_folder) is not None:
+            package = self._package_entries(rel_folder, entries)
+        return FolderRecord(
+            rel_folder,
+            stat,
+            self.now_ns,
+            tuple(watched),
+            False,
+            tuple(files),
+            tuple(subdirs),
+            package,
+            links=tuple(links),
+            storable=storable,
+        )
+
+    def _package_entries(
+        self, folder: str, entries: Sequence[os.DirEntry[str]]
+    ) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+        """A module package folder's regular files and sub-folders, minus hidden, cache and
+        ignored entries (a gitignored build artefact is not an extra file)."""
+        names: List[str] = []
+        subdirs: List[str] = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            rel = f"{folder}/{entry.name}"
+            try:
+                if entry.is_dir():
+                    if not self.excluded(rel, True):
+                        subdirs.append(entry.name)
+                elif entry.is_file() and not self.excluded(rel, False):
+                    names.append(entry.name)
+            except OSError:
+                continue
+        return tuple(names), tuple(subdirs)
 
 
-def discover(config: Config, paths: Sequence[str]) -> Layout:
-    """Expand ``paths`` (absolute) into the files and module packages to check."""
+def discover(config: Config, paths: Sequence[str], store: Optional[SnapshotStore] = None) -> Layout:
+    """Expand ``paths`` (absolute) into the files and module packages to check.
+
+    With ``store``, a discovery of the whole project root starts from the snapshot of the last
+    one (``discovery_cache.py``): a folder whose ``stat`` did not change is not listed again, and
+    when no folder's listing changed the stored layout is the answer. The new snapshot is stored
+    when anything in it changed.
+    """
     walker = _Walker(config)
     root = walker.root
-    files: Set[str] = set()
-    folders: Set[str] = set()
-    seen: Set[str] = set()
     targets: List[str] = []
     for path in paths:
         absolute = os.path.abspath(path)
@@ -246,14 +384,56 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
                 targets.append(absolute)
         else:
             targets.append(absolute)
-    for target in sorted(set(targets)):
+    if store is None or set(targets) != {root}:
+        return _discovered(walker, sorted(set(targets)))
+    scope = snapshot_scope(config)
+    last = load_snapshot(store, scope)
+    if last is not None and last.holds(root):
+        return last.layout()  # nothing listed, nothing matched
+    stored = last.records() if last is not None else ()
+    walker.previous = {record.path: record for record in stored}
+    files: Set[str] = set()
+    folders: Set[str] = set()
+    walker.walk(root, files, folders, set())
+    records = tuple(walker.records)
+    if last is not None and _same_listings(records, stored):
+        layout = last.layout()
+    else:
+        known = {file.path: file for file in last.layout().files} if last is not None else {}
+        layout = _layout(walker, files, folders, known)
+    if records != stored:
+        save_snapshot(store, scope, records, layout)
+    return layout
+
+
+def _same_listings(records: Sequence[FolderRecord], stored: Sequence[FolderRecord]) -> bool:
+    return len(records) == len(stored) and all(
+        new is old or new.same_listing(old) for new, old in zip(records, stored)
+    )
+
+
+def _discovered(walker: _Walker, targets: Sequence[str]) -> Layout:
+    root = walker.root
+    files: Set[str] = set()
+    folders: Set[str] = set()
+    seen: Set[str] = set()
+    for target in targets:
         if os.path.isdir(target):
             walker.walk(target, files, folders, seen)
         elif target.endswith(".py"):
             rel = relative(root, target)
             if not walker.excluded(rel, False):
                 files.add(rel)
+    return _layout(walker, files, folders, {})
 
+
+def _layout(
+    walker: _Walker, files: Set[str], folders: Set[str], known: Dict[str, SourceFile]
+) -> Layout:
+    """The layout of the walked ``files`` and ``folders``. ``known``: the files of a layout of
+    the same configuration, by path (a file's module name and roles follow from its path)."""
+    config = walker.config
+    root = walker.root
     # A folder is a module package when the globs say so (one answer per folder, see
     # RoleMatcher.module_of) and it holds Python files: a folder of fonts or templates that a
     # broad glob matches is not a module.
@@ -279,7 +459,7 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
         if folder != ".":
             children.setdefault(folder.rpartition("/")[0] or ".", set()).add(folder)
     dedicated_of: Dict[str, bool] = {}
-    for folder, feature in modules.items():
+    for folder in modules:
         parent = folder.rpartition("/")[0] or "."
         # The folder holding modules, unless it is (inside) a module itself: a module's own
         # router.py is never a stray file of a "modules folder".
@@ -289,7 +469,7 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
             dedicated_of[parent] = dedicated
         if (parent == "." or walker.roles.module_of(parent) is None) and dedicated:
             roots.add(parent)
-        packages.append(_package(walker, folder, feature, modules))
+        packages.append(_package(walker, folder, modules))
 
     roots = {folder for folder in roots if _holds_modules(folder, files, modules)}
     stray: List[str] = []
@@ -310,13 +490,15 @@ def discover(config: Config, paths: Sequence[str]) -> Layout:
             )
             unreadable.append((shown, f"not read: the {which} name is not valid UTF-8"))
         escaped_files.add(shown)
-    files = escaped_files
 
     source_files: List[SourceFile] = []
-    for rel in sorted(files):
-        name, is_package = module_name(rel, config.src)
-        roles, feature = walker.roles.roles_for_path(rel)
-        source_files.append(SourceFile(rel, name, is_package, roles, feature))
+    for rel in sorted(escaped_files):
+        file = known.get(rel)
+        if file is None:
+            name, is_package = module_name(rel, config.src)
+            roles, feature = walker.roles.roles_for_path(rel)
+            file = SourceFile(rel, name, is_package, roles, feature)
+        source_files.append(file)
     return Layout(
         root=root,
         files=tuple(source_files),
@@ -375,34 +557,16 @@ def escaped_name(name: str) -> str:
     return name
 
 
-def _package(walker: _Walker, folder: str, feature: str, modules: Dict[str, str]) -> ModulePackage:
-    """List a module package's folder: its files and sub-folders, minus hidden, cache and ignored
-    entries (a gitignored build artefact is not an extra file) and sub-folders that are module
-    packages of their own (``nested-modules``)."""
-    names: List[str] = []
-    subdirs: List[str] = []
-    try:
-        entries = sorted(os.scandir(os.path.join(walker.root, folder)), key=lambda e: e.name)
-    except OSError:
-        entries = []
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        rel = f"{folder}/{entry.name}"
-        try:
-            if entry.is_dir():
-                if not walker.excluded(rel, True) and rel not in modules:
-                    subdirs.append(entry.name)
-            elif entry.is_file() and not walker.excluded(rel, False):
-                names.append(entry.name)
-        except OSError:
-            continue
+def _package(walker: _Walker, folder: str, modules: Dict[str, str]) -> ModulePackage:
+    """A module package: its folder's files and sub-folders as the walk listed them, minus the
+    sub-folders that are module packages of their own (``nested-modules``)."""
+    names, subdirs = walker.packages.get(folder, ((), ()))
     # The folder's own name (a nested module's feature is dotted: users.admin).
     return ModulePackage(
         folder.rsplit("/", 1)[-1],
         folder,
         tuple(escaped_name(name) for name in names),
-        tuple(escaped_name(name) for name in subdirs),
+        tuple(escaped_name(name) for name in subdirs if f"{folder}/{name}" not in modules),
     )
 
 
@@ -528,17 +692,19 @@ def with_found_source_roots(config: Config) -> Config:
     return config_and_layout(config)[0]
 
 
-def config_and_layout(config: Config) -> Tuple[Config, Optional[Layout]]:
+def config_and_layout(
+    config: Config, store: Optional[SnapshotStore] = None
+) -> Tuple[Config, Optional[Layout]]:
     """``config`` with the source roots the tree shows, and the whole project's layout under
     that configuration: the one discovery the roots were found with, for the run to reuse
     (``RunOptions.layout``) instead of walking the tree again. None when the tree cannot be
-    discovered (the run reports it).
+    discovered (the run reports it). ``store``: where the discovery snapshot is kept.
 
     A layout describes the tree at one moment: a caller that keeps the configuration between
     runs (the language server) passes it to the run that follows the load, never to a later one.
     """
     try:
-        layout = discover(config, [config.root])
+        layout = discover(config, [config.root], store)
     except DiscoveryError:
         return config, None
     roots, warnings = found_source_roots(config, layout)

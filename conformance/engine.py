@@ -418,13 +418,14 @@ def _run(
 
     # Findings in the checked files can depend on any other file (a base class, a provider, an
     # import cycle): the index always covers the whole project, the report only what was asked.
+    # (a discovery of the whole root starts from the cache's snapshot of the last one)
     whole = options.layout
     if whole is not None and is_root(config.root, paths):
         reported = layout = whole
     else:
-        reported = discover(config, paths)
+        reported = discover(config, paths, cache)
         whole = reported if covers_root(config.root, paths) else whole
-        layout = whole if whole is not None else discover(config, [config.root])
+        layout = whole if whole is not None else discover(config, [config.root], cache)
     rules = rules_applied(config)
     packages = project_packages(layout)
     codes = tuple(r.code for r in rules)

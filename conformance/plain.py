@@ -276,17 +276,19 @@ def _make_decoder(kind: Any) -> Decoder:
 
 
 def _tuple_decoder(kind: Any, args: Tuple[Any, ...]) -> Decoder:
-    if len(args) == 2 and args[1] is Ellipsis and args[0] is str:
+    if len(args) == 2 and args[1] is Ellipsis and args[0] in (str, int, bool):
+        # the common columns of plain values: one loop, no call per item
+        scalar = args[0]
 
-        def decode_strings(data: Any) -> Any:
+        def decode_scalars(data: Any) -> Any:
             if type(data) is not list:
                 raise _fail(kind, data)
             for value in data:
-                if type(value) is not str:
-                    raise _fail(str, value)
+                if type(value) is not scalar:
+                    raise _fail(scalar, value)
             return tuple(data)
 
-        return decode_strings
+        return decode_scalars
     if len(args) == 2 and args[1] is Ellipsis:
         item = _decoder(args[0])
 
@@ -458,6 +460,8 @@ def _make_encoder(kind: Any) -> Encoder:
     if origin is collections.abc.Sequence:
         return _encoder(Tuple[args[0], ...])
     if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis and args[0] in (str, int, bool, float):
+            return _encode_scalars  # a column of plain values: one loop, no call per item
         if len(args) == 2 and args[1] is Ellipsis:
             item = _encoder(args[0])
 
@@ -497,6 +501,13 @@ def _encode_plain(value: Any) -> Any:
     if not isinstance(value, _PLAIN):
         raise Unencodable(f"not plain data: {type(value).__name__}")
     return value
+
+
+def _encode_scalars(value: Any) -> Any:
+    for item in value:
+        if not isinstance(item, _PLAIN):
+            raise Unencodable(f"not plain data: {type(item).__name__}")
+    return list(value)
 
 
 def _encode_key(key: Any) -> str:

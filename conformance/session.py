@@ -71,13 +71,22 @@ class Session:
         """The configuration of a project, and the whole project's layout when the configuration
         was loaded (and the tree discovered) just now: a layout is reused by the check that
         follows the load only, never by a later one (files come and go between checks)."""
+        from conformance.cache import Cache
         from conformance.config import load_config
         from conformance.discovery import config_and_layout
 
         key = (root, config_file)
         if key in self._configs:
             return self._configs[key], None
-        config, layout = config_and_layout(load_config(root, config_file))
+        config = load_config(root, config_file)
+        # (the checks that follow discover the tree again, from the snapshot this one keeps)
+        cache_dir = self.cache_dir(config)
+        store = Cache(cache_dir) if cache_dir is not None else None
+        try:
+            config, layout = config_and_layout(config, store)
+        finally:
+            if store is not None:
+                store.close()
         self._configs[key] = config
         return config, layout
 
@@ -87,11 +96,12 @@ class Session:
         return self.config(*find_config(os.path.abspath(path)))
 
     def cache_dir(self, config: Config) -> Optional[str]:
+        return self._cache_dir_of(config.root)
+
+    def _cache_dir_of(self, root: str) -> Optional[str]:
         if not self.cache:
             return None
-        return os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(
-            config.root, ".conformance_cache"
-        )
+        return os.environ.get("CONFORMANCE_CACHE_DIR") or os.path.join(root, ".conformance_cache")
 
     def check(
         self,
@@ -107,12 +117,15 @@ class Session:
         ``fixes``, every fixable finding's edits are computed too (only those in the files
         ``fixes_for``, absolute paths, when given). Raises ``ConfigError`` and
         ``DiscoveryError``."""
+        from conformance.cache import Stores
         from conformance.discovery import relative
         from conformance.projects import plan
 
         given = {os.path.abspath(p): data for p, data in (overrides or {}).items()}
         out: List[Checked] = []
-        for project in plan([os.path.abspath(p) for p in paths]):
+        with Stores(self._cache_dir_of) as stores:
+            planned = plan([os.path.abspath(p) for p in paths], stores.of)
+        for project in planned:
             config, layout = self._load(project.root, project.config_file)
             sources = {
                 relative(config.root, path): data

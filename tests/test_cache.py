@@ -178,9 +178,13 @@ def _damage(folder: Path, how: str) -> None:
         path.write_bytes(b"")
     elif how == "garbage":
         path.write_bytes(b"\x80\x05garbage" + data[::-1][:64])
-    else:  # a page in the middle overwritten: a database file that SQLite finds malformed
-        middle = len(data) // 2
-        path.write_bytes(data[:middle] + b"\xff" * 4096 + data[middle + 4096 :])
+    else:  # a page every run reads overwritten (the first of the outcomes, which a warm run
+        # reads): a database file that SQLite finds malformed
+        with closing(sqlite3.connect(str(path))) as db:
+            size = db.execute("PRAGMA page_size").fetchone()[0]
+            (page,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'outcomes'")
+        start = (page[0] - 1) * size
+        path.write_bytes(data[:start] + b"\xff" * size + data[start + size :])
 
 
 def _intact(folder: Path) -> None:
@@ -217,6 +221,7 @@ def test_rows_of_the_wrong_shape_read_as_misses(tmp_path: Path) -> None:
             db.execute("UPDATE results SET value = ?", (value,))
             db.execute("UPDATE outcomes SET value = ?", (value,))
             db.execute("UPDATE locations SET value = ?", (value,))
+            db.execute("UPDATE snapshots SET value = ?", (value,))
             db.execute("UPDATE files SET digest = ?, size = 'x'", (value,))
         assert check(root) == expected, value
         assert check(root) == expected, value
@@ -372,7 +377,7 @@ def test_nothing_read_from_the_cache_folder_runs_code(tmp_path: Path) -> None:
     assert check(root) == expected
     # the rows hold pickles
     with closing(sqlite3.connect(str(database(folder)))) as db, db:
-        for table in ("results", "outcomes", "locations"):
+        for table in ("results", "outcomes", "locations", "snapshots"):
             db.execute(f"UPDATE {table} SET value = ?", (payload,))
     assert check(root) == expected
     # pickles where the previous cache format kept its entries
