@@ -376,7 +376,12 @@ def run_scope(config: Config, digest: str) -> str:
 
 
 def layout_digest(layout: Layout) -> str:
-    return hashlib.sha256(pickle.dumps(layout, protocol=4)).hexdigest()
+    """Digest of a layout's content. From its plain encoding, not a pickle: a pickle depends on
+    which equal values share one object, and a layout restored from the discovery snapshot
+    shares them differently from a fresh discovery of the same tree."""
+    from conformance.plain import dumps
+
+    return hashlib.sha256(dumps(layout, Layout).encode("utf-8")).hexdigest()
 
 
 # -- the run -------------------------------------------------------------------------------
