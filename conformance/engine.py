@@ -83,6 +83,8 @@ class EngineState:
     #: facts by content key, loaded alone for the index (their findings were not needed)
     facts: Dict[str, FileFacts] = field(default_factory=dict)
     scope: Optional[str] = None
+    #: the kept memos already decoded, name -> (text, value) (``tracking.MemoValues``)
+    memo_values: Dict[str, Tuple[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -652,6 +654,7 @@ def _decide(
         lambda unlocated: _locate(layout.root, unlocated, cache),
         memos,
         facts_of,
+        state.memo_values if state is not None else None,
     )
     if state is not None:
         state.decided, state.scope, state.memos = decision.decided, scope, decision.memos
