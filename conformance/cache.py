@@ -36,6 +36,7 @@ of the store reads as a miss: the cache can make a run faster, never wrong, neve
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
@@ -125,8 +126,13 @@ def content_digest(data: bytes) -> str:
 
 def content_key(settings_digest: str, path: str, module: str, role: str, data_digest: str) -> str:
     """The cache key of one file's result (``data_digest``: :func:`content_digest` of its bytes)."""
+    return _content_key(tool_digest(), settings_digest, path, module, role, data_digest)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a long-lived process asks again for every file per check
+def _content_key(*parts: str) -> str:
     digest = hashlib.sha256()
-    for part in (tool_digest(), settings_digest, path, module, role, data_digest):
+    for part in parts:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
