@@ -516,7 +516,8 @@ def _run(
     known = cache.file_stats(scope) if cache is not None and scope else {}
     inputs = read_inputs(layout, digest, options, known)
     whole_run = cache is not None and scope is not None and options.sources is None
-    inputs_key = run_key((item.key for item in inputs), layout_digest(layout))
+    # read and written by whole runs only: a language server's checks do not pickle the layout
+    inputs_key = run_key((i.key for i in inputs), layout_digest(layout)) if whole_run else ""
     stored = None
     if cache is not None and scope is not None and whole_run:
         stored = cache.outcome(scope, inputs_key, Outcome)

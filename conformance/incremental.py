@@ -239,11 +239,15 @@ def _one_per_memo(
     covered: Set[str] = set()
     out: Set[str] = set()
     for path in sorted(suspects):
-        stale = {
-            dep
-            for dep in previous[path].deps
-            if dep[:1] == MEMO and not memo_valid((dep,), changed, stored, known)
-        }
+        stale: Set[str] = set()
+        for dep in previous[path].deps:
+            if dep[:1] != MEMO:
+                continue
+            holds = known.get(dep[1:])  # asked already, for nearly every memo
+            if holds is None:
+                holds = memo_valid((dep,), changed, stored, known)
+            if not holds:
+                stale.add(dep)
         if not stale <= covered:
             covered |= stale
             out.add(path)

@@ -282,9 +282,9 @@ def build_server() -> Any:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls: Any, params: types.DidChangeWatchedFilesParams) -> None:
-        changes = [c for c in params.changes if not _in_git_folder(c.uri)]
+        changes = [c for c in params.changes if not _bookkeeping(c.uri)]
         if not changes:
-            return  # git's own bookkeeping (locks, objects): no file of the project
+            return  # git's or Python's own files: never files of the project
         session.tree_changed()
         if any(change.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for change in changes):
             session.reload()
@@ -383,8 +383,10 @@ def _import_parser() -> None:
         pass  # the check that needs it says so
 
 
-def _in_git_folder(uri: str) -> bool:
-    return "/.git/" in uri
+def _bookkeeping(uri: str) -> bool:
+    """A file of git (locks, objects) or of Python's bytecode cache, which discovery skips: the
+    watcher of every created file reports them by the hundred while tests run or git works."""
+    return "/.git/" in uri or "/__pycache__/" in uri
 
 
 def _within(path: str, root: str) -> bool:
