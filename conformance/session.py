@@ -218,7 +218,7 @@ class Session:
             options = RunOptions(
                 jobs=self.jobs, cache_dir=self.cache_dir(config), sources=sources or None
             )
-            yield from fill_steps(config, layout, state, options, parse=sorted(sources))
+            yield from fill_steps(config, layout, state, options)
 
     def _project_notes(self, config: Config, result: RunResult) -> Tuple[List[str], List[str]]:
         layout = result.project_layout

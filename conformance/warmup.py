@@ -5,7 +5,7 @@ The language server's first check of a project is served from the stored records
 would then pay for both, the parser's import and every module's facts that a whole-project
 question reads (the family facts of every file, for one router's routes). :func:`fill_steps`
 does that work beforehand, in short steps that a caller runs between its checks, so that a
-check arriving meanwhile waits for one step at most.
+check arriving meanwhile waits for one step at most (a few milliseconds).
 
 Nothing here changes what a check finds: results and facts are kept by content key (a file's
 result is a pure function of its bytes and the settings), and a check reads them only for the
@@ -15,6 +15,7 @@ keys it has; a step that ran for an older version of a file fills in a key nobod
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Mapping, Optional, Sequence
 
 from conformance.engine import (
@@ -28,14 +29,15 @@ from conformance.engine import (
 )
 from conformance.incremental import stored_facts
 from conformance.model import Layout
-from conformance.results import AnalysisSettings, FileResult
+from conformance.results import FileResult
 from conformance.settings import Config
 
 if TYPE_CHECKING:
     from conformance.cache import Cache
 
-#: Files whose facts one step loads from the store: a few tens of milliseconds.
-FACTS_PER_STEP = 200
+#: Files one step reads the facts of from the store (and ``stat``\s first): about ten
+#: milliseconds on a quiet machine, what a check arriving meanwhile may wait.
+FILES_PER_STEP = 50
 
 
 def fill_steps(
@@ -43,41 +45,53 @@ def fill_steps(
     layout: Layout,
     state: EngineState,
     options: RunOptions,
-    parse: Sequence[str] = (),
 ) -> Iterator[None]:
-    """Fill ``state`` for the next runs of ``config`` on ``layout``: the file pass imported (and
-    the files ``parse``, project-relative, analysed: the parser's first run costs more), then
-    the facts of every file from the store. One step per ``next()``; the caller may stop at any
-    step. Only for the scope ``state`` was last run for (another scope's records are not kept)."""
-    rules, file_rules, _ = selected_rules(config)
+    """Fill ``state`` for the next runs of ``config`` on ``layout``: the file pass imported, the
+    results of the files ``options.sources`` holds (the open documents), then the facts of every
+    file from the store, a few files per step. One step per
+    ``next()``; the caller may stop at any step. Only for the scope ``state`` was last run for
+    (another scope's records are not kept)."""
+    rules, _, _ = selected_rules(config)
     packages = project_packages(layout)
-    codes = tuple(r.code for r in rules)
-    digest = analysis_digest(config, codes, packages)
+    digest = analysis_digest(config, tuple(r.code for r in rules), packages)
     if state.scope is None or state.scope != run_scope(config, digest):
         return
     import conformance.filepass  # noqa: F401  (libcst and the walker: the first edit's parse)
 
     yield
     with _store(options) as cache:
-        known = cache.file_stats(state.scope) if cache is not None else {}
-        inputs = [i for i in read_inputs(layout, digest, options, known) if i.readable]
-    settings = AnalysisSettings(config, codes, packages)
-    by_path = {item.file.path: item for item in inputs}
-    for path in parse:
-        item = by_path.get(path)
-        if item is not None and item.data is not None and item.key not in state.results:
-            from conformance.filepass import analyze_file
-
-            state.results[item.key] = analyze_file(item.file, item.data, settings, file_rules)
-            yield
-    wanted = [i for i in inputs if i.key not in state.results and i.key not in state.facts]
-    for start in range(0, len(wanted), FACTS_PER_STEP):
-        chunk = {item.file.path: item for item in wanted[start : start + FACTS_PER_STEP]}
-        with _store(options) as cache:
-            if cache is None:
-                return  # without a store, facts come from parsing: the runs do that
-            stored_facts(chunk, state.results, state.facts, cache, _nothing)
+        if cache is None:
+            return  # without a store, facts come from parsing: the runs do that
+        known = cache.file_stats(state.scope)
+        # the open documents' results: an edit's check compares the edited file's new facts
+        # with these (what changed), and decides the file again from them once it is undone
+        opened = [
+            i
+            for i in read_inputs(_only(layout, options.sources), digest, options, known)
+            if i.readable and i.key not in state.results
+        ]
+        keys = [item.key for item in opened]
+        state.results.update(cache.values("results", keys, FileResult))
+    yield
+    files = layout.files
+    for start in range(0, len(files), FILES_PER_STEP):
+        part = replace(layout, files=files[start : start + FILES_PER_STEP])
+        inputs = read_inputs(part, digest, options, known)
+        wanted = {
+            item.file.path: item
+            for item in inputs
+            if item.readable and item.key not in state.results and item.key not in state.facts
+        }
+        if wanted:
+            with _store(options) as cache:
+                if cache is not None:
+                    stored_facts(wanted, state.results, state.facts, cache, _nothing)
         yield
+
+
+def _only(layout: Layout, paths: Optional[Mapping[str, bytes]]) -> Layout:
+    """``layout`` with the files ``paths`` only."""
+    return replace(layout, files=tuple(f for f in layout.files if f.path in (paths or {})))
 
 
 def _nothing(paths: Sequence[str]) -> Mapping[str, FileResult]:

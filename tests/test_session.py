@@ -111,7 +111,7 @@ def test_checks_between_the_steps_of_a_fill_find_what_a_cold_run_finds(
 
     # the default rules: an edit's checks load a few files' facts, the fill the others
     root, _, files = stored(tmp_path, monkeypatch, config="")
-    monkeypatch.setattr(warmup, "FACTS_PER_STEP", 10)  # many steps, a check after each
+    monkeypatch.setattr(warmup, "FILES_PER_STEP", 10)  # many steps, a check after each
     session = Session(incremental=True)
     session.tree_events = True
     original = files[SERVICE].encode()

@@ -22,8 +22,9 @@ next check, and a result is published only for documents whose version did not c
 
 Latency: the engine's state of a project is kept between checks, so a check after an edit decides
 again only what the edit changed. After a project's first diagnostics the server fills that
-state in the background (``Session.fill``: the parser imported, every file's facts loaded from
-the store), in short steps between checks, so that the first edit is as quick as the next ones.
+state in the background while the editor is idle (``Session.fill``: the parser imported, the
+open documents' results and every file's facts loaded from the store), in short steps between
+checks, so that the first edit is as quick as the next ones.
 Once the editor watches the workspace's files, a check reuses the last one's view of which files
 and folders exist until a file event (a watched change, a save, a file created, renamed or
 deleted) says otherwise.
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
     from conformance.diagnostics import FindingFix, Violation
 
 EXIT_ERROR = 2
+#: Seconds without a request for a check before the server fills its state in the background.
+IDLE = 0.3
 SOURCE = "conformance"
 CONFIG_NAMES = ("pyproject.toml", "conformance.toml")
 NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
@@ -101,6 +104,7 @@ def build_server() -> Any:
     lock = asyncio.Lock()
     filling: Dict[str, object] = {}  # project root -> the fill of its state, running or done
     tasks: Set[Any] = set()
+    asked = [0.0]  # when a check was last asked for (the event loop's clock)
 
     def document_path(uri: str) -> Optional[str]:
         from pygls.uris import to_fs_path
@@ -117,9 +121,16 @@ def build_server() -> Any:
         return session.check(paths, texts, fixes=True, fixes_for=list(texts))
 
     async def fill(root: str, steps: Iterator[None]) -> None:
-        """Fill the project's state between checks: one short step at a time, each under the
-        lock; a check waiting for the lock goes first (asyncio's lock serves waiters in order)."""
+        """Fill the project's state while the editor is idle: one short step at a time, each
+        under the lock, after ``IDLE`` seconds without a request for a check (a check waiting
+        for the lock goes first: asyncio's lock serves waiters in order). Edits typed one after
+        the other do not wait for it; one typed after a pause waits for one step at most."""
+        loop = asyncio.get_running_loop()
         while filling.get(root) is steps:
+            quiet = loop.time() - asked[0]
+            if pending or lock.locked() or quiet < IDLE:
+                await asyncio.sleep(max(IDLE - quiet, IDLE / 10))
+                continue
             async with lock:
                 if filling.get(root) is not steps:
                     break  # the configuration was reloaded: the state filled is gone
@@ -129,7 +140,6 @@ def build_server() -> Any:
                     more = False
             if more is False:
                 break
-            await asyncio.sleep(0)
 
     def tell(part: Any) -> None:
         """The project's problems and warnings, each shown once: a check after an edit says
@@ -148,6 +158,7 @@ def build_server() -> Any:
             server.window_log_message(types.LogMessageParams(kind, message))
 
     async def refresh(uris: Sequence[str]) -> None:
+        asked[0] = asyncio.get_running_loop().time()
         pending.update(uris)
         async with lock:
             if not pending:

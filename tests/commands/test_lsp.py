@@ -392,9 +392,13 @@ async def test_a_file_created_on_disk_is_seen(client: LanguageClient, how: str) 
 
 
 @pytest.mark.asyncio
-async def test_the_first_edit_after_opening_a_checked_project(client: LanguageClient) -> None:
+@pytest.mark.parametrize("pause", [0.0, 0.5])
+async def test_the_first_edit_after_opening_a_checked_project(
+    client: LanguageClient, pause: float
+) -> None:
     """Opening a project the command line checked is answered from the store; the edit right
-    after it (while the server fills its state) finds what a check without cache finds."""
+    after it, or after a pause (the server fills its state when idle), finds what a check
+    without cache finds."""
     root: Path = client.root  # type: ignore[attr-defined]
     write_tree(root, ORDERS)
     # the server's store: CONFORMANCE_CACHE_DIR is empty, so the project's own folder
@@ -402,6 +406,7 @@ async def test_the_first_edit_after_opening_a_checked_project(client: LanguageCl
     assert (root / ".conformance_cache").is_dir()
     uri = open_document(client, SERVICE, FILES[SERVICE])
     await diagnostics(client, uri, lambda d: True)
+    await asyncio.sleep(pause)
     change_document(client, uri, 2, CLOSING)
     found = await diagnostics(client, uri, lambda d: bool(cycle_codes(d)))
     config = load_config(str(root), str(root / "pyproject.toml"))
