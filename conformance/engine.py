@@ -27,7 +27,7 @@ from typing import (
 )
 
 from conformance.diagnostics import Location, Violation
-from conformance.incremental import stored_facts
+from conformance.incremental import stat_rows, stored_facts
 from conformance.index import ProjectIndex
 from conformance.model import Layout, SourceFile
 from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
@@ -65,8 +65,8 @@ class RunOptions:
     # from one run to the next.
     state: Optional[EngineState] = None
     # The whole project's layout under this very configuration, discovered moments ago
-    # (``discovery.config_and_layout``): used instead of walking the tree again. Never one kept
-    # from an earlier run: files come and go.
+    # (``discovery.config_and_layout``), or kept by a caller told of every file that comes and
+    # goes (``Session.tree_events``): used instead of walking the tree again.
     layout: Optional[Layout] = None
 
 
@@ -85,6 +85,8 @@ class EngineState:
     scope: Optional[str] = None
     #: the kept memos already decoded, name -> (text, value) (``tracking.MemoValues``)
     memo_values: Dict[str, Tuple[str, Any]] = field(default_factory=dict)
+    #: scope -> path -> ``stat`` row (``incremental.stat_rows``)
+    stats: Dict[str, Dict[str, Tuple[int, int, int, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -513,8 +515,10 @@ def _run(
     codes = tuple(r.code for r in rules)
     digest = analysis_digest(config, codes, packages)
     scope = run_scope(config, digest) if cache is not None else None
-    known = cache.file_stats(scope) if cache is not None and scope else {}
+    known = stat_rows(cache, scope, options.state, layout)
     inputs = read_inputs(layout, digest, options, known)
+    if options.state is not None and scope is not None:  # learnt: not read again next time
+        known.update((item.file.path, item.stat) for item in inputs if item.stat is not None)
     whole_run = cache is not None and scope is not None and options.sources is None
     # read and written by whole runs only: a language server's checks do not pickle the layout
     inputs_key = run_key((i.key for i in inputs), layout_digest(layout)) if whole_run else ""

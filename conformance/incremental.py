@@ -499,6 +499,27 @@ def suppress(
     return outcome.kept + unused, suppressed
 
 
+def stat_rows(
+    cache: Optional[Cache], scope: Optional[str], state: Optional[Any], layout: Layout
+) -> Dict[str, Tuple[int, int, int, str]]:
+    """path -> the ``stat`` row a run trusts (``engine.read_inputs``): the store's. A long-lived
+    process (``state``, an ``EngineState``) reads them once per scope and keeps what its own
+    runs learn, in the dictionary returned: a row is compared with the file's ``stat`` before it
+    is used, so an old one costs a read, never a wrong key. The rows of files no longer in the
+    layout are dropped, as the store drops them."""
+    if cache is None or scope is None:
+        return {}
+    if state is None:
+        return cache.file_stats(scope)
+    rows: Optional[Dict[str, Tuple[int, int, int, str]]] = state.stats.get(scope)
+    if rows is None:
+        rows = state.stats[scope] = cache.file_stats(scope)
+    present = {f.path for f in layout.files}
+    for path in [path for path in rows if path not in present]:
+        del rows[path]
+    return rows
+
+
 def stored_facts(
     inputs: Mapping[str, Any],
     memory: Mapping[str, FileResult],

@@ -163,3 +163,38 @@ def test_after_the_fill_the_first_edit_needs_nothing_from_the_store(
         assert part.result.parsed == 1
     else:
         assert part.result.parsed == len(part.result.project_layout.files)  # type: ignore[union-attr]
+
+
+def test_a_session_reads_a_file_again_only_when_its_stat_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose ``stat`` matches the one recorded when it was hashed is not read again: the
+    rows a long-lived session learns are kept in memory (its checks of unsaved texts do not
+    write them to the store), and a file edited on disk is read again."""
+    import os
+
+    from conformance import engine
+
+    write(tmp_path, tree())
+    for path in tmp_path.rglob("*.py"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))  # long ago: the rows are trusted
+    monkeypatch.setenv("CONFORMANCE_CACHE_DIR", str(tmp_path / ".cache"))
+    reads: List[str] = []
+    real = engine._read
+
+    def counting(root: str, file: object) -> object:
+        reads.append(file.path)  # type: ignore[attr-defined]
+        return real(root, file)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_read", counting)
+    session = Session(incremental=True)
+    text = (tmp_path / SERVICE).read_bytes()
+    first = checked(session, tmp_path, SERVICE, text)
+    assert len(reads) > 100  # every file, hashed once
+    reads.clear()
+    assert checked(session, tmp_path, SERVICE, text) == first
+    assert reads == []
+    (tmp_path / HELPERS).write_text(BACK_EDGE, encoding="utf-8")
+    session.tree_changed()
+    assert cycle_files(checked(session, tmp_path, SERVICE, text)) == [HELPERS]
+    assert reads == [HELPERS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from conformance.conditions import Condition
@@ -13,6 +13,7 @@ from conformance.index import ProjectIndex
 from conformance.rules.layering._common import owner_feature
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every module whenever the graph is put together
 def _package_of(dotted: str, feature: str) -> str:
     """The dotted name of the module package ``feature`` that ``dotted`` lies in: the feature
     name's folders found in order along the name (``polar.auth.sandbox`` for the nested feature
