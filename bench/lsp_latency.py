@@ -10,7 +10,9 @@ Markdown table (median, min, max)::
     python bench/lsp_latency.py --modules 50 --modules 1000 [--edits 5] [--keep]
 
 The edit is the one a user makes: an import of the module's repository into its router
-(CNF202 appears), then its removal (CNF202 disappears).
+(CNF202 appears), then its removal (CNF202 disappears). The client declares what editors do
+(file watchers registered by the server), and sends the first edit as soon as the first
+diagnostics arrive.
 """
 
 from __future__ import annotations
@@ -82,8 +84,16 @@ async def measure(root: Path, edits: int) -> Tuple[float, List[float]]:
 
     env = environment(root)
     await client.start_io(sys.executable, "-m", "conformance", "server", env=env)
+    # as editors do (VS Code, Neovim): the server may register file watchers
+    capabilities = types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True
+            )
+        )
+    )
     await client.initialize_async(
-        types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=root.as_uri())
+        types.InitializeParams(capabilities=capabilities, root_uri=root.as_uri())
     )
     client.initialized(types.InitializedParams())
 

@@ -41,6 +41,7 @@ of the store reads as a miss: the cache can make a run faster, never wrong, neve
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -143,9 +144,15 @@ _KEY_PREFIXES: Dict[Tuple[str, str], Any] = {}
 def content_key(settings_digest: str, path: str, module: str, role: str, data_digest: str) -> str:
     """The cache key of one file's result (``data_digest``: :func:`content_digest` of its bytes):
     SHA-256 of the checker's digest, the settings digest, the path, module, role and data digest,
-    each followed by NUL. The hash of the first two is computed once and copied (a warm run keys
-    thousands of files)."""
-    tool = tool_digest()
+    each followed by NUL."""
+    return _content_key(tool_digest(), settings_digest, path, module, role, data_digest)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a long-lived process asks again for every file per check
+def _content_key(
+    tool: str, settings_digest: str, path: str, module: str, role: str, data_digest: str
+) -> str:
+    # The hash of the first two is computed once and copied (a warm run keys thousands of files).
     prefix = _KEY_PREFIXES.get((tool, settings_digest))
     if prefix is None:
         prefix = hashlib.sha256(f"{tool}\0{settings_digest}\0".encode())

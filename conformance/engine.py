@@ -72,8 +72,8 @@ class RunOptions:
     # from one run to the next.
     state: Optional[EngineState] = None
     # The whole project's layout under this very configuration, discovered moments ago
-    # (``discovery.config_and_layout``): used instead of walking the tree again. Never one kept
-    # from an earlier run: files come and go.
+    # (``discovery.config_and_layout``), or kept by a caller told of every file that comes and
+    # goes (``Session.tree_events``): used instead of walking the tree again.
     layout: Optional[Layout] = None
 
 
@@ -90,6 +90,10 @@ class EngineState:
     #: facts by content key, loaded alone for the index (their findings were not needed)
     facts: Dict[str, FileFacts] = field(default_factory=dict)
     scope: Optional[str] = None
+    #: the kept memos already decoded, name -> (text, value) (``tracking.MemoValues``)
+    memo_values: Dict[str, Tuple[str, Any]] = field(default_factory=dict)
+    #: scope -> path -> ``stat`` row (``incremental.stat_rows``)
+    stats: Dict[str, Dict[str, Tuple[int, int, int, int, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -436,10 +440,18 @@ def _run(
     codes = tuple(r.code for r in rules)
     digest = analysis_digest(config, codes, packages)
     scope = run_scope(config, digest) if cache is not None else None
-    known = cache.file_stats(scope) if cache is not None and scope else {}
+    if options.state is not None:  # a long-lived process keeps the rows it read and learnt
+        from conformance.incremental import stat_rows
+
+        known = stat_rows(cache, scope, options.state, layout)
+    else:
+        known = cache.file_stats(scope) if cache is not None and scope else {}
     inputs = read_inputs(layout, digest, options.sources, known)
+    if options.state is not None and scope is not None:  # learnt: not read again next time
+        known.update((item.file.path, item.stat) for item in inputs if item.stat is not None)
     whole_run = cache is not None and scope is not None and options.sources is None
-    inputs_key = run_key((item.key for item in inputs), layout_digest(layout))
+    # read and written by whole runs only: a language server's checks do not pickle the layout
+    inputs_key = run_key((i.key for i in inputs), layout_digest(layout)) if whole_run else ""
     stored = None
     if cache is not None and scope is not None and whole_run:
         stored = cache.outcome(scope, inputs_key, Outcome)
@@ -579,6 +591,7 @@ def _decide(
         lambda unlocated: _locate(layout.root, unlocated, cache),
         memos,
         facts_of,
+        state.memo_values if state is not None else None,
     )
     if state is not None:
         state.decided, state.scope, state.memos = decision.decided, scope, decision.memos

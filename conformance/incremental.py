@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from conformance.cache import Cache
     from conformance.facts import FileFacts
     from conformance.rules.base import ProjectRule
-    from conformance.tracking import Key, StoredMemo, TrackedIndex
+    from conformance.tracking import Key, MemoValues, StoredMemo, TrackedIndex
 
 #: Stands for "every key": the old facts of a changed file are unknown.
 EVERYTHING = "*"
@@ -120,10 +120,13 @@ def decide(
     locate: Locate,
     memos: Optional[Mapping[str, StoredMemo]] = None,
     facts_of: Optional[FactsOf] = None,
+    memo_values: Optional[MemoValues] = None,
 ) -> Decision:
     """Decide a run incrementally from the records of the previous one (``previous``, possibly
     empty). ``keys`` maps each file of the layout to its content key; ``rules`` are the rows of
-    the rules the run applies, ``project_rules`` the classes of its project rules."""
+    the rules the run applies, ``project_rules`` the classes of its project rules.
+    ``memo_values`` (kept by a long-lived process) holds the memos decoded so far; it is left
+    holding those of the memos kept for the next run."""
     modules = {f.path: f.module for f in layout.files}
     project = _project_findings(config, layout, project_rules)
 
@@ -137,12 +140,12 @@ def decide(
     suspects: Set[str] = set()
     # a memo is valid for the previous run's records: the changes since then are known only then
     stored_memos = dict(memos or {}) if previous and EVERYTHING not in changed_keys else {}
+    from conformance.tracking import VOLATILE, memo_valid
+
+    known: Dict[str, bool] = {}  # whether each stored memo holds: asked by thousands of records
     if not previous or EVERYTHING in changed_keys:
         redo = set(keys)
     else:
-        from conformance.tracking import VOLATILE, memo_valid
-
-        known: Dict[str, bool] = {}
         for path, record in previous.items():
             if path in redo or path not in keys:
                 continue
@@ -160,24 +163,28 @@ def decide(
     kept = {
         name: memo
         for name, memo in stored_memos.items()
-        if _unchanged(memo[1], changed_keys, stored_memos)
+        if memo_valid(memo[1], changed_keys, stored_memos, known)
     }
     results: Dict[str, FileResult] = dict(current)
     index: Optional[TrackedIndex] = None
-    for batch in (redo, suspects):
-        if batch is suspects:
-            if not suspects:
-                break
+    # Suspects in two rounds: first one per out-of-date memo (deciding it computes the memo
+    # again), then the others, most of them cut off by then.
+    first = _one_per_memo(suspects, previous, changed_keys, stored_memos, known)
+    for round_number, batch in enumerate((redo, first, suspects - first)):
+        if round_number > 0:
+            if not batch:
+                continue
             # Early cutoff (salsa's backdating): a memo computed again to the value it had
             # leaves every verdict that read it as it was.
             same = _recomputed_unchanged(index, stored_memos) if index is not None else set()
             still = {name: True for name in same}
+            suspected = batch
             batch = {
                 path
-                for path in suspects
-                if not memo_valid(previous[path].deps, changed_keys, stored_memos, dict(still))
+                for path in suspected
+                if not memo_valid(previous[path].deps, changed_keys, stored_memos, still)
             }
-            decided.update((p, previous[p]) for p in suspects if p not in batch)
+            decided.update((p, previous[p]) for p in suspected if p not in batch)
             redo |= batch
         if not batch:
             continue
@@ -193,6 +200,7 @@ def decide(
                 facts_of or _facts(results_of),
                 kept,
                 changed_keys,
+                memo_values,
             )
         decided.update(
             _decide_files(
@@ -210,6 +218,9 @@ def decide(
         )
     if index is not None:
         kept = index.kept_memos()
+    if memo_values is not None:
+        for name in [name for name in memo_values if name not in kept]:
+            del memo_values[name]
 
     violations: List[Violation] = []
     suppressed = 0
@@ -225,6 +236,37 @@ def decide(
     return Decision(violations, suppressed, decided, redo, gone, kept)
 
 
+def _one_per_memo(
+    suspects: AbstractSet[str],
+    previous: Mapping[str, Decided],
+    changed: AbstractSet[str],
+    stored: Mapping[str, StoredMemo],
+    known: Dict[str, bool],
+) -> Set[str]:
+    """Suspects that between them read every out-of-date memo that any suspect read (the first
+    in path order for each): deciding them computes those memos again. A file whose edit changed
+    no verdict's memo inputs directly (an ``__init__.py``'s third-party imports change the import
+    graph) would otherwise leave every verdict about cycles to be decided again."""
+    from conformance.tracking import MEMO, memo_valid
+
+    covered: Set[str] = set()
+    out: Set[str] = set()
+    for path in sorted(suspects):
+        stale: Set[str] = set()
+        for dep in previous[path].deps:
+            if dep[:1] != MEMO:
+                continue
+            holds = known.get(dep[1:])  # asked already, for nearly every memo
+            if holds is None:
+                holds = memo_valid((dep,), changed, stored, known)
+            if not holds:
+                stale.add(dep)
+        if not stale <= covered:
+            covered |= stale
+            out.add(path)
+    return out
+
+
 def _recomputed_unchanged(index: TrackedIndex, stored: Mapping[str, StoredMemo]) -> Set[str]:
     """The kept memos this run computed again to the very value they had (their plain-data
     text is equal)."""
@@ -233,14 +275,6 @@ def _recomputed_unchanged(index: TrackedIndex, stored: Mapping[str, StoredMemo])
         for name, (text, _) in index.memos.items()
         if name in stored and stored[name][0] == text
     }
-
-
-def _unchanged(
-    deps: Iterable[str], changed: AbstractSet[str], memos: Mapping[str, StoredMemo]
-) -> bool:
-    from conformance.tracking import memo_valid
-
-    return memo_valid(deps, changed, memos)
 
 
 def _key_of(record: Optional[Decided]) -> Optional[str]:
@@ -311,6 +345,7 @@ def _index(
     facts_of: FactsOf,
     memos: Mapping[str, StoredMemo],
     changed: AbstractSet[str],
+    memo_values: Optional[MemoValues] = None,
 ) -> TrackedIndex:
     """The complete index: facts of the loaded results now, every other module's when a verdict
     first looks at it."""
@@ -335,6 +370,7 @@ def _index(
         loader=load,
         memos=memos,
         changed=changed,
+        memo_values=memo_values,
         modules=frozenset(f.module for f in layout.files),
         project_packages=packages,
         roles={f.module: (f.roles, f.feature) for f in layout.files},
@@ -475,6 +511,27 @@ def suppress(
     ]
     suppressed = len(violations) - len(after_files) + len(outcome.suppressed)
     return outcome.kept + unused, suppressed
+
+
+def stat_rows(
+    cache: Optional[Cache], scope: Optional[str], state: Optional[Any], layout: Layout
+) -> Dict[str, Tuple[int, int, int, int, str]]:
+    """path -> the ``stat`` row a run trusts (``engine.read_inputs``): the store's. A long-lived
+    process (``state``, an ``EngineState``) reads them once per scope and keeps what its own
+    runs learn, in the dictionary returned: a row is compared with the file's ``stat`` before it
+    is used, so an old one costs a read, never a wrong key. The rows of files no longer in the
+    layout are dropped, as the store drops them."""
+    if cache is None or scope is None:
+        return {}
+    if state is None:
+        return cache.file_stats(scope)
+    rows: Optional[Dict[str, Tuple[int, int, int, int, str]]] = state.stats.get(scope)
+    if rows is None:
+        rows = state.stats[scope] = cache.file_stats(scope)
+    present = {f.path for f in layout.files}
+    for path in [path for path in rows if path not in present]:
+        del rows[path]
+    return rows
 
 
 def stored_facts(

@@ -276,6 +276,18 @@ class ProjectIndex:
         depends on imports only)."""
         return [(module, self.files[module].imports) for module in sorted(self.files)]
 
+    def import_modules(self) -> List[str]:
+        """Every module that may have imports, in module order (with :meth:`imports_of`, an
+        import graph read one module at a time: the incremental engine can then keep what each
+        module's imports gave while another module's change)."""
+        return sorted(self.files)
+
+    def imports_of(self, module: str) -> Optional[Tuple[ImportFact, ...]]:
+        """The imports of one module, None when it has no facts (no such file, or it does not
+        parse)."""
+        facts = self.files.get(module)
+        return facts.imports if facts is not None else None
+
     def memo(self, name: str, compute: Callable[[], Any], kind: Any = None) -> Any:
         """``compute()`` once per index: what a rule derives from the whole project (the import
         graph of the module packages). Use this, not a cache of the rule's own, so that the

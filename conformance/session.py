@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from conformance.diagnostics import FindingFix, Violation
 from conformance.engine import EngineState, RunOptions, RunResult, run
@@ -57,11 +57,27 @@ class Session:
         # project root -> (configuration, layout, problems, warnings) of the last check: the
         # notes read every file's path, a check after an edit mostly has the same tree
         self._notes: Dict[str, Tuple[Config, Optional[Layout], List[str], List[str]]] = {}
+        # A caller that is told when files come and go (the language server, once the editor
+        # watches the workspace for it) sets ``tree_events`` and calls ``tree_changed()`` on each
+        # such event: the layout of the last check is then reused instead of walking the tree
+        # again (an edit of a buffer changes no folder). Without it every check walks the tree.
+        self.tree_events = False
+        # root -> (the events counted when the layout was found, the layout): one found before
+        # the latest event is not used, even if a check running meanwhile stored it
+        self._layouts: Dict[str, Tuple[int, Layout]] = {}
+        self._tree_generation = 0
 
     def reload(self) -> None:
         self._configs.clear()
         self._states.clear()
         self._notes.clear()
+        self.tree_changed()
+
+    def tree_changed(self) -> None:
+        """Files or folders may have been created, deleted or renamed: the next check walks the
+        tree again. Safe to call while a check runs (its layout is then not kept)."""
+        self._tree_generation += 1
+        self._layouts.clear()
 
     def config(self, root: str, config_file: Optional[str]) -> Config:
         """The configuration of a project (raises ``ConfigError``)."""
@@ -126,6 +142,7 @@ class Session:
         with Stores(self._cache_dir_of) as stores:
             planned = plan([os.path.abspath(p) for p in paths], stores.of)
         for project in planned:
+            generation = self._tree_generation
             config, layout = self._load(project.root, project.config_file)
             sources = {
                 relative(config.root, path): data
@@ -137,6 +154,8 @@ class Session:
             if self.incremental:
                 state = self._states.setdefault(config.root, EngineState())
                 run_paths = [config.root]
+                if layout is None:
+                    layout = self._kept_layout(config, project.paths)
             options = RunOptions(
                 jobs=self.jobs,
                 cache_dir=self.cache_dir(config),
@@ -145,6 +164,8 @@ class Session:
                 layout=layout,
             )
             result = run(config, run_paths, options)
+            if self.tree_events and result.project_layout is not None:
+                self._layouts[config.root] = (generation, result.project_layout)
             checked = Checked(config, result)
             checked.problems, checked.warnings = self._project_notes(config, result)
             if fixes:
@@ -160,6 +181,57 @@ class Session:
                 )
             out.append(checked)
         return out
+
+    def _kept_layout(self, config: Config, paths: Sequence[str]) -> Optional[Layout]:
+        """The layout of the last check if no file came or went since (``tree_events``), and
+        it lists the files checked now (one opened that it does not list is news to it)."""
+        from conformance.discovery import relative
+
+        kept = self._layouts.get(config.root) if self.tree_events else None
+        if kept is None or kept[0] != self._tree_generation:
+            return None
+        layout = kept[1]
+        listed = {f.path for f in layout.files}
+        for path in paths:
+            if os.path.isfile(path) and relative(config.root, path) not in listed:
+                return None
+        return layout
+
+    def fill(
+        self, paths: Sequence[str], overrides: Optional[Mapping[str, bytes]] = None
+    ) -> Iterator[None]:
+        """Steps that prepare the in-memory state of the projects of ``paths`` for the next checks
+        (``warmup.py``), for a caller that has time between them: one step per ``next()``, each
+        short, never at the same time as a check (a session is not thread-safe). What a check
+        finds does not depend on them. Only after a check of those projects (``incremental``)."""
+        from conformance.discovery import DiscoveryError, discover, relative
+        from conformance.projects import plan
+        from conformance.warmup import fill_steps
+
+        if not self.incremental:
+            return
+        given = {os.path.abspath(p): data for p, data in (overrides or {}).items()}
+        for project in plan([os.path.abspath(p) for p in paths]):
+            config = self._configs.get((project.root, project.config_file))
+            state = self._states.get(config.root) if config is not None else None
+            if config is None or state is None:
+                continue
+            sources = {
+                relative(config.root, path): data
+                for path, data in given.items()
+                if _inside(path, config.root)
+            }
+            layout = self._kept_layout(config, project.paths)
+            if layout is None:
+                try:
+                    layout = discover(config, [config.root])
+                except DiscoveryError:
+                    continue
+                yield
+            options = RunOptions(
+                jobs=self.jobs, cache_dir=self.cache_dir(config), sources=sources or None
+            )
+            yield from fill_steps(config, layout, state, options)
 
     def _project_notes(self, config: Config, result: RunResult) -> Tuple[List[str], List[str]]:
         layout = result.project_layout

@@ -13,7 +13,7 @@ qualified name starts with, the longest such module of the layout; absence is a 
 
 * ``c:<module>``, ``f:<module>``, ``a:<module>`` the classes, functions, aliases of a module;
 * ``b:<module>`` its module-level imports (re-exports follow them), ``m:<module>`` its facts as a
-  whole;
+  whole, ``i:<module>`` all its imports (``index.imports_of``; what an import graph reads);
 * ``L`` the layout: which modules exist (with facts) and their roles;
 * ``x:<key>`` the family facts of that key from every file;
 * ``*c``, ``*f``, ``*a``, ``*b``, ``*m``, ``*i`` a whole table read by iterating it (``*i``: the
@@ -62,6 +62,11 @@ StoredMemo = Tuple[str, Tuple[Key, ...]]
 
 #: A loader of facts: the facts of the given modules (those without facts are left out).
 Loader = Callable[[Iterable[str]], Mapping[str, FileFacts]]
+
+#: Kept memos already decoded: name -> (the JSON text, the value decoded from it). A long-lived
+#: process keeps it from one run to the next, so that a memo read again is not decoded again (a
+#: whole-project value made of a thousand kept parts would cost more to decode than to look at).
+MemoValues = Dict[str, Tuple[str, Any]]
 
 _T = TypeVar("_T")
 
@@ -125,9 +130,11 @@ class TrackedIndex(ProjectIndex):
         memos: Optional[Mapping[str, StoredMemo]] = None,
         changed: AbstractSet[Key] = frozenset(),
         modules: AbstractSet[str] = frozenset(),
+        memo_values: Optional[MemoValues] = None,
         **options: Any,
     ) -> None:
         self._modules: AbstractSet[str] = modules  # every module of the layout
+        self._values: MemoValues = memo_values if memo_values is not None else {}
         self._stored: Dict[str, StoredMemo] = dict(memos or {})
         self._changed = changed
         self._valid: Dict[str, bool] = {}  # memo name -> whether it holds after the changes
@@ -148,14 +155,15 @@ class TrackedIndex(ProjectIndex):
 
     # -- recording -----------------------------------------------------------------------------
 
-    def record(self, decide: Callable[[], _T]) -> Tuple[_T, FrozenSet[Key]]:
-        """Run ``decide()`` and return its value with the keys it read."""
+    def record(self, decide: Callable[[], _T], *, merge: bool = True) -> Tuple[_T, FrozenSet[Key]]:
+        """Run ``decide()`` and return its value with the keys it read (also read by the
+        enclosing recording, unless ``merge`` is false: the caller then says what it read)."""
         self._frames.append(set())
         try:
             value = decide()
         finally:
             read = self._frames.pop()
-        if self._frames:
+        if merge and self._frames:
             self._frames[-1].update(read)
         return value, frozenset(read)
 
@@ -271,6 +279,20 @@ class TrackedIndex(ProjectIndex):
             self._kind_deps[resolved] = deps
         return result
 
+    def import_modules(self) -> List[str]:
+        """Every module of the layout (which modules exist is the layout), without loading any
+        facts: :meth:`imports_of` loads one module's."""
+        self._note(LAYOUT)
+        return sorted(set(self._modules).union(dict.keys(self.files)))
+
+    def imports_of(self, module: str) -> Optional[Tuple[ImportFact, ...]]:
+        """As the base class; the answer depends on that module's imports alone (``i:``)."""
+        if module in self._pending and not self._loading:
+            self._load([module])
+        self._note("i:" + module)
+        facts = dict.get(self.files, module)
+        return facts.imports if facts is not None else None
+
     def module_imports(self) -> List[Tuple[str, Tuple[ImportFact, ...]]]:
         """As the base class; the verdict depends on every module's imports (and nothing else of
         their facts)."""
@@ -297,7 +319,9 @@ class TrackedIndex(ProjectIndex):
         if found is None:
             found = self._restore(name, kind) if kind is not None else None
             if found is None:
-                found = self.record(compute)
+                # not merged: the enclosing verdict (or memo) reads ``@name`` alone when the
+                # value is kept, as it does on the runs that reuse it
+                found = self.record(compute, merge=False)
                 if kind is not None:
                     self._save(name, kind, found)
             self._memo[name] = found
@@ -315,10 +339,15 @@ class TrackedIndex(ProjectIndex):
         stored = self._stored.get(name)
         if stored is None or not self._still_valid(stored[1]):
             return None
-        try:
-            value = loads(stored[0], kind)
-        except Malformed:
-            return None
+        decoded = self._values.get(name)
+        if decoded is not None and decoded[0] == stored[0]:
+            value = decoded[1]
+        else:
+            try:
+                value = loads(stored[0], kind)
+            except Malformed:
+                return None
+            self._values[name] = (stored[0], value)
         self.memos[name] = stored
         return value, frozenset(stored[1])
 
@@ -329,9 +358,12 @@ class TrackedIndex(ProjectIndex):
         if VOLATILE in deps:
             return
         try:
-            self.memos[name] = (dumps(value, kind), tuple(sorted(deps)))
+            text = dumps(value, kind)
         except Unencodable:
-            pass
+            return
+        # not kept in ``_values``: a later run reads the decoded value, as it always did
+        # (``Any`` reads lists back as tuples), decoded once
+        self.memos[name] = (text, tuple(sorted(deps)))
 
     def _still_valid(self, deps: Iterable[Key]) -> bool:
         return memo_valid(deps, self._changed, self._stored, self._valid)
@@ -385,8 +417,12 @@ def changed_keys(module: str, old: Optional[FileFacts], new: Optional[FileFacts]
         after = entries_of(new) if new is not None else {}
         if before != after:
             keys.update({letter + ":" + module, "*" + letter})
-    if (old.imports if old is not None else ()) != (new.imports if new is not None else ()):
-        keys.add("*i")
+    old_imports = old.imports if old is not None else None
+    new_imports = new.imports if new is not None else None
+    if old_imports != new_imports:
+        keys.add("i:" + module)
+        if (old_imports or ()) != (new_imports or ()):
+            keys.add("*i")
     old_extra = old.extra if old is not None else {}
     new_extra = new.extra if new is not None else {}
     for key in set(old_extra) | set(new_extra):

@@ -19,6 +19,15 @@
 
 Checks run one at a time in a worker thread; edits that arrive meanwhile are coalesced into the
 next check, and a result is published only for documents whose version did not change since.
+
+Latency: the engine's state of a project is kept between checks, so a check after an edit decides
+again only what the edit changed. After a project's first diagnostics the server fills that
+state in the background while the editor is idle (``Session.fill``: the parser imported, the
+open documents' results and every file's facts loaded from the store), in short steps between
+checks, so that the first edit is as quick as the next ones.
+Once the editor watches the workspace's files, a check reuses the last one's view of which files
+and folders exist until a file event (a watched change, a save, a file created, renamed or
+deleted) says otherwise.
 """
 
 from __future__ import annotations
@@ -27,13 +36,27 @@ import argparse
 import asyncio
 import os
 import re
+import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, TextIO, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    TextIO,
+    Tuple,
+)
 
 if TYPE_CHECKING:
     from conformance.diagnostics import FindingFix, Violation
 
 EXIT_ERROR = 2
+#: Seconds without a request for a check before the server fills its state in the background.
+IDLE = 0.3
 SOURCE = "conformance"
 CONFIG_NAMES = ("pyproject.toml", "conformance.toml")
 NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
@@ -79,6 +102,9 @@ def build_server() -> Any:
     said: Dict[str, Set[Tuple[Any, str]]] = {}  # project root -> the notes shown for it
     pending: Set[str] = set()
     lock = asyncio.Lock()
+    filling: Dict[str, object] = {}  # project root -> the fill of its state, running or done
+    tasks: Set[Any] = set()
+    asked = [0.0]  # when a check was last asked for (the event loop's clock)
 
     def document_path(uri: str) -> Optional[str]:
         from pygls.uris import to_fs_path
@@ -93,6 +119,27 @@ def build_server() -> Any:
 
     def check(paths: List[str], texts: Dict[str, bytes]) -> List[Any]:
         return session.check(paths, texts, fixes=True, fixes_for=list(texts))
+
+    async def fill(root: str, steps: Iterator[None]) -> None:
+        """Fill the project's state while the editor is idle: one short step at a time, each
+        under the lock, after ``IDLE`` seconds without a request for a check (a check waiting
+        for the lock goes first: asyncio's lock serves waiters in order). Edits typed one after
+        the other do not wait for it; one typed after a pause waits for one step at most."""
+        loop = asyncio.get_running_loop()
+        while filling.get(root) is steps:
+            quiet = loop.time() - asked[0]
+            if pending or lock.locked() or quiet < IDLE:
+                await asyncio.sleep(max(IDLE - quiet, IDLE / 10))
+                continue
+            async with lock:
+                if filling.get(root) is not steps:
+                    break  # the configuration was reloaded: the state filled is gone
+                try:
+                    more = await asyncio.to_thread(next, steps, False)
+                except Exception:  # a store that cannot be read: the checks say it
+                    more = False
+            if more is False:
+                break
 
     def tell(part: Any) -> None:
         """The project's problems and warnings, each shown once: a check after an edit says
@@ -111,6 +158,7 @@ def build_server() -> Any:
             server.window_log_message(types.LogMessageParams(kind, message))
 
     async def refresh(uris: Sequence[str]) -> None:
+        asked[0] = asyncio.get_running_loop().time()
         pending.update(uris)
         async with lock:
             if not pending:
@@ -145,6 +193,13 @@ def build_server() -> Any:
                 )
                 return
         for part in checked:
+            if part.config.root not in filling:
+                # its first check is done: fill its state for the next ones
+                steps = session.fill([p for p in paths if _within(p, part.config.root)], texts)
+                filling[part.config.root] = steps
+                task = asyncio.ensure_future(fill(part.config.root, steps))
+                tasks.add(task)  # kept until done (the loop holds tasks weakly)
+                task.add_done_callback(tasks.discard)
             tell(part)
             per_uri: Dict[str, List[Found]] = {}
             for file in part.result.layout.files:
@@ -177,10 +232,21 @@ def build_server() -> Any:
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: Any, params: Any) -> None:
+        # The parser, imported meanwhile (the first edit parses; the checks before it do not):
+        # a library that imports nothing of ours, so importing it on a thread of its own is safe.
+        threading.Thread(target=_import_parser, name="import-libcst", daemon=True).start()
         capabilities = ls.client_capabilities
         watched = capabilities.workspace and capabilities.workspace.did_change_watched_files
         if watched and watched.dynamic_registration:
             patterns = ["**/*.py", *(f"**/{name}" for name in CONFIG_NAMES), "**/.gitignore"]
+            watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in patterns]
+            # any file or folder that comes or goes: the layout lists module packages' files
+            # of every kind and stops at a folder holding a project or a virtual environment
+            watchers.append(
+                types.FileSystemWatcher(
+                    glob_pattern="**/*", kind=types.WatchKind.Create | types.WatchKind.Delete
+                )
+            )
             ls.client_register_capability(
                 types.RegistrationParams(
                     registrations=[
@@ -188,15 +254,19 @@ def build_server() -> Any:
                             id="conformance-watched-files",
                             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                             register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                                watchers=[
-                                    types.FileSystemWatcher(glob_pattern=pattern)
-                                    for pattern in patterns
-                                ]
+                                watchers=watchers
                             ),
                         )
                     ]
                 )
-            )
+            ).add_done_callback(watching)
+
+    def watching(future: Any) -> None:
+        """The editor tells of the files that come and go from now on: a check may reuse the
+        last one's layout until it does."""
+        if not future.cancelled() and future.exception() is None:
+            session.tree_changed()  # a layout found before the registration is not trusted
+            session.tree_events = True
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: Any, params: types.DidOpenTextDocumentParams) -> None:
@@ -208,6 +278,7 @@ def build_server() -> Any:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: Any, params: types.DidSaveTextDocumentParams) -> None:
+        session.tree_changed()  # a save can create the file ("save as")
         await refresh([params.text_document.uri])
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -222,9 +293,29 @@ def build_server() -> Any:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls: Any, params: types.DidChangeWatchedFilesParams) -> None:
-        if any(change.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for change in params.changes):
+        changes = [c for c in params.changes if not _bookkeeping(c.uri)]
+        if not changes:
+            return  # git's or Python's own files: never files of the project
+        session.tree_changed()
+        if any(change.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for change in changes):
             session.reload()
+            filling.clear()
         await refresh(list(open_documents()))
+
+    async def files_operated(ls: Any, params: Any) -> None:
+        """Files created, renamed or deleted in the editor."""
+        session.tree_changed()
+        await refresh(list(open_documents()))
+
+    operations = types.FileOperationRegistrationOptions(
+        filters=[types.FileOperationFilter(pattern=types.FileOperationPattern(glob="**/*"))]
+    )
+    for method in (
+        types.WORKSPACE_DID_CREATE_FILES,
+        types.WORKSPACE_DID_RENAME_FILES,
+        types.WORKSPACE_DID_DELETE_FILES,
+    ):
+        server.feature(method, operations)(files_operated)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -294,6 +385,23 @@ def _where(root: str, workspace: Optional[str]) -> str:
     if not workspace or os.path.abspath(workspace) == os.path.abspath(root):
         return ""
     return f"{display_path(root, workspace)}: "
+
+
+def _import_parser() -> None:
+    try:
+        import libcst  # noqa: F401
+    except ImportError:
+        pass  # the check that needs it says so
+
+
+def _bookkeeping(uri: str) -> bool:
+    """A file of git (locks, objects) or of Python's bytecode cache, which discovery skips: the
+    watcher of every created file reports them by the hundred while tests run or git works."""
+    return "/.git/" in uri or "/__pycache__/" in uri
+
+
+def _within(path: str, root: str) -> bool:
+    return os.path.commonpath([path, root]) == root
 
 
 def _one_line(error: BaseException) -> str:

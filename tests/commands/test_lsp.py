@@ -18,7 +18,7 @@ from tests.agent_tree import (
     agent_tree,
     with_overlapping_roles,
 )
-from tests.conftest import REPO_ROOT, write_tree
+from tests.conftest import REPO_ROOT, run_main, write_tree
 
 if sys.version_info < (3, 10):
     pytest.skip("pytest-lsp needs Python >= 3.10", allow_module_level=True)
@@ -28,8 +28,10 @@ pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp (dev) is not i
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
+from conformance.config import load_config  # noqa: E402
 from conformance.diagnostics import Edit  # noqa: E402
 from conformance.edits import apply_edits  # noqa: E402
+from conformance.engine import RunOptions, run  # noqa: E402
 
 WAIT = 120.0  # an upper bound for a loaded machine, never reached when it works
 
@@ -302,3 +304,115 @@ async def test_files_changed_on_disk_recheck_open_documents(client: LanguageClie
         )
     )
     assert list(await diagnostics(client, uri, lambda d: not d)) == []
+
+
+# -- import cycles, files created on disk, the first edit after opening ------------------------
+
+SERVICE = "cpv3/modules/users/service.py"
+ORDERS_SERVICE = "cpv3/modules/orders/service.py"
+#: the orders package on disk, importing the users service
+ORDERS = {
+    "cpv3/modules/orders/__init__.py": "",
+    ORDERS_SERVICE: (
+        "from cpv3.modules.users.service import UserService\n\n\n"
+        "class OrderService:\n    users: UserService\n"
+    ),
+}
+#: the users service importing the orders service: closes users -> orders -> users
+CLOSING = "from cpv3.modules.orders.service import OrderService\n" + FILES[SERVICE]
+
+
+def cycle_codes(found: Sequence[types.Diagnostic]) -> List[Any]:
+    return [d.code for d in found if d.code == "CNF206"]
+
+
+@pytest.mark.asyncio
+async def test_an_edit_that_adds_then_removes_a_cycle(client: LanguageClient) -> None:
+    write_tree(client.root, ORDERS)  # type: ignore[attr-defined]
+    uri = open_document(client, SERVICE, FILES[SERVICE])
+    await diagnostics(client, uri, lambda d: True)
+    change_document(client, uri, 2, CLOSING)
+    found = await diagnostics(client, uri, lambda d: bool(cycle_codes(d)))
+    (cycle,) = [d for d in found if d.code == "CNF206"]
+    assert cycle.range.start.line == 0
+    assert "closes the module import cycle orders -> users -> orders" in cycle.message
+    change_document(client, uri, 3, FILES[SERVICE])
+    assert cycle_codes(await diagnostics(client, uri, lambda d: not cycle_codes(d))) == []
+    change_document(client, uri, 4, CLOSING)
+    assert cycle_codes(await diagnostics(client, uri, lambda d: bool(cycle_codes(d))))
+
+
+async def published(client: LanguageClient, uri: str, version: int) -> Sequence[types.Diagnostic]:
+    """The diagnostics published for ``version`` of the document (call right after the change:
+    nothing is received before the first await)."""
+
+    async def wait() -> Sequence[types.Diagnostic]:
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == version:
+                return list(params.diagnostics)
+
+    return await asyncio.wait_for(wait(), WAIT)
+
+
+def created(client: LanguageClient, rel: str, how: str) -> None:
+    """Tell the server a file was created, as the editor's file watcher or the editor's own
+    file operation does."""
+    uri = uri_of(client, rel)
+    if how == "watched":
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=uri, type=types.FileChangeType.Created)]
+            )
+        )
+    else:
+        client.workspace_did_create_files(
+            types.CreateFilesParams(files=[types.FileCreate(uri=uri)])
+        )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["watched", "file-operation"])
+async def test_a_file_created_on_disk_is_seen(client: LanguageClient, how: str) -> None:
+    """Checks after edits reuse the last check's view of which files exist while the editor
+    reports none created or deleted; a created file is seen as soon as it is reported."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    write_tree(root, {"cpv3/modules/orders/__init__.py": ""})
+    uri = open_document(client, SERVICE, CLOSING)
+    await diagnostics(client, uri, lambda d: True)
+    registered = [r.method for r in client.registrations]  # type: ignore[attr-defined]
+    assert "workspace/didChangeWatchedFiles" in registered
+    # edits of the buffer: no cycle (orders/service.py does not exist)
+    for version in (2, 3):
+        change_document(client, uri, version, CLOSING + f"# edit {version}\n")
+        assert cycle_codes(await published(client, uri, version)) == []
+    write_tree(root, {ORDERS_SERVICE: ORDERS[ORDERS_SERVICE]})
+    created(client, ORDERS_SERVICE, how)
+    assert cycle_codes(await diagnostics(client, uri, lambda d: bool(cycle_codes(d))))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("pause", [0.0, 0.5])
+async def test_the_first_edit_after_opening_a_checked_project(
+    client: LanguageClient, pause: float
+) -> None:
+    """Opening a project the command line checked is answered from the store; the edit right
+    after it, or after a pause (the server fills its state when idle), finds what a check
+    without cache finds."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    write_tree(root, ORDERS)
+    # the server's store: CONFORMANCE_CACHE_DIR is empty, so the project's own folder
+    run_main(["check", "."], root, env={"CONFORMANCE_CACHE_DIR": ""})
+    assert (root / ".conformance_cache").is_dir()
+    uri = open_document(client, SERVICE, FILES[SERVICE])
+    await diagnostics(client, uri, lambda d: True)
+    await asyncio.sleep(pause)
+    change_document(client, uri, 2, CLOSING)
+    found = await diagnostics(client, uri, lambda d: bool(cycle_codes(d)))
+    config = load_config(str(root), str(root / "pyproject.toml"))
+    cold = run(config, [str(root)], RunOptions(sources={SERVICE: CLOSING.encode()}))
+    expected = sorted(
+        (v.code, v.location.line, v.message) for v in cold.violations if v.path == SERVICE
+    )
+    shown = sorted((d.code, d.range.start.line + 1, d.message.split("\nhelp: ")[0]) for d in found)
+    assert shown == expected

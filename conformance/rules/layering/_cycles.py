@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from conformance.conditions import Condition
@@ -12,6 +13,7 @@ from conformance.index import ProjectIndex
 from conformance.rules.layering._common import owner_feature
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every module whenever the graph is put together
 def _package_of(dotted: str, feature: str) -> str:
     """The dotted name of the module package ``feature`` that ``dotted`` lies in: the feature
     name's folders found in order along the name (``polar.auth.sandbox`` for the nested feature
@@ -56,43 +58,42 @@ def _closing_sites(
     return found
 
 
+#: What the files of one module package import that can be an edge of a cycle: per file with
+#: facts, (its module, its package, its feature, ((import ordinal, reached package, reached
+#: feature, type-only), ...)), in module order. Kept between runs per package: an edit changes
+#: one package's part, the graph is put together again from the parts (cheap), and the imports of
+#: the other packages are not resolved again.
+PackageImports = Tuple[Tuple[str, str, str, Tuple[Tuple[int, str, str, bool], ...]], ...]
+
+
 def _compute_sites(
     index: ProjectIndex, include_type_only: bool
 ) -> Dict[Tuple[str, int], List[str]]:
-    sites: Dict[Tuple[str, str], Tuple[str, int]] = {}
-    features: Dict[str, str] = {}
-    packages: Set[str] = set()
-    # (target, module) -> the package an import reaches: many files import the same names
-    reach: Dict[Tuple[Optional[str], Optional[str]], Optional[Tuple[str, str]]] = {}
-    for module, _ in index.module_imports():
+    members: Dict[str, List[str]] = {}
+    for module in index.import_modules():
         feature = owner_feature(index.roles.get(module, (None, None))[1])
         if feature is not None:
-            packages.add(_package_of(module, feature))
-    for module, imports in index.module_imports():
-        feature = owner_feature(index.roles.get(module, (None, None))[1])
-        if feature is None:
-            continue
-        own = _package_of(module, feature)
+            members.setdefault(_package_of(module, feature), []).append(module)
+    files: List[Tuple[str, str, str, Tuple[Tuple[int, str, str, bool], ...]]] = []
+    for package in sorted(members):
+        compute = partial(_package_imports, index, tuple(members[package]))
+        files.extend(index.memo(f"layering.imports:{package}", compute, PackageImports))
+    files.sort()  # in module order, the graph's order of old
+    packages = {own for _, own, _, _ in files}
+    sites: Dict[Tuple[str, str], Tuple[str, int]] = {}
+    features: Dict[str, str] = {}
+    for module, own, feature, edges in files:
         features[own] = feature
-        for ordinal, fact in enumerate(imports):
-            if fact.dynamic or (fact.type_only and not include_type_only):
+        for ordinal, reached, reached_feature, type_only in edges:
+            if type_only and not include_type_only:
                 continue
-            if not index.is_project_name(fact.module or fact.target):
-                continue
-            target = (fact.target, fact.module)
-            if target not in reach:
-                reach[target] = _package_of_import(index, fact)
-            reached = reach[target]
-            if reached is None or reached[0] == own:
-                continue
-            features[reached[0]] = reached[1]
-            lifted = _sibling_edge(own, reached[0], packages)
+            features[reached] = reached_feature
+            lifted = _sibling_edge(own, reached, packages)
             if lifted is None:
                 continue
-            src, dst = lifted
             site = (module, ordinal)
-            if (src, dst) not in sites or site < sites[(src, dst)]:
-                sites[(src, dst)] = site
+            if lifted not in sites or site < sites[lifted]:
+                sites[lifted] = site
     graph: Dict[str, List[str]] = {}
     for src, dst in sorted(sites):
         graph.setdefault(src, []).append(dst)
@@ -113,6 +114,33 @@ def _compute_sites(
         site: [" -> ".join(shown(p) for p in [*cycle, cycle[0]])]
         for site, cycle in shortest.items()
     }
+
+
+def _package_imports(index: ProjectIndex, modules: Sequence[str]) -> PackageImports:
+    """The part of one module package (its files ``modules``) in the graph: the imports of each
+    file that reach another package (dynamic imports left out; type-only ones marked)."""
+    out: List[Tuple[str, str, str, Tuple[Tuple[int, str, str, bool], ...]]] = []
+    for module in modules:
+        imports = index.imports_of(module)
+        feature = owner_feature(index.roles.get(module, (None, None))[1])
+        if imports is None or feature is None:
+            continue
+        own = _package_of(module, feature)
+        edges: List[Tuple[int, str, str, bool]] = []
+        for ordinal, fact in enumerate(imports):
+            if fact.dynamic or not index.is_project_name(fact.module or fact.target):
+                continue
+            # many files import the same names: resolved once per run (what resolving read is
+            # still recorded for every package that uses the answer)
+            reached = index.memo(
+                f"layering.reach:{fact.target or ''}\0{fact.module or ''}",
+                partial(_package_of_import, index, fact),
+            )
+            if reached is None or reached[0] == own:
+                continue
+            edges.append((ordinal, reached[0], reached[1], fact.type_only))
+        out.append((module, own, feature, tuple(edges)))
+    return tuple(out)
 
 
 def _sibling_edge(src: str, dst: str, packages: Set[str]) -> Optional[Tuple[str, str]]:
