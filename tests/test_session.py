@@ -173,20 +173,20 @@ def test_a_session_reads_a_file_again_only_when_its_stat_changed(
     write them to the store), and a file edited on disk is read again."""
     import os
 
-    from conformance import engine
+    from conformance import inputs
 
     write(tmp_path, tree())
     for path in tmp_path.rglob("*.py"):
         os.utime(path, (1_600_000_000, 1_600_000_000))  # long ago: the rows are trusted
     monkeypatch.setenv("CONFORMANCE_CACHE_DIR", str(tmp_path / ".cache"))
     reads: List[str] = []
-    real = engine._read
+    real = inputs.read_file
 
     def counting(root: str, file: object) -> object:
         reads.append(file.path)  # type: ignore[attr-defined]
         return real(root, file)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_read", counting)
+    monkeypatch.setattr(inputs, "read_file", counting)
     session = Session(incremental=True)
     text = (tmp_path / SERVICE).read_bytes()
     first = checked(session, tmp_path, SERVICE, text)
