@@ -21,13 +21,13 @@ Checks run one at a time in a worker thread; edits that arrive meanwhile are coa
 next check, and a result is published only for documents whose version did not change since.
 
 Latency: the engine's state of a project is kept between checks, so a check after an edit decides
-again only what the edit changed. After a project's first diagnostics the server fills that
-state in the background while the editor is idle (``Session.fill``: the parser imported, the
-open documents' results and every file's facts loaded from the store), in short steps between
-checks, so that the first edit is as quick as the next ones.
-Once the editor watches the workspace's files, a check reuses the last one's view of which files
-and folders exist until a file event (a watched change, a save, a file created, renamed or
-deleted) says otherwise.
+again only what the edit changed. The file pass (libcst) is imported when the server starts. After
+a project's first diagnostics the server fills its state in the background while the editor is
+idle (``Session.fill``: the open documents' results and every file's facts, from the store), in
+short steps between checks, so that the first edit is as quick as the next ones. Once the editor
+watches the workspace's files, a check reuses the last one's view of which files and folders
+exist until a file event (a watched change, a save, a file created, renamed or deleted) says
+otherwise.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ import argparse
 import asyncio
 import os
 import re
-import threading
 from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
@@ -75,6 +74,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             " pip install 'module-conformance[lsp]'\n"
         )
         return EXIT_ERROR
+    # The file pass and its parser, imported before the editor's first request: the first edit
+    # parses (the checks before it are answered from the store) and would pay for the import.
+    _import_file_pass()
     server.start_io()
     return 0
 
@@ -232,9 +234,6 @@ def build_server() -> Any:
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: Any, params: Any) -> None:
-        # The parser, imported meanwhile (the first edit parses; the checks before it do not):
-        # a library that imports nothing of ours, so importing it on a thread of its own is safe.
-        threading.Thread(target=_import_parser, name="import-libcst", daemon=True).start()
         capabilities = ls.client_capabilities
         watched = capabilities.workspace and capabilities.workspace.did_change_watched_files
         if watched and watched.dynamic_registration:
@@ -387,11 +386,11 @@ def _where(root: str, workspace: Optional[str]) -> str:
     return f"{display_path(root, workspace)}: "
 
 
-def _import_parser() -> None:
+def _import_file_pass() -> None:
     try:
-        import libcst  # noqa: F401
+        import conformance.filepass  # noqa: F401
     except ImportError:
-        pass  # the check that needs it says so
+        pass  # libcst missing: the check that needs it says so
 
 
 def _bookkeeping(uri: str) -> bool:
