@@ -25,7 +25,7 @@ import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Protocol, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Protocol, Sequence, Tuple, Type, TypeVar
 
 from conformance.model import Layout, ModulePackage, SourceFile
 from conformance.plain import Malformed, Unencodable, dumps, loads
@@ -258,16 +258,27 @@ def snapshot_scope(config: Config) -> str:
     return digest.hexdigest()
 
 
-def load_snapshot(store: SnapshotStore, scope: str) -> Optional[Snapshot]:
-    """The stored snapshot of ``scope``; None when there is none or it does not decode."""
+Row = TypeVar("Row")
+
+
+def stored_row(
+    store: SnapshotStore, scope: str, kind: Type[Row], consistent: Callable[[Row], bool]
+) -> Optional[Row]:
+    """The stored row of ``scope`` read as ``kind``; None when there is none, it does not
+    decode, or its parts do not line up (``consistent``)."""
     text = store.discovery_snapshot(scope)
     if text is None:
         return None
     try:
-        found: Snapshot = loads(text, Snapshot)
+        found: Row = loads(text, kind)
     except Malformed:
         return None
-    return found if _consistent(found) else None
+    return found if consistent(found) else None
+
+
+def load_snapshot(store: SnapshotStore, scope: str) -> Optional[Snapshot]:
+    """The stored snapshot of ``scope``; None when there is none or it does not decode."""
+    return stored_row(store, scope, Snapshot, _consistent)
 
 
 def _consistent(snapshot: Snapshot) -> bool:

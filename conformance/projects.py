@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from conformance.config import find_config, project_config
-from conformance.discovery_cache import RACY_NS, SnapshotStore, Stat, holds, stat_of
-from conformance.plain import Malformed, Unencodable, dumps, loads
+from conformance.discovery_cache import RACY_NS, SnapshotStore, Stat, holds, stat_of, stored_row
+from conformance.plain import Unencodable, dumps
 from conformance.settings import DEFAULT_EXCLUDE
 
 #: Folder names never searched for nested projects (the default excludes that are plain names).
@@ -190,14 +190,7 @@ def _judged(
 
 
 def _last_search(store: SnapshotStore, scope: str) -> Optional[_Search]:
-    text = store.discovery_snapshot(scope)
-    if text is None:
-        return None
-    try:
-        found: _Search = loads(text, _Search)
-    except Malformed:
-        return None
-    return found if found.consistent() else None
+    return stored_row(store, scope, _Search, _Search.consistent)
 
 
 def _keep(store: SnapshotStore, scope: str, records: List[_Folder]) -> None:
