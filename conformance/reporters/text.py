@@ -2,10 +2,11 @@
 a caret under the range, as ruff shows them) and a ``help:`` line when the hint adds something
 the message does not say (once per file for the same hint), then a summary.
 
-rich is imported inside :func:`render` so that machine formats never pay for it. User-supplied
-text (paths, messages, hints, notes) is appended as :class:`rich.text.Text` spans, never parsed as
-markup, so a message like ``Depends[Session]`` or ``[red]`` prints literally and ``:emoji:`` codes
-stay as written.
+Lines are built as styled spans (:class:`Line`); rich renders them only when the report is in
+colour (or has tabs, which rich expands by display cells), so a report to a file, a pipe or a CI
+log never imports it. User-supplied text (paths, messages, hints, notes) becomes
+:class:`rich.text.Text` spans, never parsed as markup, so a message like ``Depends[Session]`` or
+``[red]`` prints literally and ``:emoji:`` codes stay as written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,35 @@ from conformance.reporters.concise import is_fix_applicable, location_prefix, pr
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+
+class Line:
+    """One line of the report: its (text, style) spans, style "" for none."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.spans: list[tuple[str, str]] = [(text, style)] if text else []
+
+    def append(self, text: str, style: str = "") -> None:
+        self.spans.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.spans)
+
+    def rich(self) -> Text:
+        from rich.text import Text
+
+        line = Text()
+        for text, style in self.spans:
+            line.append(text, style=style or None)
+        return line
+
+
+#: The characters rich's Text drops (``rich.control.strip_control_codes``): the plain rendering
+#: drops them too, so it prints what rich would.
+_RICH_STRIPS = {7: None, 8: None, 11: None, 12: None, 13: None}
 
 #: Wide enough that rich never wraps a long path or message; soft wrap disables wrapping anyway.
 _WIDTH = 200
@@ -45,11 +75,9 @@ def _group_by_file(violations: Sequence[Violation]) -> dict[str, list[Violation]
     return groups
 
 
-def _finding_line(violation: Violation, context: ReportContext) -> Text:
-    from rich.text import Text
-
+def _finding_line(violation: Violation, context: ReportContext) -> Line:
     code_style = "bold red" if violation.severity is Severity.ERROR else "bold yellow"
-    line = Text()
+    line = Line()
     line.append(location_prefix(violation), style="bold")
     line.append(": ")
     line.append(violation.code, style=code_style)
@@ -76,11 +104,9 @@ def _frame_text(line: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
 
 
-def _frame(violation: Violation, source: str) -> list[Text]:
+def _frame(violation: Violation, source: str) -> list[Line]:
     """The code frame of a finding with a position: the lines of its range (long ranges elided
     in the middle), a gutter with line numbers, carets under the flagged columns."""
-    from rich.text import Text
-
     from conformance.edits import split_lines
 
     location = violation.location
@@ -97,15 +123,15 @@ def _frame(violation: Violation, source: str) -> list[Text]:
         numbers = numbers[:_FRAME_EDGE] + [0] + numbers[-_FRAME_EDGE:]
     width = len(str(last))
     gutter = " " * width + " |"
-    out = [Text(gutter, style="blue")]
+    out = [Line(gutter, "blue")]
     for number in numbers:
         if number == 0:
-            out.append(Text(" " * width + " :", style="blue"))
+            out.append(Line(" " * width + " :", "blue"))
             continue
         raw = lines[number - 1].rstrip("\r\n")
         shown = _frame_text(raw)
-        row = Text()
-        row.append(f"{number:>{width}} | ", style="blue")
+        row = Line()
+        row.append(f"{number:>{width}} | ", "blue")
         row.append(shown)
         out.append(row)
         if number not in (first, last):
@@ -117,12 +143,12 @@ def _frame(violation: Violation, source: str) -> list[Text]:
             end_col = len(raw) + 1
         start = len(_frame_text(raw[: start_col - 1]))
         end = max(len(_frame_text(raw[: max(end_col - 1, 0)])), start + 1)
-        carets = Text()
-        carets.append(gutter + " ", style="blue")
+        carets = Line()
+        carets.append(gutter + " ", "blue")
         carets.append(" " * start)
-        carets.append("^" * (end - start), style="bold red")
+        carets.append("^" * (end - start), "bold red")
         out.append(carets)
-    out.append(Text(gutter, style="blue"))
+    out.append(Line(gutter, "blue"))
     return out
 
 
@@ -137,12 +163,10 @@ def adds_to(hint: str, message: str) -> bool:
     return bool(hinted) and hinted not in said
 
 
-def _help_line(violation: Violation) -> Text:
-    from rich.text import Text
-
-    line = Text()
+def _help_line(violation: Violation) -> Line:
+    line = Line()
     line.append(_INDENT[:2])
-    line.append("help", style="bold cyan")
+    line.append("help", "bold cyan")
     line.append(": " + _indent_continuation(violation.fix_hint))
     return line
 
@@ -171,11 +195,9 @@ def statistics_rows(
     return rows
 
 
-def _statistics_table(violations: Sequence[Violation], context: ReportContext) -> list[Text]:
+def _statistics_table(violations: Sequence[Violation], context: ReportContext) -> list[Line]:
     """A plain aligned table, not a boxed rich.Table: no box-drawing characters for terminals
     without Unicode, no trailing padding for anyone diffing the output."""
-    from rich.text import Text
-
     header = ("Count", "Code", "Name", "Fix")
     rows = statistics_rows(violations, context)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -184,23 +206,21 @@ def _statistics_table(violations: Sequence[Violation], context: ReportContext) -
         parts = [row[0].rjust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]), row[3]]
         return "  ".join(parts)
 
-    table = [Text(cells(header), style="bold")]
-    table.extend(Text(cells(row)) for row in rows)
+    table = [Line(cells(header), "bold")]
+    table.extend(Line(cells(row)) for row in rows)
     return table
 
 
-def _summary(violations: Sequence[Violation], context: ReportContext) -> list[Text]:
-    from rich.text import Text
-
-    lines: list[Text] = []
+def _summary(violations: Sequence[Violation], context: ReportContext) -> list[Line]:
+    lines: list[Line] = []
     if context.fix_applied:
-        lines.append(Text(f"Fixed {_plural(context.fix_applied, 'finding')}.", style="bold"))
+        lines.append(Line(f"Fixed {_plural(context.fix_applied, 'finding')}.", "bold"))
     if violations:
         files = len({v.path for v in violations})
         found = f"Found {_plural(len(violations), 'finding')} in {_plural(files, 'file')}."
-        lines.append(Text(found, style="bold"))
+        lines.append(Line(found, "bold"))
     else:
-        lines.append(Text("All checks passed!", style="bold green"))
+        lines.append(Line("All checks passed!", "bold green"))
     safe = sum(1 for v in violations if v.fix is FixSafety.SAFE)
     unsafe = sum(1 for v in violations if v.fix is FixSafety.UNSAFE)
     if context.unsafe_fixes_enabled:
@@ -209,14 +229,14 @@ def _summary(violations: Sequence[Violation], context: ReportContext) -> list[Te
         fixable, hidden = safe, unsafe
     if fixable:
         fix_option = "--fix --unsafe-fixes" if context.unsafe_fixes_enabled and unsafe else "--fix"
-        line = Text()
-        line.append("[*]", style="cyan")
+        line = Line()
+        line.append("[*]", "cyan")
         line.append(f" {fixable} fixable with {fix_option}.")
         lines.append(line)
     if hidden:
         more = "more " if fixable else ""
-        lines.append(Text(f"{hidden} {more}fixable with --unsafe-fixes."))
-    lines.extend(Text(note, style="yellow") for note in context.notes)
+        lines.append(Line(f"{hidden} {more}fixable with --unsafe-fixes."))
+    lines.extend(Line(note, "yellow") for note in context.notes)
     return lines
 
 
@@ -245,40 +265,46 @@ def _console(buffer: io.StringIO, context: ReportContext) -> Console:
 
 def render_statistics(violations: Sequence[Violation], context: ReportContext) -> str:
     """``--statistics`` alone: only the table (ruff's), nothing when there are no findings."""
-    buffer = io.StringIO()
-    console = _console(buffer, context)
-    if violations:
-        for line in _statistics_table(violations, context):
-            console.print(line)
-    return buffer.getvalue()
+    return _printed(_statistics_table(violations, context), context) if violations else ""
 
 
 def render(violations: Sequence[Violation], context: ReportContext) -> str:
-    from rich.text import Text
-
-    buffer = io.StringIO()
-    console = _console(buffer, context)
+    # One print of the whole report: rich's per-call overhead, not the text, dominated the
+    # time of a warm run with a few hundred findings.
+    out: list[Line] = []
     for index, (path, found) in enumerate(_group_by_file(violations).items()):
         if index:
-            console.print()
-        console.print(Text(printable_path(path), style="bold underline"))
+            out.append(Line())
+        out.append(Line(printable_path(path), "bold underline"))
         helped: set[str] = set()
         for violation in found:
-            console.print(_finding_line(violation, context))
+            out.append(_finding_line(violation, context))
             source = context.sources.get(violation.path)
             if source is not None:
-                for line in _frame(violation, source):
-                    console.print(line)
+                out.extend(_frame(violation, source))
             # the same help under several findings of one file is said once, at the first
             if adds_to(violation.fix_hint, violation.message) and violation.fix_hint not in helped:
                 helped.add(violation.fix_hint)
-                console.print(_help_line(violation))
+                out.append(_help_line(violation))
     if violations:
-        console.print()
+        out.append(Line())
     if context.show_statistics and violations:
-        for line in _statistics_table(violations, context):
-            console.print(line)
-        console.print()
-    for line in _summary(violations, context):
-        console.print(line)
+        out.extend(_statistics_table(violations, context))
+        out.append(Line())
+    out.extend(_summary(violations, context))
+    return _printed(out, context)
+
+
+def _printed(lines: Sequence[Line], context: ReportContext) -> str:
+    """``lines`` as rich prints them. Without colour and tabs that is their plain text, so rich
+    (its import and its renderer, most of a warm run's report) is skipped; tabs are expanded by
+    rich, by display cells. One print for the whole report: rich's cost is per call."""
+    if not context.color:
+        plain = "\n".join(line.plain for line in lines).translate(_RICH_STRIPS) + "\n"
+        if "\t" not in plain:
+            return plain
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    _console(buffer, context).print(Text("\n").join(line.rich() for line in lines))
     return buffer.getvalue()

@@ -186,6 +186,49 @@ def test_text_without_colour_has_no_escape_codes_and_keeps_markup_literal() -> N
     assert "[red]x[/red] <&>" in output
 
 
+def test_text_without_colour_does_not_import_rich() -> None:
+    """A report to a pipe, a file or a CI log is plain text: rich's import is a tenth of a warm
+    run."""
+    code = (
+        "import sys\n"
+        "from conformance.diagnostics import Location, Violation\n"
+        "from conformance.reporters import ReportContext, render\n"
+        "v = Violation('a.py', Location(1, 1, 1, 2), 'CNF201', 'n', 'message', 'hint')\n"
+        "out = render('text', [v], ReportContext(tool_version='0', sources={'a.py': 'x = 1\\n'}))\n"
+        "assert 'a.py:1:1: CNF201' in out, out\n"
+        "print('rich' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "plain words",
+        "a\ttab after 漢字\tand more",  # rich expands tabs by display cells
+        "bell\x07 backspace\x08 form feed\x0c vertical tab\x0b",  # rich drops these
+        "two\nlines",
+    ],
+)
+def test_text_without_colour_is_what_rich_prints(message: str) -> None:
+    """The plain report skips rich's renderer; it must print exactly what rich would."""
+    import io
+
+    from conformance.reporters import text
+
+    found = violation("a.py", 1, 1, message=message)
+    ctx = context(color=False, sources={"a.py": "x\t= 1  # 漢字\n"})
+    lines = [text._finding_line(found, ctx), *text._frame(found, "x\t= 1  # 漢字\n")]
+    buffer = io.StringIO()
+    console = text._console(buffer, ctx)
+    for line in lines:
+        console.print(line.rich())
+    assert text._printed(lines, ctx) == buffer.getvalue()
+
+
 def test_text_with_colour_has_escape_codes() -> None:
     output = render("text", SAMPLE, context(color=True))
     assert "\x1b[" in output
