@@ -441,11 +441,13 @@ class Cache:
         rows: Sequence[Tuple[str, str]],
         gone: Sequence[str],
         memos: Sequence[Tuple[str, str]] = (),
+        memos_gone: Sequence[str] = (),
     ) -> None:
-        """Queue the records of a run that read ``generation`` of ``scope`` and its memos (which
-        replace the scope's): written only if no other run wrote the scope in between (then the
-        other run's records stay, whole)."""
-        self._decided = (scope, generation, list(rows), list(gone), list(memos))
+        """Queue the records of a run that read ``generation`` of ``scope``, like its memos: the
+        ones it changed and the names it no longer keeps. Written only if no other run wrote the
+        scope in between (then the other run's records stay, whole): the rows not written are
+        then those of ``generation``, the ones the run read."""
+        self._decided = (scope, generation, list(rows), list(gone), list(memos), list(memos_gone))
 
     def put_outcome(self, scope: str, key: str, text: str) -> None:
         self._outcome = (scope, key, text)
@@ -505,6 +507,7 @@ class Cache:
         rows: Sequence[Tuple[str, str]],
         gone: Sequence[str],
         memos: Sequence[Tuple[str, str]],
+        memos_gone: Sequence[str],
     ) -> bool:
         name = _generation(scope)
         found = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
@@ -518,9 +521,12 @@ class Cache:
         db.executemany(
             "DELETE FROM decided WHERE scope = ? AND path = ?", [(scope, p) for p in gone]
         )
-        db.execute("DELETE FROM memos WHERE scope = ?", (scope,))
         db.executemany(
-            "INSERT INTO memos VALUES (?, ?, ?)", [(scope, key, text) for key, text in memos]
+            "INSERT OR REPLACE INTO memos VALUES (?, ?, ?)",
+            [(scope, key, text) for key, text in memos],
+        )
+        db.executemany(
+            "DELETE FROM memos WHERE scope = ? AND name = ?", [(scope, n) for n in memos_gone]
         )
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, str(generation + 1)))
         return True

@@ -603,11 +603,14 @@ def _decide(
             del state.facts[key]
     elif cache is not None and scope is not None:
         rows = [(path, dumps(decision.decided[path], Decided)) for path in sorted(decision.redone)]
+        # only the memos that changed: the others are the stored rows this run read
         memo_rows = [
             (name, dumps(memo, Tuple[str, Tuple[str, ...]]))
             for name, memo in sorted(decision.memos.items())
+            if memos.get(name) != memo
         ]
-        cache.put_decided(scope, generation, rows, decision.gone, memo_rows)
+        memos_gone = sorted(name for name in memos if name not in decision.memos)
+        cache.put_decided(scope, generation, rows, decision.gone, memo_rows, memos_gone)
     return decision.violations, decision.suppressed
 
 

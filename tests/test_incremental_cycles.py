@@ -219,3 +219,28 @@ def test_a_run_after_a_cold_one_without_the_graph_stored_still_finds_the_cycle(
         db.execute("DELETE FROM memos WHERE name LIKE 'layering.imports:%'")
     write(root, with_back_edge(tree()))
     assert check(root, options) == cold(root) and cycles(cold(root))
+
+
+def stored_memos(cache: Path) -> List[Tuple[str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(str(cache / "cache.sqlite3")) as db:
+        return sorted(db.execute("SELECT name, value FROM memos").fetchall())
+
+
+def test_a_run_stores_the_memos_a_fresh_run_would_after_every_edit(tmp_path: Path) -> None:
+    """A run writes only the memos that changed and deletes the ones it no longer keeps: after
+    every edit the store holds what a run into an empty store writes."""
+    root = tmp_path / "tree"
+    root.mkdir()
+    write(root, tree())
+    warm = RunOptions(cache_dir=str(tmp_path / "warm"))
+    check(root, warm)
+    memo_names = {name for name, _ in stored_memos(tmp_path / "warm")}
+    assert any(name.startswith("layering.imports:") for name in memo_names), memo_names
+    for number, (name, step) in enumerate(STEPS):
+        write(root, step(tree()))
+        check(root, warm)
+        fresh = tmp_path / f"fresh{number}"
+        check(root, RunOptions(cache_dir=str(fresh)))
+        assert stored_memos(tmp_path / "warm") == stored_memos(fresh), name
