@@ -190,7 +190,7 @@ class Cache:
         self._stats: List[Tuple[str, List[Tuple[str, FileStat]], List[str]]] = []
         self._outcome: Optional[Tuple[str, str, str]] = None
         self._decided: Optional[
-            Tuple[str, int, List[Tuple[str, str]], List[str], List[Tuple[str, str]]]
+            Tuple[str, int, List[Tuple[str, str]], List[str], List[Tuple[str, str]], List[str]]
         ] = None
 
     # -- opening ---------------------------------------------------------------------------------
