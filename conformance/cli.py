@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from conformance.version import __version__
+
+if TYPE_CHECKING:
+    from conformance.prestart import Prestarted
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -290,6 +293,30 @@ def _check_selection_flags(args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    prestarted = _prestart(args)
+    try:
+        return _check_with(args, stdout, stderr, prestarted)
+    finally:
+        if prestarted is not None:
+            prestarted.close()
+
+
+def _prestart(args: argparse.Namespace) -> Optional[Prestarted]:
+    """A file-pass worker started ahead (``prestart.py``) for a cached check, where it pays: not
+    with --jobs 1, one usable core, --fix/--diff (their analysis keeps the parsed modules) or
+    once this process has the file pass imported (``--watch`` after its first run)."""
+    if args.no_cache or args.fix or args.diff or args.show_settings or args.show_files:
+        return None
+    if "conformance.filepass" in sys.modules:
+        return None
+    from conformance import prestart
+
+    return prestart.start() if prestart.worthwhile(_jobs(args.jobs)) else None
+
+
+def _check_with(
+    args: argparse.Namespace, stdout: TextIO, stderr: TextIO, prestarted: Optional[Prestarted]
+) -> int:
     from dataclasses import replace
 
     from conformance.config import ConfigError
@@ -382,7 +409,9 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if len(projects) > 1:
             where = f"{display_path(config.root, cwd)}: "
         cache_dir = _cache_dir(args, config.root)
-        options = RunOptions(jobs=_jobs(args.jobs), cache_dir=cache_dir, layout=layout)
+        options = RunOptions(
+            jobs=_jobs(args.jobs), cache_dir=cache_dir, layout=layout, prestarted=prestarted
+        )
         stdin_path: Optional[str] = None
         if stdin_data is not None:
             from conformance.discovery import relative

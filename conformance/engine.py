@@ -29,7 +29,13 @@ from conformance.diagnostics import Location, Violation
 from conformance.inputs import Input, read_inputs, reread
 from conformance.model import Layout, SourceFile
 from conformance.roles import role_matcher
-from conformance.rules import load_file_rules, load_project_rules, selected_specs, specs
+from conformance.rules import (
+    load_condition_classes,
+    load_file_rules,
+    load_project_rules,
+    selected_specs,
+    specs,
+)
 from conformance.rules.spec import RuleSpec
 from conformance.settings import Config
 from conformance.version import __version__
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from conformance.cache import Cache
     from conformance.facts import FileFacts
     from conformance.index import ProjectIndex
+    from conformance.prestart import Prestarted
     from conformance.results import AnalysisSettings, FileResult, NodeLocator, Place
 
     #: Where each confirmed cross-file finding of a file is: (location, statement line,
@@ -75,6 +82,9 @@ class RunOptions:
     # (``discovery.config_and_layout``), or kept by a caller told of every file that comes and
     # goes (``Session.tree_events``): used instead of walking the tree again.
     layout: Optional[Layout] = None
+    # A worker forked at the start of the run (``prestart.py``) that analyses the few files of
+    # a run that parses fewer than PARALLEL_THRESHOLD, with libcst already imported.
+    prestarted: Optional[Prestarted] = None
 
 
 @dataclass
@@ -216,6 +226,8 @@ def analyze_files(
         stored = {i.key: memory[i.key] for i in inputs if i.key in memory}
     if cache is not None:
         wanted = [i.key for i in inputs if i.readable and i.key not in stored]
+        if wanted:
+            load_condition_classes()
         stored.update(cache.values("results", wanted, FileResult))
     results: Dict[str, FileResult] = {}
     misses: List[Tuple[SourceFile, bytes, str]] = []
@@ -252,8 +264,13 @@ def analyze_files(
                 except Unencodable:
                     pass  # a family fact that is not plain data: this file is just not cached
 
+        prestarted = options.prestarted
         if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD:
+            if prestarted is not None:
+                prestarted.close()  # its core is the pool's
             _parallel(misses, settings, codes, jobs, options.progress, done)
+        elif prestarted is not None and prestarted.alive:
+            _prestarted(prestarted, misses, settings, codes, options.progress, done)
         else:
             from conformance.filepass import analyze_file, packed
 
@@ -265,6 +282,31 @@ def analyze_files(
     if cache is not None and scope is not None:
         cache.touch(scope, "results", list(stored))
     return results, len(misses)
+
+
+def _prestarted(
+    worker: Prestarted,
+    misses: Sequence[Tuple[SourceFile, bytes, str]],
+    settings: AnalysisSettings,
+    codes: Tuple[str, ...],
+    progress: Optional[Callable[[int, int], None]],
+    done: Callable[[int, FileResult], None],
+) -> None:
+    """The misses analysed by the worker started ahead, in one batch; if it dies (a crash of
+    libcst's native parser), each file in a process of its own, as after a crash in the pool."""
+    import multiprocessing
+
+    results = worker.analyze([(f, d) for f, d, _ in misses], settings, codes)
+    if results is not None and len(results) == len(misses):
+        for index, result in enumerate(results):
+            done(index, result)
+    else:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        for index, (file, data, _) in enumerate(misses):
+            done(index, _isolated(file, data, settings, codes, context))
+    if progress is not None:
+        progress(len(misses), len(misses))
 
 
 def _batch_size(count: int, jobs: int) -> int:
@@ -490,6 +532,8 @@ def _run(
     results: Mapping[str, FileResult]
     if stored is not None:
         violations, suppressed = list(stored[0]), stored[1]
+        if options.prestarted is not None:
+            options.prestarted.close()  # nothing to analyse: its core is free for the rest
 
         def load_all() -> Dict[str, FileResult]:
             found = results_of(list(by_path))
@@ -511,6 +555,7 @@ def _run(
             memory,
             options.state,
             facts_of,
+            options.prestarted,
         )
         violations = outside_module_subfolders(config, layout, violations)
         results = LazyResults(lambda: results_of(list(by_path)))
@@ -556,6 +601,7 @@ def _decide(
     memory: Dict[str, FileResult],
     state: Optional[EngineState] = None,
     facts_of: Optional[Callable[[Sequence[str]], Dict[str, FileFacts]]] = None,
+    prestarted: Optional[Prestarted] = None,
 ) -> Tuple[List[Violation], int]:
     """Confirm, place and suppress, deciding again only what changed since the records of the
     last run of ``scope`` (``incremental.py``)."""
@@ -575,6 +621,7 @@ def _decide(
         found = {key: memory[key] for key in keys if key in memory}
         missing = [key for key in keys if key not in found]
         if cache is not None and missing:
+            load_condition_classes()
             found.update(cache.values("results", missing, FileResult))
         return found
 
@@ -588,7 +635,7 @@ def _decide(
         load_project_rules(rule.code for rule in rules),
         results_of,
         old_results,
-        lambda unlocated: _locate(layout.root, unlocated, cache),
+        lambda unlocated: _locate(layout.root, unlocated, cache, prestarted),
         memos,
         facts_of,
         state.memo_values if state is not None else None,
@@ -669,11 +716,15 @@ def _places_kind() -> Any:
 
 
 def _locate(
-    root: str, unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]], cache: Optional[Cache]
+    root: str,
+    unlocated: Dict[str, List[Tuple[NodeLocator, Violation]]],
+    cache: Optional[Cache],
+    prestarted: Optional[Prestarted] = None,
 ) -> List[Violation]:
     """Positions of confirmed cross-file findings. The file pass left them out (most candidates
     are dropped, and a position costs a code generation of the file); they are computed here for
-    the confirmed ones only, and cached by file content so a warm run never parses."""
+    the confirmed ones only (by the worker started ahead, which has libcst imported, when there
+    is one), and cached by file content so a warm run never parses."""
     from dataclasses import replace
 
     from conformance.plain import dumps, encode
@@ -703,9 +754,14 @@ def _locate(
         data, key = keys[path]
         found = stored.get(key)
         if found is None or len(found) != len(items):
-            from conformance.positions import locate
+            locators = [locator for locator, _ in items]
+            remote = prestarted.locate(data, locators) if prestarted is not None else None
+            if remote is not None and len(remote) == len(items):
+                found = tuple(remote)
+            else:
+                from conformance.positions import locate
 
-            found = tuple(locate(data, [locator for locator, _ in items]))
+                found = tuple(locate(data, locators))
             if cache is not None:
                 cache.put_location(key, dumps(found, places))
         for (_, violation), place in zip(items, found):

@@ -82,11 +82,12 @@ def _env(root: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
 
 def checked(root: Path, *args: str) -> Tuple[List[str], str]:
     """(the heavy modules a check imported, its report), via the wrapper script in a fresh
-    interpreter."""
+    interpreter. With ``--jobs 1``: the run analyses in its own process (a worker started ahead
+    would import the file pass instead, ``tests/test_prestart.py``)."""
     script = root / ".wrapper.py"
     script.write_text(WRAPPER, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(script), "check", *args],
+        [sys.executable, str(script), "check", "--jobs", "1", *args],
         cwd=str(root),
         env=_env(root),
         capture_output=True,

@@ -138,6 +138,17 @@ def load_file_rules(codes: Iterable[str]) -> Tuple[Type[FileRule], ...]:
     return tuple(rule for rule in loaded if issubclass(rule, FileRule))
 
 
+def load_condition_classes() -> None:
+    """Import every module that defines a condition (the table lists them; none imports libcst).
+    A stored file result names its candidates' condition classes, and only classes this process
+    knows decode: a run whose files were analysed by the worker started ahead
+    (``prestart.py``) has loaded no rule."""
+    from conformance.rules._registry import CONDITION_MODULES
+
+    for name in CONDITION_MODULES:
+        importlib.import_module(name)
+
+
 def load_project_rules(codes: Iterable[str]) -> Tuple[Type[ProjectRule], ...]:
     """The project rules among ``codes`` (in the order given), their classes loaded."""
     from conformance.rules.base import ProjectRule
