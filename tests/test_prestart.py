@@ -80,6 +80,7 @@ def test_closing_stops_the_worker_at_once() -> None:
     assert worker.process.poll() is not None
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_worker_exits_when_its_run_is_killed(tmp_path: Path) -> None:
     """A run killed by the system (or a kill -9 of a hook) leaves no worker behind."""
     code = (
@@ -110,7 +111,6 @@ def _running(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_run_that_uses_it_does_not_import_libcst_and_finds_the_same(tmp_path: Path) -> None:
     """The point of the worker: the run's process reads the cache and decides while another
     process imports libcst; after an edit, the findings are those of a run without cache."""
