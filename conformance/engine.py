@@ -82,8 +82,8 @@ class RunOptions:
     # (``discovery.config_and_layout``), or kept by a caller told of every file that comes and
     # goes (``Session.tree_events``): used instead of walking the tree again.
     layout: Optional[Layout] = None
-    # A worker forked at the start of the run (``prestart.py``) that analyses the few files of
-    # a run that parses fewer than PARALLEL_THRESHOLD, with libcst already imported.
+    # A worker started with the run (``prestart.py``, a second interpreter) that analyses the
+    # files of a run that parses fewer than PARALLEL_THRESHOLD, with libcst already imported.
     prestarted: Optional[Prestarted] = None
 
 
