@@ -639,6 +639,8 @@ def _decide(
         memos,
         facts_of,
         state.memo_values if state is not None else None,
+        # records outlive the run only in a store or a long-lived process
+        tracking=state is not None or (cache is not None and scope is not None),
     )
     if state is not None:
         state.decided, state.scope, state.memos = decision.decided, scope, decision.memos

@@ -121,12 +121,14 @@ def decide(
     memos: Optional[Mapping[str, StoredMemo]] = None,
     facts_of: Optional[FactsOf] = None,
     memo_values: Optional[MemoValues] = None,
+    tracking: bool = True,
 ) -> Decision:
     """Decide a run incrementally from the records of the previous one (``previous``, possibly
     empty). ``keys`` maps each file of the layout to its content key; ``rules`` are the rows of
     the rules the run applies, ``project_rules`` the classes of its project rules.
     ``memo_values`` (kept by a long-lived process) holds the memos decoded so far; it is left
-    holding those of the memos kept for the next run."""
+    holding those of the memos kept for the next run. Without ``tracking`` (nothing keeps the
+    records: ``--no-cache``) the records read no keys, and a next run could not reuse them."""
     modules = {f.path: f.module for f in layout.files}
     project = _project_findings(config, layout, project_rules)
 
@@ -201,6 +203,7 @@ def decide(
                 kept,
                 changed_keys,
                 memo_values,
+                tracking,
             )
         decided.update(
             _decide_files(
@@ -346,6 +349,7 @@ def _index(
     memos: Mapping[str, StoredMemo],
     changed: AbstractSet[str],
     memo_values: Optional[MemoValues] = None,
+    tracking: bool = True,
 ) -> TrackedIndex:
     """The complete index: facts of the loaded results now, every other module's when a verdict
     first looks at it."""
@@ -371,6 +375,7 @@ def _index(
         memos=memos,
         changed=changed,
         memo_values=memo_values,
+        tracking=tracking,
         modules=frozenset(f.module for f in layout.files),
         project_packages=packages,
         roles={f.module: (f.roles, f.feature) for f in layout.files},

@@ -131,8 +131,12 @@ class TrackedIndex(ProjectIndex):
         changed: AbstractSet[Key] = frozenset(),
         modules: AbstractSet[str] = frozenset(),
         memo_values: Optional[MemoValues] = None,
+        tracking: bool = True,
         **options: Any,
     ) -> None:
+        #: Off when no record outlives the run (``--no-cache``): verdicts are then decided
+        #: without noting what they read, which costs about as much as deciding them.
+        self._tracking = tracking
         self._modules: AbstractSet[str] = modules  # every module of the layout
         self._values: MemoValues = memo_values if memo_values is not None else {}
         self._stored: Dict[str, StoredMemo] = dict(memos or {})
@@ -158,6 +162,8 @@ class TrackedIndex(ProjectIndex):
     def record(self, decide: Callable[[], _T], *, merge: bool = True) -> Tuple[_T, FrozenSet[Key]]:
         """Run ``decide()`` and return its value with the keys it read (also read by the
         enclosing recording, unless ``merge`` is false: the caller then says what it read)."""
+        if not self._tracking:
+            return decide(), frozenset()
         self._frames.append(set())
         try:
             value = decide()
@@ -270,7 +276,10 @@ class TrackedIndex(ProjectIndex):
         cached = self._kind_cache.get(resolved)
         if cached is not None:
             deps = self._kind_deps.get(resolved)
-            self._note(VOLATILE) if deps is None else self._frames[-1].update(deps)
+            if deps is None:
+                self._note(VOLATILE)
+            elif self._frames:
+                self._frames[-1].update(deps)
             return cached
         self._kind_cache[resolved] = (frozenset(), True)  # cycle guard, see _compute_kinds
         result, deps = self.record(lambda: self._compute_kinds(resolved))

@@ -193,6 +193,8 @@ class LegacyExecution(FileRule):
         if not isinstance(func, cst.Attribute):
             return
         method = func.attr.value
+        if method not in ("execute", "scalar", "begin"):
+            return
         receiver = func.value
         shown = ctx.code_for(receiver)
         if method in ("execute", "scalar"):
