@@ -30,6 +30,29 @@ def write_tree(root: Path, files: Mapping[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def sync_tree(root: Path, files: Mapping[str, str], stamp: Optional[int] = None) -> None:
+    """Make the tree under ``root`` exactly ``files`` (the ``.cache`` folder kept): files not
+    listed are removed, with the folders they leave empty. With ``stamp``, every file written
+    gets that modification time (in the past: an unchanged file keeps its older one, so only a
+    stat change reveals an edit)."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(".cache") or rel in files:
+            continue
+        if path.is_file():
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for rel, text in files.items():
+        path = root / rel
+        if stamp is not None and path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if stamp is not None:
+            os.utime(path, (stamp, stamp))
+
+
 def git_init(root: Path) -> None:
     """Make ``root`` a git repository with everything committed."""
     env = dict(

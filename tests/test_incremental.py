@@ -11,7 +11,6 @@ set into the past so that the stat-first change detection is exercised, not bypa
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +22,8 @@ from hypothesis import strategies as st
 from conformance.config import load_config
 from conformance.diagnostics import Violation
 from conformance.engine import RunOptions, run
+
+from .conftest import sync_tree
 
 SIX = ("__init__.py", "models.py", "schemas.py", "repository.py", "service.py", "router.py")
 
@@ -130,24 +131,8 @@ EDITS = {
 
 
 def write(root: Path, files: Dict[str, str], step: int) -> None:
-    """Make the tree under ``root`` exactly ``files``; every file gets a modification time in the
-    past (older for unchanged files, so that only stat changes reveal the edits)."""
-    for path in sorted(root.rglob("*"), reverse=True):
-        rel = path.relative_to(root).as_posix()
-        if rel.startswith(".cache") or rel in files:
-            continue
-        if path.is_file():
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    stamp = 1_600_000_000 + step * 10
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        path.write_text(text, encoding="utf-8")
-        os.utime(path, (stamp, stamp))
+    """The tree of step ``step``: only the files it changed get a newer modification time."""
+    sync_tree(root, files, stamp=1_600_000_000 + step * 10)
 
 
 def findings(root: Path, cached: bool) -> List[Tuple[object, ...]]:

@@ -15,7 +15,7 @@ from conformance.config import load_config
 from conformance.engine import EngineState, RunOptions, run
 from conformance.rules.layering import _cycles
 
-from .conftest import write_tree
+from .conftest import sync_tree
 
 PACKAGES = 30
 
@@ -57,19 +57,6 @@ BACK_EDGE = "from cpv3.modules.m03.service import Service as Back\n"
 def with_back_edge(files: Dict[str, str], line: str = BACK_EDGE) -> Dict[str, str]:
     service = "cpv3/modules/m05/service.py"
     return {**files, service: line + files[service]}
-
-
-def write(root: Path, files: Dict[str, str]) -> None:
-    """Make the tree under ``root`` exactly ``files`` (the cache folder kept)."""
-    for path in sorted(root.rglob("*"), reverse=True):
-        rel = path.relative_to(root).as_posix()
-        if rel.startswith(".cache") or rel in files:
-            continue
-        if path.is_file():
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    write_tree(root, files)
 
 
 Finding = Tuple[str, Optional[int], str, str]
@@ -129,7 +116,7 @@ def test_warm_runs_follow_edges_and_packages_as_a_cold_run(
     root = tmp_path / "tree"
     root.mkdir()
     base = tree(config=config)
-    write(root, base)
+    sync_tree(root, base)
     state = EngineState()
     options = (
         RunOptions(state=state) if store == "memory" else RunOptions(cache_dir=str(root / ".cache"))
@@ -137,7 +124,7 @@ def test_warm_runs_follow_edges_and_packages_as_a_cold_run(
     assert check(root, options) == cold(root) and not cycles(cold(root))
     seen = set()
     for name, step in STEPS:
-        write(root, step(base))
+        sync_tree(root, step(base))
         expected = cold(root)
         assert check(root, options) == expected, name
         seen.add((name, bool(cycles(expected))))
@@ -148,7 +135,7 @@ def test_warm_runs_follow_edges_and_packages_as_a_cold_run(
 
 
 def test_a_cycle_is_reported_on_the_import_closing_it(tmp_path: Path) -> None:
-    write(tmp_path, with_back_edge(tree()))
+    sync_tree(tmp_path, with_back_edge(tree()))
     found = cycles(check(tmp_path, RunOptions(state=EngineState())))
     assert ("cpv3/modules/m05/service.py", 1, "CNF206") in {f[:3] for f in found}
     assert any("m03 -> m05 -> m03" in f[3] for f in found)
@@ -179,7 +166,7 @@ def test_an_edited_import_resolves_only_its_package_again(
     """The work of an import edit is bounded by what it changed: the imports of the edited
     package, and of the packages whose imports went through its names (m03 and m04 import m05's
     service), not the project's."""
-    write(tmp_path, tree())
+    sync_tree(tmp_path, tree())
     counted = Counted(monkeypatch)
     options = (
         RunOptions(state=EngineState())
@@ -189,12 +176,12 @@ def test_an_edited_import_resolves_only_its_package_again(
     check(tmp_path, options)
     everything = counted.since()
     assert everything == 2 * PACKAGES + 1  # every distinct import of the project, once
-    write(tmp_path, with_back_edge(tree()))
+    sync_tree(tmp_path, with_back_edge(tree()))
     expected = cycles(cold(tmp_path))
     counted.since()
     assert cycles(check(tmp_path, options)) == expected != []
     added = counted.since()
-    write(tmp_path, tree())
+    sync_tree(tmp_path, tree())
     assert cycles(check(tmp_path, options)) == []
     removed = counted.since()
     # m05's router (2 names) and service (4 with the new one), then what m03 and m04 import
@@ -210,14 +197,14 @@ def test_a_run_after_a_cold_one_without_the_graph_stored_still_finds_the_cycle(
     cache = tmp_path / "cache"
     root = tmp_path / "tree"
     root.mkdir()
-    write(root, tree())
+    sync_tree(root, tree())
     options = RunOptions(cache_dir=str(cache))
     check(root, options)
     import sqlite3
 
     with sqlite3.connect(str(cache / "cache.sqlite3")) as db:
         db.execute("DELETE FROM memos WHERE name LIKE 'layering.imports:%'")
-    write(root, with_back_edge(tree()))
+    sync_tree(root, with_back_edge(tree()))
     assert check(root, options) == cold(root) and cycles(cold(root))
 
 
@@ -233,13 +220,13 @@ def test_a_run_stores_the_memos_a_fresh_run_would_after_every_edit(tmp_path: Pat
     every edit the store holds what a run into an empty store writes."""
     root = tmp_path / "tree"
     root.mkdir()
-    write(root, tree())
+    sync_tree(root, tree())
     warm = RunOptions(cache_dir=str(tmp_path / "warm"))
     check(root, warm)
     memo_names = {name for name, _ in stored_memos(tmp_path / "warm")}
     assert any(name.startswith("layering.imports:") for name in memo_names), memo_names
     for number, (name, step) in enumerate(STEPS):
-        write(root, step(tree()))
+        sync_tree(root, step(tree()))
         check(root, warm)
         fresh = tmp_path / f"fresh{number}"
         check(root, RunOptions(cache_dir=str(fresh)))
