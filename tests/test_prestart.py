@@ -173,3 +173,52 @@ def test_ctrl_c_is_for_the_run_not_the_worker() -> None:
         assert worker.process.poll() is None
     finally:
         worker.close()
+
+
+@pytest.mark.skipif(not prestart.worthwhile(2), reason="needs two usable cores")
+def test_the_worker_started_before_parsing_is_kept_only_when_the_flags_want_it() -> None:
+    """The command line starts the worker from its raw arguments, before parsing them; the
+    parsed flags decide: a worker they do not want is stopped at once, and plain spellings of
+    the flags that never want one start none."""
+    code = (
+        "import json, sys\n"
+        "from conformance import cli\n"
+        "parser = cli._parser()\n"
+        "for argv in json.loads(sys.argv[1]):\n"
+        "    early = cli._early_worker(argv)\n"
+        "    args = parser.parse_args(argv)\n"
+        "    used = cli._prestart(args, early) if args.command == 'check' else None\n"
+        "    stopped = early is not None and early.process.poll() is not None\n"
+        "    print(early is not None, used is not None and used is early, stopped)\n"
+        "    if used is not None:\n"
+        "        used.close()\n"
+    )
+    trials = [
+        ["check", "."],
+        ["check", "-qj1", "."],  # one worker wanted: only parsing tells
+        ["check", "-j", "1", "."],
+        ["check", "--jobs=1", "."],
+        ["check", "--no-cache", "."],
+        ["check", "--fix", "."],
+        ["rules"],
+    ]
+    import json
+
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(trials)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.splitlines() == [
+        "True True False",
+        "True False True",
+        "False False False",
+        "False False False",
+        "False False False",
+        "False False False",
+        "False False False",
+    ]
