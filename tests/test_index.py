@@ -3,7 +3,10 @@ the partial index's "cannot tell" answers."""
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, FrozenSet, List, Sequence, Set
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conformance.filepass import analyze_file
 from conformance.index import (
@@ -16,6 +19,7 @@ from conformance.index import (
 from conformance.model import SourceFile
 from conformance.results import AnalysisSettings
 from conformance.settings import Config
+from conformance.tracking import MEMO, VOLATILE, StoredMemo, memo_valid
 
 from .conftest import dedent
 
@@ -129,3 +133,42 @@ def test_cyclic_bases_do_not_loop() -> None:
         }
     )
     assert index.is_kind("cpv3.a.A", PYDANTIC_MODEL) is False
+
+
+def _holds(
+    deps: Sequence[str], changed: Set[str], stored: Dict[str, StoredMemo], seen: FrozenSet[str]
+) -> bool:
+    """What ``memo_valid`` answers, key by key: no key read changed, none volatile, and every
+    memo read is kept and holds itself (a memo that reads itself does not)."""
+    for dep in deps:
+        if dep in changed or dep == VOLATILE:
+            return False
+        if dep.startswith(MEMO):
+            name = dep[1:]
+            if name in seen or name not in stored:
+                return False
+            if not _holds(stored[name][1], changed, stored, seen | {name}):
+                return False
+    return True
+
+
+_KEYS = st.sampled_from(["L", "v", "*c", "c:a", "c:b", "f:a", "m:b", "@x", "@y", "@z", "@gone"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    deps=st.lists(_KEYS, max_size=8),
+    sort=st.booleans(),
+    changed=st.sets(st.sampled_from(["L", "*c", "c:a", "c:b", "f:a", "m:b"])),
+    memos=st.dictionaries(
+        st.sampled_from(["x", "y", "z"]), st.lists(_KEYS, max_size=5), max_size=3
+    ),
+)
+def test_a_record_holds_after_an_edit_exactly_when_no_key_it_read_changed(
+    deps: List[str], sort: bool, changed: Set[str], memos: Dict[str, List[str]]
+) -> None:
+    """A stored record is decided again after an edit when a key it read changed, directly or
+    through a memo, whether its keys are stored sorted (as the store writes them) or not."""
+    keys = tuple(sorted(deps)) if sort else tuple(deps)
+    stored: Dict[str, StoredMemo] = {name: ("null", tuple(read)) for name, read in memos.items()}
+    assert memo_valid(keys, changed, stored) == _holds(keys, changed, stored, frozenset())
