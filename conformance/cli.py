@@ -317,26 +317,16 @@ def _check(
             prestarted.close()
 
 
-#: Flags after which a check never uses a worker started ahead (see :func:`_prestart`).
-_NO_WORKER_FLAGS = frozenset(
-    {"--no-cache", "--fix", "--diff", "--show-settings", "--show-files", "--watch", "-h", "--help"}
-)
-
-
 def _early_worker(argv: Sequence[str]) -> Optional[Prestarted]:
     """The worker of :func:`_prestart`, started from the raw arguments of a ``check`` before
-    they are parsed. It goes by the plain spellings of the flags only: :func:`_prestart`
-    decides on the parsed ones and stops a worker started for nothing."""
+    they are parsed (``prestart.may_want``); :func:`_prestart` keeps or stops it."""
     if not argv or argv[0] != "check" or "conformance.filepass" in sys.modules:
         return None
-    for position, token in enumerate(argv):
-        if token in _NO_WORKER_FLAGS or token in ("-j1", "--jobs=1"):
-            return None
-        if token in ("-j", "--jobs") and argv[position + 1 : position + 2] == ["1"]:
-            return None
     from conformance import prestart
 
-    return prestart.start() if prestart.worthwhile(_jobs(None)) else None
+    if not prestart.may_want(argv) or not prestart.worthwhile(_jobs(None)):
+        return None
+    return prestart.start()
 
 
 def _prestart(args: argparse.Namespace, early: Optional[Prestarted] = None) -> Optional[Prestarted]:
@@ -352,12 +342,7 @@ def _prestart(args: argparse.Namespace, early: Optional[Prestarted] = None) -> O
         and (early is not None or "conformance.filepass" not in sys.modules)
         and prestart.worthwhile(_jobs(args.jobs))
     )
-    if early is not None:
-        if wanted and early.alive:
-            return early
-        early.close()
-        return None
-    return prestart.start() if wanted else None
+    return prestart.settle(early, wanted)
 
 
 def _check_with(

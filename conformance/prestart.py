@@ -137,6 +137,37 @@ class Prestarted:
             pass
 
 
+#: Flags after which a check never uses a worker started ahead (their plain spellings).
+_NO_WORKER_FLAGS = frozenset(
+    {"--no-cache", "--fix", "--diff", "--show-settings", "--show-files", "--watch", "-h", "--help"}
+    | {"-j1", "--jobs=1"}
+)
+
+
+def may_want(argv: Sequence[str]) -> bool:
+    """Whether the unparsed arguments of a check may want a worker: False when a plain spelling
+    of a flag says no. A guess that lets the worker start before the arguments are parsed (the
+    parser imports the reporters); the parsed flags decide (:func:`settle`)."""
+    for position, token in enumerate(argv):
+        if token in _NO_WORKER_FLAGS:
+            return False
+        if token in ("-j", "--jobs") and argv[position + 1 : position + 2] == ["1"]:
+            return False
+    return True
+
+
+def settle(early: Optional[Prestarted], wanted: bool) -> Optional[Prestarted]:
+    """The run's worker once its flags are parsed: ``early`` (started from the raw arguments)
+    if one is ``wanted`` and it is alive, else a new one if wanted, else none (``early``
+    stopped)."""
+    if early is not None:
+        if wanted and early.alive:
+            return early
+        early.close()
+        return None
+    return start() if wanted else None
+
+
 def start() -> Optional[Prestarted]:
     """Start the worker; None where that fails (the run then analyses in its own process)."""
     import subprocess

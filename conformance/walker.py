@@ -93,7 +93,9 @@ def _hooks_of(rule_class: type) -> Tuple[Tuple[type, str, str], ...]:
     if hooks is not None:
         return hooks
     found: List[Tuple[type, str, str]] = []
-    for attr in dir(rule_class):
+    # the classes' own namespaces, not dir(): a fresh process asks this of every rule class
+    names = sorted({name for klass in rule_class.__mro__ for name in vars(klass)})
+    for attr in names:
         for prefix in ("visit_", "leave_"):
             if attr.startswith(prefix):
                 node_class = getattr(cst, attr[len(prefix) :], None)
@@ -116,7 +118,9 @@ _SHAPES: Dict[type, int] = {}
 
 
 def _shape_of(kind: type) -> int:
-    if issubclass(kind, cst.CSTNode):
+    # The class's MRO, not issubclass: CSTNode is an ABC, and its subclass check costs a
+    # fresh process several milliseconds over the node classes of its first file.
+    if cst.CSTNode in kind.__mro__:
         shape = _NODE
     elif issubclass(kind, (tuple, list)):
         shape = _SEQUENCE
@@ -237,7 +241,9 @@ class Walker:
                     hook(node)
             is_statement = _STATEMENT_KINDS.get(kind)
             if is_statement is None:
-                is_statement = _STATEMENT_KINDS[kind] = issubclass(kind, _STATEMENT_TYPES)
+                is_statement = _STATEMENT_KINDS[kind] = any(
+                    base in kind.__mro__ for base in _STATEMENT_TYPES
+                )
             if is_statement:
                 push((_LEAVE, node, state.statement))
                 state.statement = node

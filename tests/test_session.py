@@ -14,8 +14,8 @@ from conformance.config import load_config
 from conformance.engine import RunOptions, run
 from conformance.session import Session
 
-from .conftest import run_main
-from .test_incremental_cycles import BACK_EDGE, tree, write
+from .conftest import run_main, sync_tree
+from .test_incremental_cycles import BACK_EDGE, tree
 
 SERVICE = "cpv3/modules/m05/service.py"
 ROUTER = "cpv3/modules/m05/router.py"
@@ -49,7 +49,7 @@ def cycle_files(found: List[Finding]) -> List[str]:
 def test_a_session_told_of_file_events_walks_the_tree_again_only_after_one(
     tmp_path: Path,
 ) -> None:
-    write(tmp_path, tree())
+    sync_tree(tmp_path, tree())
     session = Session(incremental=True, cache=False)
     session.tree_events = True
     text = (tmp_path / SERVICE).read_bytes()
@@ -66,7 +66,7 @@ def test_a_session_told_of_file_events_walks_the_tree_again_only_after_one(
 
 
 def test_a_checked_file_the_kept_layout_does_not_list_is_seen(tmp_path: Path) -> None:
-    write(tmp_path, tree())
+    sync_tree(tmp_path, tree())
     session = Session(incremental=True, cache=False)
     session.tree_events = True
     checked(session, tmp_path, SERVICE, (tmp_path / SERVICE).read_bytes())
@@ -77,7 +77,7 @@ def test_a_checked_file_the_kept_layout_does_not_list_is_seen(tmp_path: Path) ->
 
 
 def test_without_file_events_every_check_walks_the_tree(tmp_path: Path) -> None:
-    write(tmp_path, tree())
+    sync_tree(tmp_path, tree())
     session = Session(incremental=True, cache=False)
     text = (tmp_path / SERVICE).read_bytes()
     checked(session, tmp_path, SERVICE, text)
@@ -98,7 +98,7 @@ def stored(
     root.mkdir()
     files = tree(config=config)
     files[ROUTER] = "from fastapi import APIRouter\n\n" + files[ROUTER] + "\nrouter = APIRouter()\n"
-    write(root, files)
+    sync_tree(root, files)
     run_main(["check", "."], root, env={"CONFORMANCE_CACHE_DIR": str(store)})
     monkeypatch.setenv("CONFORMANCE_CACHE_DIR", str(store))
     return root, store, files
@@ -175,7 +175,7 @@ def test_a_session_reads_a_file_again_only_when_its_stat_changed(
 
     from conformance import inputs
 
-    write(tmp_path, tree())
+    sync_tree(tmp_path, tree())
     for path in tmp_path.rglob("*.py"):
         os.utime(path, (1_600_000_000, 1_600_000_000))  # long ago: the rows are trusted
     monkeypatch.setenv("CONFORMANCE_CACHE_DIR", str(tmp_path / ".cache"))
