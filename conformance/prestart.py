@@ -147,7 +147,8 @@ _NO_WORKER_FLAGS = frozenset(
 def may_want(argv: Sequence[str]) -> bool:
     """Whether the unparsed arguments of a check may want a worker: False when a plain spelling
     of a flag says no. A guess that lets the worker start before the arguments are parsed (the
-    parser imports the reporters); the parsed flags decide (:func:`settle`)."""
+    parser imports the reporters); the parsed flags decide (:func:`settle`), so that what the
+    guess misses (``-qj1``, an abbreviation such as ``--no-c``) only costs a worker stopped."""
     for position, token in enumerate(argv):
         if token in _NO_WORKER_FLAGS:
             return False

